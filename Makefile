@@ -1,0 +1,57 @@
+# Casework: `make run` to try it, `make test` to check it.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+PG_URL ?= postgresql://postgres@127.0.0.1:5432
+
+.PHONY: run test test-postgres lint setup assets db clean
+
+$(BIN)/activate: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	touch $(BIN)/activate
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch node_modules/.package-lock.json
+
+build/assets/application.css: node_modules/.package-lock.json assets/scss/application.scss assets/init.js scripts/build-assets.mjs
+	npm run --silent build
+
+assets: build/assets/application.css
+
+setup: $(BIN)/activate assets
+
+db: setup
+	$(FLASK) db upgrade
+
+## run: set up, upgrade the database, add demo data when empty, serve on http://127.0.0.1:5000
+run: db
+	$(FLASK) casework seed-demo --if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## lint: ruff over the Python code
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+## test: set up, lint, then the whole suite on SQLite
+test: setup
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## test-postgres: the whole suite on a throw-away PostgreSQL database
+test-postgres: setup
+	@db=casework_test_$$$$_$$RANDOM; \
+	psql "$(PG_URL)/postgres" -v ON_ERROR_STOP=1 -qc "CREATE DATABASE $$db" || exit 1; \
+	TEST_DATABASE_URL="$(PG_URL)/$$db" $(BIN)/python -m pytest $(PYTEST_ARGS); status=$$?; \
+	psql "$(PG_URL)/postgres" -qc "DROP DATABASE IF EXISTS $$db WITH (FORCE)"; \
+	exit $$status
+
+clean:
+	rm -rf $(VENV) node_modules build

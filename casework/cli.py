@@ -1,0 +1,134 @@
+"""`flask --app app casework …`: set-up, users, demo data and audit checks."""
+
+import sys
+
+import click
+from flask import Flask
+from sqlalchemy import func, select
+
+from .domain.policy import Role, StaffType
+from .extensions import db
+from .models import User
+from .services import users as user_service
+from .services.audit import verify_all
+from .services.errors import ServiceError
+
+
+def _fail(message: str) -> None:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(1)
+
+
+@click.group("casework")
+def casework_cli():
+    """Casework administration."""
+
+
+@casework_cli.command("create-department")
+@click.argument("name")
+@click.option(
+    "--head-of-service", "head_of_service", metavar="EMAIL", help="E-mail of the department's head of service"
+)
+def create_department(name, head_of_service):
+    """Create a department (idempotent: an existing one is updated)."""
+    try:
+        department, created = user_service.create_department(name, head_of_service)
+    except ServiceError as error:
+        db.session.rollback()
+        _fail(error.message)
+    db.session.commit()
+    click.echo(f"{'Created' if created else 'Updated'} department {department.name}")
+
+
+@casework_cli.command("create-user")
+@click.argument("email")
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--department")
+@click.option("--line-manager", "line_manager", metavar="EMAIL")
+@click.option("--staff-type", "staff_type", default="employee", type=click.Choice([t.value for t in StaffType]))
+@click.option("--contractor-org", "contractor_org")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input")
+def create_user(email, name, role, department, line_manager, staff_type, contractor_org, password_stdin):
+    """Add a person. Without --password-stdin they cannot sign in."""
+    password = None
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        user = user_service.create_user(
+            email,
+            name=name,
+            role=role,
+            department=department,
+            line_manager=line_manager,
+            staff_type=staff_type,
+            contractor_org=contractor_org,
+            password=password,
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        _fail(error.message)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}{'' if password else ' (cannot sign in: no password)'}")
+
+
+@casework_cli.command("api-token")
+@click.argument("email")
+@click.option("--days", default=None, type=click.IntRange(1, 3650), help="Days until it expires")
+def api_token(email, days):
+    """Print a new API bearer token for EMAIL (last line of output). Only its hash is kept."""
+    from flask import current_app
+
+    user = user_service.find_user(email)
+    if user is None or not user.active:
+        _fail(f"No active user with e-mail {email}")
+    token = user_service.issue_api_token(user, days=days or current_app.config["API_TOKEN_DAYS"])
+    db.session.commit()
+    click.echo(f"API token for {user.email} (shown once; keep it secret):")
+    click.echo(token)
+
+
+@casework_cli.command("seed-demo")
+@click.option("--cases", "case_count", default=40, type=click.IntRange(0, 200_000), show_default=True)
+@click.option("--password", default="demo-password-2026", show_default=True, help="Password of every demo sign-in")
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users")
+def seed_demo(case_count, password, if_empty):
+    """A demo council: departments, one user of every role, a contractor, accounts and cases."""
+    from .services.demo import DEMO_SIGN_INS, seed
+
+    if db.session.scalar(select(func.count()).select_from(User)):
+        if if_empty:
+            click.echo("The database already has data; demo data not added.")
+            _print_sign_ins(DEMO_SIGN_INS, None)
+            return
+        _fail("The database already has users. Seed demo data into an empty database.")
+    seed(case_count=case_count, password=password)
+    db.session.commit()
+    click.echo(f"Demo council created with {case_count} cases.")
+    _print_sign_ins(DEMO_SIGN_INS, password)
+
+
+def _print_sign_ins(sign_ins, password):
+    click.echo("Demo sign-ins:")
+    for email, role in sign_ins:
+        click.echo(f"  {role:<16} {email}")
+    click.echo(f"  password         {password}" if password else "  password         as given when the demo was seeded")
+
+
+@casework_cli.command("verify-audit")
+def verify_audit():
+    """Recompute every case's audit chain; exit 1 naming the first broken event."""
+    result = verify_all()
+    if result.intact:
+        click.echo(f"Audit trail intact: {result.cases_checked} cases, {result.events_checked} events.")
+        return
+    click.echo(
+        f"Audit trail BROKEN at case {result.broken_reference}, event {result.broken_seq}"
+        f" (id {result.broken_event_id}): {result.reason}.",
+        err=True,
+    )
+    sys.exit(1)
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(casework_cli)

@@ -1,0 +1,85 @@
+"""Default settings. `instance/config.py` and environment variables override them.
+
+Every duration the policies leave to the council is a setting here, not code.
+"""
+
+import os
+
+
+class DefaultConfig:
+    COUNCIL_NAME = "Demo Borough Council"
+    SERVICE_NAME = "Casework"
+
+    SQLALCHEMY_DATABASE_URI = None  # filled in by create_app: instance/casework.db
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = False  # True when not served on localhost
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None
+
+    # Pagination of case lists
+    CASES_PER_PAGE = 25
+
+    # Working days: bank holidays of this part of the UK (holidays package)
+    HOLIDAYS_COUNTRY = "GB"
+    HOLIDAYS_SUBDIVISION = "ENG"  # England and Wales share bank holidays
+
+    # Deadlines (working days unless named otherwise)
+    INVESTIGATION_WORKING_DAYS = 20
+    SUSPENSION_REVIEW_WORKING_DAYS = 10
+    APPEAL_WINDOW_WORKING_DAYS = 5
+    LADO_REFERRAL_WORKING_DAYS = 1
+    ICO_DECISION_HOURS = 72
+    REFERRAL_FOLLOW_UP_WORKING_DAYS = 10
+    ACCOUNT_TRIAL_MONTHS = 3
+
+    # Warnings stay live for this many months
+    FIRST_WRITTEN_WARNING_MONTHS = 6
+    FINAL_WRITTEN_WARNING_MONTHS = 12
+
+    # Retention of closed cases, in years, by kind
+    RETENTION_YEARS = {"breach": 6, "abuse": 6}
+
+    # Evidence
+    EVIDENCE_MAX_BYTES = 25 * 1024 * 1024
+    MAX_CONTENT_LENGTH = 26 * 1024 * 1024
+
+    # Mail: without MAIL_SERVER mail is written to the log
+    MAIL_SERVER = None
+    MAIL_PORT = 25
+    MAIL_USE_TLS = False
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_FROM = "casework@demo.invalid"
+
+    API_TOKEN_DAYS = 90
+
+
+ENVIRONMENT_KEYS = {
+    "DATABASE_URL": "SQLALCHEMY_DATABASE_URI",
+    "SECRET_KEY": "SECRET_KEY",
+    "MAIL_SERVER": "MAIL_SERVER",
+    "MAIL_PORT": "MAIL_PORT",
+    "COUNCIL_NAME": "COUNCIL_NAME",
+}
+
+
+def from_environment() -> dict:
+    """Settings given as environment variables (DATABASE_URL, SECRET_KEY, …)."""
+    found = {}
+    for env_name, key in ENVIRONMENT_KEYS.items():
+        value = os.environ.get(env_name)
+        if value:
+            found[key] = int(value) if key == "MAIL_PORT" else value
+    return found
+
+
+def normalise_database_url(url: str) -> str:
+    """postgres:// and postgresql:// both mean psycopg 3 here."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,135 @@
+"""What a report of a breach or of online abuse must contain.
+
+One set of checks for the web form and the API, with GOV.UK-style messages
+keyed by field name.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import urlsplit
+
+from .policy import (
+    CATEGORIES_BY_KIND,
+    COMPLAINT_SOURCES,
+    FLAGS,
+    PLATFORMS,
+    SEVERITIES,
+    Kind,
+    Source,
+)
+
+DESCRIPTION_MAX = 20_000
+URL_MAX = 2_000
+NAME_MAX = 200
+CONTACT_MAX = 300
+
+
+@dataclass
+class ReportInput:
+    """A report as typed: strings and lists, nothing trusted yet."""
+
+    kind: str = ""
+    source: str = Source.EMPLOYEE_REPORT
+    subjects: list[str] = field(default_factory=list)  # e-mail addresses
+    categories: list[str] = field(default_factory=list)
+    platform: str = ""
+    content_url: str = ""
+    incident_date: date | None = None
+    description: str = ""
+    severity: str = ""
+    flags: list[str] = field(default_factory=list)
+    complainant_name: str = ""
+    complainant_contact: str = ""
+
+
+def has_control_characters(text: str) -> bool:
+    return any((ord(ch) < 32 and ch not in "\r\n\t") or ord(ch) == 127 for ch in text)
+
+
+def validate_report(
+    report: ReportInput,
+    *,
+    today: date,
+    may_log_complaint: bool,
+    known_subjects: set[str],
+    reporter_email: str,
+) -> dict[str, str]:
+    """Errors by field name; empty when the report may be saved.
+
+    `known_subjects` are the lower-cased e-mails found in the staff directory.
+    """
+    errors: dict[str, str] = {}
+    if report.kind not in (Kind.BREACH, Kind.ABUSE):
+        errors["kind"] = "Select whether this is a breach of policy or online abuse"
+        return errors
+
+    valid_sources = {Source.EMPLOYEE_REPORT, *(COMPLAINT_SOURCES if may_log_complaint else ())}
+    if report.source not in valid_sources:
+        errors["source"] = (
+            "Select where the report came from"
+            if may_log_complaint
+            else "Only managers and HR can log a complaint for someone else"
+        )
+
+    subjects = [s.strip().lower() for s in report.subjects if s and s.strip()]
+    unknown = [s for s in subjects if s not in known_subjects]
+    if unknown:
+        errors["subjects"] = "Choose people from the staff directory"
+    elif report.kind == Kind.BREACH and not subjects:
+        errors["subjects"] = "Choose who the report is about"
+    elif reporter_email.lower() in subjects:
+        errors["subjects"] = "You cannot report yourself as the person concerned"
+    elif len(set(subjects)) != len(subjects):
+        errors["subjects"] = "Choose each person once"
+
+    allowed = CATEGORIES_BY_KIND[Kind(report.kind)]
+    if not report.categories:
+        errors["categories"] = "Select at least one category"
+    elif any(c not in allowed for c in report.categories):
+        errors["categories"] = "Select categories from the list"
+
+    if report.platform not in PLATFORMS:
+        errors["platform"] = "Select the platform"
+
+    url = report.content_url.strip()
+    if url:
+        parts = urlsplit(url)
+        if len(url) > URL_MAX:
+            errors["content_url"] = f"Web address must be {URL_MAX} characters or fewer"
+        elif parts.scheme not in ("http", "https") or not parts.netloc or has_control_characters(url) or " " in url:
+            errors["content_url"] = "Enter a web address starting with http:// or https://"
+
+    if report.incident_date is None:
+        errors["incident_date"] = "Enter the date of the incident"
+    elif report.incident_date > today:
+        errors["incident_date"] = "Date of the incident must be today or in the past"
+    elif report.incident_date.year < 1990:
+        errors["incident_date"] = "Date of the incident must be after 1990"
+
+    description = report.description.strip()
+    if not description:
+        errors["description"] = "Describe what happened"
+    elif len(description) > DESCRIPTION_MAX:
+        errors["description"] = f"Description must be {DESCRIPTION_MAX:,} characters or fewer"
+    elif "\x00" in description or has_control_characters(description):
+        errors["description"] = "Description must not contain control characters"
+
+    if report.severity and report.severity not in SEVERITIES:
+        errors["severity"] = "Select a severity from the list"
+
+    if any(f not in FLAGS for f in report.flags):
+        errors["flags"] = "Select flags from the list"
+
+    if report.source in COMPLAINT_SOURCES and report.source in valid_sources:
+        if report.source == Source.PUBLIC_COMPLAINT and not report.complainant_name.strip():
+            errors["complainant_name"] = "Enter the complainant's name"
+        for name, limit, label in (
+            ("complainant_name", NAME_MAX, "Complainant's name"),
+            ("complainant_contact", CONTACT_MAX, "Complainant's contact details"),
+        ):
+            value = getattr(report, name)
+            if len(value) > limit:
+                errors[name] = f"{label} must be {limit} characters or fewer"
+            elif has_control_characters(value):
+                errors[name] = f"{label} must not contain control characters"
+    return errors

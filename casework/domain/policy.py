@@ -1,0 +1,243 @@
+"""The codes the system uses and the words people see for them.
+
+Drawn from the Social Networking Policy for Employees (scope 3.1, breaches 11,
+appendix) and the Acceptable Use of Social Media Policy (misuse 7.4,
+allegations 9). Codes are what the API, CSV exports and database hold; labels
+are what pages show.
+"""
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    EMPLOYEE = "employee"
+    MANAGER = "manager"
+    HR = "hr"
+    HEAD_OF_SERVICE = "head_of_service"
+    ADMIN = "admin"
+
+
+ROLE_LABELS = {
+    Role.EMPLOYEE: "Employee",
+    Role.MANAGER: "Manager",
+    Role.HR: "HR",
+    Role.HEAD_OF_SERVICE: "Head of service",
+    Role.ADMIN: "Administrator",
+}
+
+
+class StaffType(StrEnum):
+    """Social Networking Policy 3.1: who counts as a staff member."""
+
+    EMPLOYEE = "employee"
+    APPRENTICE = "apprentice"
+    VOLUNTEER = "volunteer"
+    CASUAL = "casual"
+    AGENCY = "agency"
+    CONTRACTOR = "contractor"
+
+
+STAFF_TYPE_LABELS = {
+    StaffType.EMPLOYEE: "Employee",
+    StaffType.APPRENTICE: "Apprentice",
+    StaffType.VOLUNTEER: "Volunteer",
+    StaffType.CASUAL: "Casual worker",
+    StaffType.AGENCY: "Agency worker",
+    StaffType.CONTRACTOR: "Contractor",
+}
+
+
+class Kind(StrEnum):
+    BREACH = "breach"
+    ABUSE = "abuse"
+
+
+KIND_LABELS = {
+    Kind.BREACH: "Breach of social media policy",
+    Kind.ABUSE: "Online abuse of a staff member",
+}
+
+
+class Stage(StrEnum):
+    REPORTED = "reported"
+    ASSESSMENT = "assessment"
+    RIGHTS_SUSPENDED = "rights_suspended"
+    INVESTIGATION = "investigation"
+    OUTCOME = "outcome"
+    REFERRED = "referred"
+    SUPPORT = "support"
+    CLOSED = "closed"
+
+
+STAGE_LABELS = {
+    Stage.REPORTED: "Reported",
+    Stage.ASSESSMENT: "Assessment",
+    Stage.RIGHTS_SUSPENDED: "Rights suspended",
+    Stage.INVESTIGATION: "Investigation",
+    Stage.OUTCOME: "Outcome",
+    Stage.REFERRED: "Referred",
+    Stage.SUPPORT: "Support",
+    Stage.CLOSED: "Closed",
+}
+
+# GOV.UK tag colours for each stage
+STAGE_TAG_CLASSES = {
+    Stage.REPORTED: "govuk-tag--light-blue",
+    Stage.ASSESSMENT: "govuk-tag--blue",
+    Stage.RIGHTS_SUSPENDED: "govuk-tag--orange",
+    Stage.INVESTIGATION: "govuk-tag--purple",
+    Stage.OUTCOME: "govuk-tag--turquoise",
+    Stage.REFERRED: "govuk-tag--pink",
+    Stage.SUPPORT: "govuk-tag--yellow",
+    Stage.CLOSED: "govuk-tag--grey",
+}
+
+
+def reporter_status(stage: str) -> str:
+    """The plain-language status a reporter sees instead of the stage."""
+    if stage == Stage.REPORTED:
+        return "Received"
+    if stage == Stage.CLOSED:
+        return "Concluded"
+    return "Being looked into"
+
+
+class Source(StrEnum):
+    EMPLOYEE_REPORT = "employee_report"
+    PUBLIC_COMPLAINT = "public_complaint"
+    COLLEAGUE = "colleague"
+    COUNCIL_MONITORING = "council_monitoring"
+    PLATFORM = "platform"
+
+
+SOURCE_LABELS = {
+    Source.EMPLOYEE_REPORT: "Report by a member of staff",
+    Source.PUBLIC_COMPLAINT: "Complaint from a member of the public",
+    Source.COLLEAGUE: "Complaint from a colleague",
+    Source.COUNCIL_MONITORING: "The council's monitoring (Social Networking Policy 10)",
+    Source.PLATFORM: "Report from the platform",
+}
+
+# Sources a manager logs on someone else's behalf
+COMPLAINT_SOURCES = (
+    Source.PUBLIC_COMPLAINT,
+    Source.COLLEAGUE,
+    Source.COUNCIL_MONITORING,
+    Source.PLATFORM,
+)
+
+BREACH_CATEGORIES = {
+    "confidential_information": "Confidential or personal information disclosed",
+    "defamation": "Defamation",
+    "harassment": "Harassment or bullying",
+    "discrimination": "Discrimination (protected characteristic)",
+    "disrepute": "Bringing the council into disrepute",
+    "political": "Party-political use or loss of impartiality",
+    "personal_views_as_council": "Personal views presented as the council's",
+    "inappropriate_content": "Offensive, inappropriate or illegal content",
+    "consent_or_copyright": "Images or documents published without consent or copyright",
+    "service_user_contact": "Inappropriate contact with service users",
+    "unauthorised_account": "Unauthorised council account",
+    "council_identity_misuse": "Council e-mail, logo or uniform used on a personal account",
+    "personal_use_at_work": "Personal use in work time",
+    "wikipedia_at_work": "Editing Wikipedia at work",
+    "other": "Other",
+}
+
+ABUSE_CATEGORIES = {
+    "abuse": "Abuse",
+    "threats": "Threats",
+    "harassment": "Harassment",
+    "impersonation": "Impersonation",
+    "doxxing": "Personal details published (doxxing)",
+    "other": "Other",
+}
+
+CATEGORIES_BY_KIND = {Kind.BREACH: BREACH_CATEGORIES, Kind.ABUSE: ABUSE_CATEGORIES}
+
+
+def category_label(code: str) -> str:
+    return BREACH_CATEGORIES.get(code) or ABUSE_CATEGORIES.get(code) or code
+
+
+PLATFORMS = {
+    "facebook": "Facebook",
+    "x": "X (Twitter)",
+    "instagram": "Instagram",
+    "linkedin": "LinkedIn",
+    "youtube": "YouTube",
+    "flickr": "Flickr",
+    "snapchat": "Snapchat",
+    "tiktok": "TikTok",
+    "whatsapp": "WhatsApp",
+    "blog": "Blog",
+    "forum": "Forum",
+    "wikipedia": "Wikipedia",
+    "other": "Other",
+}
+
+SEVERITIES = {"low": "Low", "medium": "Medium", "high": "High"}
+
+# Yes/no facts about a case that change who must act and how fast
+FLAGS = {
+    "council_account_involved": "A council social media account is involved",
+    "personal_data_involved": "Service-user or personal data is involved",
+    "safeguarding_concern": "There is a safeguarding concern",
+    "criminal_offence": "It may be a criminal offence",
+}
+
+FINDINGS = {
+    "not_substantiated": "Not substantiated",
+    "partly_substantiated": "Partly substantiated",
+    "substantiated": "Substantiated",
+}
+
+# The sanction ladder, mildest first (ACAS Code of Practice)
+SANCTIONS = {
+    "no_action": "No action",
+    "management_advice": "Management advice (informal)",
+    "training": "Training",
+    "first_written_warning": "First written warning",
+    "final_written_warning": "Final written warning",
+    "dismissal": "Dismissal (gross misconduct)",
+    "referred_to_contractor": "Referred to contractor",
+}
+
+RIGHTS_DECISIONS = {"restored": "Publishing rights restored", "revoked": "Publishing rights revoked"}
+
+AGENCIES = {
+    "police": "Police",
+    "ico": "Information Commissioner's Office",
+    "lado": "Local Authority Designated Officer",
+    "contractor": "Contractor's head of service",
+    "other": "Other agency",
+}
+
+REFERRAL_STATUSES = {
+    "pending": "Pending",
+    "acknowledged": "Acknowledged",
+    "concluded": "Concluded",
+    "no_further_action": "No further action",
+}
+
+NOTE_KINDS = {"note": "Note", "interview": "Interview record", "meeting": "Meeting record"}
+
+ACCOUNT_STATUSES = {
+    "proposed": "Proposed",
+    "trial": "Trial",
+    "active": "Active",
+    "disabled": "Disabled",
+    "removed": "Removed",
+}
+
+RIGHT_STATUSES = {"active": "Active", "suspended": "Suspended", "revoked": "Revoked"}
+
+# How each audit-trail action reads in a case's chronology
+EVENT_LABELS = {
+    "reported": "Reported",
+    "information_added": "Information added",
+}
+
+
+def event_label(action: str) -> str:
+    return EVENT_LABELS.get(action) or action.replace("_", " ").capitalize()

@@ -1,0 +1,441 @@
+"""Database models for every noun of the design (SQLAlchemy 2 typed style).
+
+Times are stored in UTC and come back timezone-aware; codes are stored as
+strings and checked on the way in by the services and forms.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from flask_login import UserMixin
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator):
+    """A timestamp stored as naive UTC and returned timezone-aware (UTC)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given; use timezone-aware UTC times")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+case_subjects = db.Table(
+    "case_subjects",
+    db.Column("case_id", ForeignKey("cases.id"), primary_key=True),
+    db.Column("user_id", ForeignKey("users.id"), primary_key=True),
+)
+
+
+class Department(db.Model):
+    """A service area of the council, with its head of service."""
+
+    __tablename__ = "departments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    head_of_service_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", use_alter=True), index=True)
+
+    head_of_service: Mapped[User | None] = relationship(foreign_keys=[head_of_service_id])
+
+    def __repr__(self) -> str:
+        return f"<Department {self.name}>"
+
+
+class User(UserMixin, db.Model):
+    """A person: staff member in scope of Social Networking Policy 3.1.
+
+    People who never sign in (a volunteer, a contractor's worker) have no
+    password and cannot log in, but can be the subject of a case.
+    """
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)  # stored lower-case
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20), default="employee")
+    staff_type: Mapped[str] = mapped_column(String(20), default="employee")
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    line_manager_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    contractor_org: Mapped[str | None] = mapped_column(String(200))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    mfa_secret: Mapped[str | None] = mapped_column(String(64))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
+    line_manager: Mapped[User | None] = relationship(remote_side=[id])
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login: disabled users cannot sign in
+        return bool(self.active)
+
+    @property
+    def can_sign_in(self) -> bool:
+        return bool(self.active and self.password_hash)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class SocialAccount(db.Model):
+    """A council social media account (Social Networking Policy 7)."""
+
+    __tablename__ = "social_accounts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    platform: Mapped[str] = mapped_column(String(20))
+    handle: Mapped[str] = mapped_column(String(200))
+    url: Mapped[str | None] = mapped_column(String(500))
+    department_id: Mapped[int] = mapped_column(ForeignKey("departments.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20), default="proposed")
+    went_live_on: Mapped[date | None] = mapped_column(Date)
+    trial_ends_on: Mapped[date | None] = mapped_column(Date)  # 7.4: three months after going live
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    department: Mapped[Department] = relationship()
+    approved_by: Mapped[User | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("platform", "handle"),)
+
+
+class PublishingRight(db.Model):
+    """A user's right to post on a council account (Social Networking Policy 8.1)."""
+
+    __tablename__ = "publishing_rights"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("social_accounts.id"), index=True)
+    trained_on: Mapped[date] = mapped_column(Date)  # 8.1: no right without training
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="active")
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    account: Mapped[SocialAccount] = relationship()
+    granted_by: Mapped[User | None] = relationship(foreign_keys=[granted_by_id])
+
+    __table_args__ = (UniqueConstraint("user_id", "account_id"),)
+
+
+class ReferenceCounter(db.Model):
+    """The last case number issued in a year: references are never reused."""
+
+    __tablename__ = "reference_counters"
+
+    year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_number: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Case(db.Model):
+    """A reported breach of the social media policy, or online abuse of staff."""
+
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    kind: Mapped[str] = mapped_column(String(10), index=True)
+    source: Mapped[str] = mapped_column(String(30))
+    platform: Mapped[str] = mapped_column(String(20), index=True)
+    content_url: Mapped[str | None] = mapped_column(String(2000))
+    incident_date: Mapped[date | None] = mapped_column(Date)
+    description: Mapped[str] = mapped_column(Text)
+    severity: Mapped[str | None] = mapped_column(String(10))
+    council_account_involved: Mapped[bool] = mapped_column(Boolean, default=False)
+    personal_data_involved: Mapped[bool] = mapped_column(Boolean, default=False)
+    safeguarding_concern: Mapped[bool] = mapped_column(Boolean, default=False)
+    criminal_offence: Mapped[bool] = mapped_column(Boolean, default=False)
+    reporter_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    complainant_name: Mapped[str | None] = mapped_column(String(200))
+    complainant_contact: Mapped[str | None] = mapped_column(String(300))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    investigator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    stage: Mapped[str] = mapped_column(String(20), default="reported", index=True)
+    stage_before_referral: Mapped[str | None] = mapped_column(String(20))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    investigation_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    retention_until: Mapped[date | None] = mapped_column(Date)
+    legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
+    owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
+    investigator: Mapped[User | None] = relationship(foreign_keys=[investigator_id])
+    department: Mapped[Department | None] = relationship()
+    subjects: Mapped[list[User]] = relationship(secondary=case_subjects, order_by="User.name")
+    category_rows: Mapped[list[CaseCategory]] = relationship(
+        cascade="all, delete-orphan", order_by="CaseCategory.category"
+    )
+    events: Mapped[list[CaseEvent]] = relationship(back_populates="case", order_by="CaseEvent.seq", cascade="all")
+    suspensions: Mapped[list[Suspension]] = relationship(back_populates="case", order_by="Suspension.id")
+    evidence: Mapped[list[Evidence]] = relationship(back_populates="case", order_by="Evidence.id")
+    notes: Mapped[list[Note]] = relationship(back_populates="case", order_by="Note.id")
+    outcome: Mapped[Outcome | None] = relationship(back_populates="case", uselist=False)
+    referrals: Mapped[list[Referral]] = relationship(back_populates="case", order_by="Referral.id")
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def categories(self) -> list[str]:
+        return [row.category for row in self.category_rows]
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference}>"
+
+
+class CaseCategory(db.Model):
+    """One category of a case; a table so that statistics can GROUP BY it."""
+
+    __tablename__ = "case_categories"
+
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    category: Mapped[str] = mapped_column(String(40), primary_key=True, index=True)
+
+
+class Suspension(db.Model):
+    """Publishing rights suspended while a case is investigated (Social Networking Policy 11.2).
+
+    `account_id` empty means every council account the subject may publish on.
+    """
+
+    __tablename__ = "suspensions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    account_id: Mapped[int | None] = mapped_column(ForeignKey("social_accounts.id"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reason: Mapped[str] = mapped_column(Text)
+    authorised_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    next_review_on: Mapped[date | None] = mapped_column(Date)
+    lifted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lifted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    lift_reason: Mapped[str | None] = mapped_column(Text)
+
+    case: Mapped[Case] = relationship(back_populates="suspensions")
+    subject: Mapped[User] = relationship(foreign_keys=[subject_id])
+    account: Mapped[SocialAccount | None] = relationship()
+    authorised_by: Mapped[User] = relationship(foreign_keys=[authorised_by_id])
+    lifted_by: Mapped[User | None] = relationship(foreign_keys=[lifted_by_id])
+
+    @property
+    def is_active(self) -> bool:
+        return self.lifted_at is None
+
+
+class Evidence(db.Model):
+    """A file or a link. Files are immutable and stored by their SHA-256."""
+
+    __tablename__ = "evidence"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    description: Mapped[str | None] = mapped_column(Text)
+    original_name: Mapped[str | None] = mapped_column(String(255))
+    content_type: Mapped[str | None] = mapped_column(String(100))
+    size: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    storage_key: Mapped[str | None] = mapped_column(String(200))
+    source_url: Mapped[str | None] = mapped_column(String(2000))
+    captured_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="evidence")
+    uploaded_by: Mapped[User] = relationship()
+
+
+class Note(db.Model):
+    """An investigation note, interview record or meeting record."""
+
+    __tablename__ = "notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20), default="note")
+    interviewee_role: Mapped[str | None] = mapped_column(String(20))  # complainant, subject, witness
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    visible_to_reporter: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="notes")
+    author: Mapped[User] = relationship()
+
+
+class Outcome(db.Model):
+    """The finding and sanction of a case, and any appeal against it."""
+
+    __tablename__ = "outcomes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    finding: Mapped[str] = mapped_column(String(30))
+    sanction: Mapped[str] = mapped_column(String(30), index=True)
+    rights_decision: Mapped[str | None] = mapped_column(String(20))
+    content_removed: Mapped[bool] = mapped_column(Boolean, default=False)
+    summary: Mapped[str] = mapped_column(Text)
+    decided_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    live_until: Mapped[date | None] = mapped_column(Date)
+    appeal_due_on: Mapped[date | None] = mapped_column(Date)
+    separation_override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    contractor_action: Mapped[str | None] = mapped_column(Text)
+    contractor_action_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    contractor_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appeal_result: Mapped[str | None] = mapped_column(String(20))  # upheld, varied, overturned
+    appeal_reason: Mapped[str | None] = mapped_column(Text)
+    appeal_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    appeal_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    case: Mapped[Case] = relationship(back_populates="outcome")
+    decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id])
+
+
+class Referral(db.Model):
+    """A referral to the police, the ICO, the LADO, a contractor or another agency."""
+
+    __tablename__ = "referrals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    agency: Mapped[str] = mapped_column(String(20), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    agency_reference: Mapped[str | None] = mapped_column(String(100))
+    referred_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    referred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    due_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    result: Mapped[str | None] = mapped_column(Text)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="referrals")
+    referred_by: Mapped[User] = relationship()
+
+
+class CaseEvent(db.Model):
+    """Append-only, hash-chained audit trail of a case.
+
+    hash = sha256(prev_hash + canonical JSON of the event); see casework.domain.audit.
+    """
+
+    __tablename__ = "case_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    action: Mapped[str] = mapped_column(String(40))
+    from_stage: Mapped[str | None] = mapped_column(String(20))
+    to_stage: Mapped[str | None] = mapped_column(String(20))
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    case: Mapped[Case] = relationship(back_populates="events")
+    actor: Mapped[User | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("case_id", "seq"),)
+
+
+class AccessLog(db.Model):
+    """Who opened, downloaded or exported which case, and when."""
+
+    __tablename__ = "access_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(20))  # view, download, export
+    detail: Mapped[str | None] = mapped_column(String(300))
+
+    user: Mapped[User] = relationship()
+
+
+class Notification(db.Model):
+    """An in-app notice to one person, written with the change that causes it."""
+
+    __tablename__ = "notifications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxEmail(db.Model):
+    """An e-mail waiting to be sent (transactional outbox)."""
+
+    __tablename__ = "outbox_emails"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"), index=True)
+    dedup_key: Mapped[str | None] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    last_error: Mapped[str | None] = mapped_column(Text)
+
+
+class ApiToken(db.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    label: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship()

@@ -1,0 +1,39 @@
+"""Checking every case's audit chain (`flask casework verify-audit`)."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from ..domain.audit import first_break
+from ..extensions import db
+from ..models import Case, CaseEvent
+
+
+@dataclass
+class AuditResult:
+    cases_checked: int
+    events_checked: int
+    broken_reference: str | None = None
+    broken_seq: int | None = None
+    broken_event_id: int | None = None
+    reason: str | None = None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken_reference is None
+
+
+def verify_all() -> AuditResult:
+    """Recompute every chain, case by case, and stop at the first broken event."""
+    cases = db.session.execute(select(Case.id, Case.reference).order_by(Case.id)).all()
+    events_checked = 0
+    for number, (case_id, reference) in enumerate(cases, start=1):
+        events = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)).all()
+        events_checked += len(events)
+        broken = first_break(events)
+        if broken is None and not events:
+            return AuditResult(number, events_checked, reference, 1, None, "the case has no events")
+        if broken is not None:
+            return AuditResult(number, events_checked, reference, broken.seq, broken.event_id, broken.reason)
+        db.session.expunge_all()
+    return AuditResult(len(cases), events_checked)

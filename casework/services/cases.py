@@ -1,0 +1,246 @@
+"""Reporting a case, finding the cases a person may see, and logging access."""
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+
+from ..domain import permissions
+from ..domain.intake import ReportInput, validate_report
+from ..domain.permissions import View
+from ..domain.policy import FLAGS, Kind, Role, Source, StaffType, Stage
+from ..extensions import db
+from ..models import AccessLog, Case, CaseCategory, Department, Note, ReferenceCounter, User, utcnow
+from .errors import Conflict, InvalidInput, NotFound
+from .events import record_event
+from .notify import notify
+from .visibility import visible_cases
+
+
+def next_reference(year: int) -> str:
+    """SMC-YYYY-NNNNN: sequential per year, never reused (a counter row per year)."""
+    for _ in range(3):
+        number = db.session.execute(
+            update(ReferenceCounter)
+            .where(ReferenceCounter.year == year)
+            .values(last_number=ReferenceCounter.last_number + 1)
+            .returning(ReferenceCounter.last_number)
+        ).scalar()
+        if number is not None:
+            return f"SMC-{year}-{number:05d}"
+        try:
+            with db.session.begin_nested():
+                db.session.execute(insert(ReferenceCounter).values(year=year, last_number=0))
+        except IntegrityError:
+            pass  # another transaction created this year's counter first
+    raise RuntimeError("could not issue a case reference")
+
+
+def find_users_by_email(emails) -> dict[str, User]:
+    wanted = {e.strip().lower() for e in emails if e and e.strip()}
+    if not wanted:
+        return {}
+    users = db.session.scalars(select(User).where(User.email.in_(wanted))).all()
+    return {u.email: u for u in users}
+
+
+def report_errors(actor: User, report: ReportInput, *, today: date | None = None) -> dict[str, str]:
+    """What is wrong with a report, by field; empty when it may be saved."""
+    subjects_by_email = find_users_by_email(report.subjects)
+    known = {email for email, user in subjects_by_email.items() if user.active}
+    return validate_report(
+        report,
+        today=today or date.today(),
+        may_log_complaint=permissions.can_log_complaint(actor),
+        known_subjects=known,
+        reporter_email=actor.email,
+    )
+
+
+def report_case(actor: User, report: ReportInput, *, today: date | None = None) -> Case:
+    """Record a new report (stage `reported`) and tell who must act.
+
+    Line managers of the people concerned, managers of their department and HR
+    are told; a contractor subject's head of service is told at once
+    (Social Networking Policy 11.4).
+    """
+    errors = report_errors(actor, report, today=today)
+    if errors:
+        raise InvalidInput("The report has errors", errors)
+    subjects_by_email = find_users_by_email(report.subjects)
+
+    subjects = [subjects_by_email[e.strip().lower()] for e in report.subjects if e and e.strip()]
+    concerned = subjects or [actor]
+    now = utcnow()
+    case = Case(
+        reference=next_reference(now.year),
+        kind=report.kind,
+        source=report.source,
+        platform=report.platform,
+        content_url=report.content_url.strip() or None,
+        incident_date=report.incident_date,
+        description=report.description.strip(),
+        severity=report.severity or None,
+        reporter_id=actor.id,
+        complainant_name=(report.complainant_name.strip() or None) if report.source != Source.EMPLOYEE_REPORT else None,
+        complainant_contact=(report.complainant_contact.strip() or None)
+        if report.source != Source.EMPLOYEE_REPORT
+        else None,
+        department_id=concerned[0].department_id,
+        stage=Stage.REPORTED,
+        created_at=now,
+        updated_at=now,
+    )
+    for flag in FLAGS:
+        setattr(case, flag, flag in report.flags)
+    case.subjects = subjects
+    case.category_rows = [CaseCategory(category=c) for c in dict.fromkeys(report.categories)]
+    db.session.add(case)
+    db.session.flush()
+    record_event(
+        case,
+        actor,
+        "reported",
+        to_stage=Stage.REPORTED,
+        data={
+            "kind": case.kind,
+            "source": case.source,
+            "subjects": [s.email for s in subjects],
+            "categories": case.categories,
+            "platform": case.platform,
+            "flags": sorted(f for f in FLAGS if getattr(case, f)),
+        },
+    )
+    _notify_reported(case, actor)
+    return case
+
+
+def _notify_reported(case: Case, actor: User) -> None:
+    concerned = permissions.people_concerned(case)
+    department_ids = {p.department_id for p in concerned if p.department_id}
+    managers = (
+        db.session.scalars(
+            select(User).where(
+                User.role == Role.MANAGER,
+                User.department_id.in_(department_ids),
+                User.active.is_(True),
+            )
+        ).all()
+        if department_ids
+        else []
+    )
+    hr = db.session.scalars(select(User).where(User.role == Role.HR, User.active.is_(True))).all()
+    line_managers = [p.line_manager for p in concerned]
+    subject_ids = {s.id for s in case.subjects}
+    people = [p for p in [*line_managers, *managers, *hr] if p is not None and p.id not in subject_ids]
+    kind = "breach of the social media policy" if case.kind == Kind.BREACH else "online abuse of a member of staff"
+    notify(people, case, f"{case.reference}: a new report of {kind} needs assessment.", exclude=actor)
+
+    for subject in case.subjects:
+        if subject.staff_type == StaffType.CONTRACTOR and subject.department is not None:
+            head = subject.department.head_of_service
+            if head is not None and head.id not in subject_ids:
+                notify(
+                    [head],
+                    case,
+                    f"{case.reference}: a report concerns a contractor working in "
+                    f"{subject.department.name}. Social Networking Policy 11.4 asks that "
+                    "you are informed at once.",
+                    dedup_key=f"hos-informed:{case.id}",
+                )
+
+
+def get_case_for(user: User, reference: str) -> tuple[Case, View]:
+    """The case as `user` may see it; NotFound (404) when absent or not visible."""
+    case = db.session.scalar(select(Case).where(Case.reference == reference))
+    if case is None:
+        raise NotFound("Case not found")
+    level = permissions.view_level(user, case)
+    if level == View.NONE:
+        raise NotFound("Case not found")
+    return case, level
+
+
+def record_access(case: Case, user: User, action: str = "view", detail: str | None = None) -> None:
+    """Social Networking Policy 10 / design §4: every view, download and export is logged."""
+    db.session.add(AccessLog(case_id=case.id, user_id=user.id, action=action, detail=detail))
+    db.session.flush()
+
+
+def add_information(case: Case, actor: User, text: str, *, version: int | None = None) -> Note:
+    """The reporter (or anyone who may see the case) adds information to it."""
+    if not permissions.can_add_information(actor, case):
+        raise NotFound("Case not found")
+    if version is not None and version != case.version:
+        raise Conflict("This case changed since you opened it. Review the latest details and try again.")
+    text = (text or "").strip()
+    if not text:
+        raise InvalidInput("Enter the information to add", {"text": "Enter the information to add"})
+    if len(text) > 20_000:
+        raise InvalidInput("Too long", {"text": "Information must be 20,000 characters or fewer"})
+    note = Note(case_id=case.id, kind="note", text=text, author_id=actor.id, visible_to_reporter=True)
+    db.session.add(note)
+    case.updated_at = utcnow()
+    db.session.flush()
+    record_event(case, actor, "information_added", data={"note_id": note.id})
+    return note
+
+
+@dataclass
+class CaseFilters:
+    stage: str | None = None
+    kind: str | None = None
+    category: str | None = None
+    department_id: int | None = None
+
+
+@dataclass
+class CasePage:
+    items: list[Case]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def list_cases(user: User, filters: CaseFilters, *, page: int = 1, per_page: int = 25) -> CasePage:
+    """The cases `user` may see, newest first, filtered and paginated in SQL."""
+    query = select(Case).where(visible_cases(user))
+    if filters.stage:
+        query = query.where(Case.stage == filters.stage)
+    if filters.kind:
+        query = query.where(Case.kind == filters.kind)
+    if filters.category:
+        query = query.where(Case.id.in_(select(CaseCategory.case_id).where(CaseCategory.category == filters.category)))
+    if filters.department_id:
+        query = query.where(Case.department_id == filters.department_id)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = max(1, page)
+    items = db.session.scalars(
+        query.order_by(Case.created_at.desc(), Case.id.desc()).offset((page - 1) * per_page).limit(per_page)
+    ).all()
+    return CasePage(list(items), total or 0, page, per_page)
+
+
+def my_reports(user: User) -> list[Case]:
+    """What `user` reported and may still see (never a case they are the subject of)."""
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(Case.reporter_id == user.id, visible_cases(user))
+            .order_by(Case.created_at.desc(), Case.id.desc())
+        ).all()
+    )
+
+
+def departments() -> list[Department]:
+    return list(db.session.scalars(select(Department).order_by(Department.name)).all())
+
+
+def staff_directory() -> list[User]:
+    """Everyone who can be named in a report, active or without sign-in."""
+    return list(db.session.scalars(select(User).where(User.active.is_(True)).order_by(User.name)).all())

@@ -1,0 +1,56 @@
+"""Appending to a case's hash-chained audit trail, in the caller's transaction."""
+
+from sqlalchemy import select
+
+from ..domain.audit import GENESIS_HASH, canonical_event, chain_hash
+from ..extensions import db
+from ..models import Case, CaseEvent, User, utcnow
+
+
+def record_event(
+    case: Case,
+    actor: User | None,
+    action: str,
+    *,
+    from_stage: str | None = None,
+    to_stage: str | None = None,
+    data: dict | None = None,
+) -> CaseEvent:
+    """Append one event to the case's chain (design §6)."""
+    if case.id is None:
+        db.session.flush()
+    last = db.session.execute(
+        select(CaseEvent.seq, CaseEvent.hash)
+        .where(CaseEvent.case_id == case.id)
+        .order_by(CaseEvent.seq.desc())
+        .limit(1)
+    ).first()
+    seq, prev_hash = (last.seq + 1, last.hash) if last else (1, GENESIS_HASH)
+    at = utcnow()
+    data = data or {}
+    actor_id = actor.id if actor is not None else None
+    canonical = canonical_event(
+        case_id=case.id,
+        seq=seq,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        data=data,
+    )
+    event = CaseEvent(
+        case_id=case.id,
+        seq=seq,
+        at=at,
+        actor_id=actor_id,
+        action=action,
+        from_stage=from_stage,
+        to_stage=to_stage,
+        data=data,
+        prev_hash=prev_hash,
+        hash=chain_hash(prev_hash, canonical),
+    )
+    db.session.add(event)
+    db.session.flush()
+    return event

@@ -1,0 +1,39 @@
+"""In-app notices and e-mail, written in the same transaction as the change
+that causes them (transactional outbox). `flask casework send-mail` sends."""
+
+from ..extensions import db
+from ..models import Case, Notification, OutboxEmail, User
+
+
+def notify(
+    people,
+    case: Case | None,
+    message: str,
+    *,
+    subject: str | None = None,
+    exclude: User | None = None,
+    dedup_key: str | None = None,
+) -> list[User]:
+    """Tell each active person once, in the app and by e-mail. Returns who was told.
+
+    E-mails name the case reference only: case details stay inside Casework.
+    """
+    told: dict[int, User] = {}
+    for person in people:
+        if person is None or not person.active or person.id in told:
+            continue
+        if exclude is not None and person.id == exclude.id:
+            continue
+        told[person.id] = person
+    for person in told.values():
+        db.session.add(Notification(user_id=person.id, case_id=case.id if case else None, message=message))
+        db.session.add(
+            OutboxEmail(
+                to_address=person.email,
+                subject=subject or (f"Casework: {case.reference}" if case else "Casework"),
+                body=f"{message}\n\nSign in to Casework to see the case.\n",
+                case_id=case.id if case else None,
+                dedup_key=f"{dedup_key}:{person.id}" if dedup_key else None,
+            )
+        )
+    return list(told.values())

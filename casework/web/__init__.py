@@ -1,0 +1,106 @@
+"""Web pages: blueprints, template helpers, error pages and cookie policy."""
+
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask, render_template, request
+from flask.sessions import SecureCookieSessionInterface
+from flask_wtf.csrf import CSRFError
+
+from ..domain import policy
+from ..extensions import db, login_manager
+from ..models import User
+
+LONDON = ZoneInfo("Europe/London")
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
+
+
+class CouncilSessionInterface(SecureCookieSessionInterface):
+    """Session cookies are Secure everywhere except on this machine (localhost)."""
+
+    def get_cookie_secure(self, app):
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            return True
+        try:
+            host = (
+                request.host.rsplit(":", 1)[0] if not request.host.startswith("[") else request.host.split("]")[0] + "]"
+            )
+        except RuntimeError:
+            return False
+        return host not in LOCAL_HOSTS
+
+
+def london_time(value: datetime | None, fmt: str = "%d %B %Y %H:%M") -> str:
+    if value is None:
+        return ""
+    return value.astimezone(LONDON).strftime(fmt).lstrip("0")
+
+
+def long_date(value: date | None) -> str:
+    if value is None:
+        return ""
+    return value.strftime("%d %B %Y").lstrip("0")
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    try:
+        user = db.session.get(User, int(user_id))
+    except (TypeError, ValueError):
+        return None
+    if user is None or not user.can_sign_in:
+        return None
+    return user
+
+
+def register_web(app: Flask) -> None:
+    from . import auth, cases, main
+
+    app.session_interface = CouncilSessionInterface()
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(main.bp)
+    app.register_blueprint(cases.bp)
+
+    app.add_template_filter(london_time, "london_time")
+    app.add_template_filter(long_date, "long_date")
+
+    app.add_template_global(policy, "policy")
+
+    @app.context_processor
+    def inject_names():
+        return {"council_name": app.config["COUNCIL_NAME"], "service_name": app.config["SERVICE_NAME"]}
+
+    def error_page(status: int, heading: str, message: str):
+        return render_template("error.html", heading=heading, message=message), status
+
+    @app.errorhandler(404)
+    def not_found(error):
+        return error_page(
+            404,
+            "Page not found",
+            "If you typed the web address, check it is correct. "
+            "If you followed a link to a case, you may not have access to it.",
+        )
+
+    @app.errorhandler(405)
+    def method_not_allowed(error):
+        return error_page(405, "That action is not available here", "Go back and use the buttons on the page.")
+
+    @app.errorhandler(413)
+    def too_large(error):
+        return error_page(413, "The file is too large", "Choose a smaller file and try again.")
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        return error_page(400, "Your form has expired", "Go back, reload the page and try again. Nothing was saved.")
+
+    @app.errorhandler(400)
+    def bad_request(error):
+        return error_page(
+            400, "Sorry, there is a problem with that request", "Go back and try again. Nothing was saved."
+        )
+
+    @app.errorhandler(500)
+    def server_error(error):
+        db.session.rollback()
+        return error_page(500, "Sorry, there is a problem with the service", "Nothing was saved. Try again later.")

@@ -1,0 +1,158 @@
+"""Case pages: report, list, my reports, view, add information."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..domain import permissions
+from ..domain.intake import ReportInput
+from ..domain.permissions import View
+from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, STAGE_LABELS, Kind, Source
+from ..extensions import db
+from ..services import cases as case_service
+from ..services.errors import Conflict, InvalidInput, NotFound
+from .forms import AddInformationForm, ReportForm
+
+bp = Blueprint("cases", __name__)
+
+# Where a domain error about a field is shown on the report form
+REPORT_FIELD_FOR_ERROR = {"subjects": "subject_1", "kind": "categories"}
+
+
+def load_case(reference: str):
+    """The case if the signed-in user may see it; 404 (never 403) otherwise."""
+    try:
+        return case_service.get_case_for(current_user, reference)
+    except NotFound:
+        abort(404)
+
+
+@bp.route("/report")
+@login_required
+def report_choose():
+    return render_template("cases/report_choose.html")
+
+
+@bp.route("/report/<kind>", methods=["GET", "POST"])
+@login_required
+def report(kind: str):
+    if kind not in (Kind.BREACH, Kind.ABUSE):
+        abort(404)
+    may_log = permissions.can_log_complaint(current_user)
+    form = ReportForm()
+    form.setup(kind=kind, people=case_service.staff_directory(), exclude_id=current_user.id)
+    if not may_log:
+        del form.source
+        del form.complainant_name
+        del form.complainant_contact
+    if request.method == "POST":
+        form_ok = form.validate()
+        report_input = ReportInput(
+            kind=kind,
+            source=form.source.data if may_log else Source.EMPLOYEE_REPORT,
+            subjects=form.subjects,
+            categories=form.categories.data or [],
+            platform=form.platform.data or "",
+            content_url=form.content_url.data or "",
+            incident_date=form.incident_date.data,
+            description=form.description.data or "",
+            severity=form.severity.data or "",
+            flags=form.flags.data or [],
+            complainant_name=(form.complainant_name.data or "") if may_log else "",
+            complainant_contact=(form.complainant_contact.data or "") if may_log else "",
+        )
+        try:
+            if not form_ok:
+                # Show every problem at once: the form's (a date that does not
+                # exist) and the domain's (everything else).
+                raise InvalidInput("The report has errors", case_service.report_errors(current_user, report_input))
+            case = case_service.report_case(current_user, report_input)
+        except InvalidInput as error:
+            db.session.rollback()
+            for name, message in error.fields.items():
+                field = getattr(form, REPORT_FIELD_FOR_ERROR.get(name, name), None)
+                if field is not None and not field.errors:
+                    field.errors = [message]
+        else:
+            db.session.commit()
+            flash(f"Report sent. Your reference is {case.reference}.", "success")
+            return redirect(url_for("cases.show", reference=case.reference))
+    return render_template("cases/report_form.html", form=form, kind=kind, may_log=may_log)
+
+
+@bp.route("/cases")
+@login_required
+def index():
+    args = request.args
+    stage = args.get("stage") if args.get("stage") in STAGE_LABELS else None
+    kind = args.get("kind") if args.get("kind") in (Kind.BREACH, Kind.ABUSE) else None
+    category = args.get("category") if args.get("category") in {**BREACH_CATEGORIES, **ABUSE_CATEGORIES} else None
+    department_id = args.get("department", type=int)
+    page = args.get("page", 1, type=int)
+    result = case_service.list_cases(
+        current_user,
+        case_service.CaseFilters(stage=stage, kind=kind, category=category, department_id=department_id),
+        page=page,
+        per_page=current_app_config("CASES_PER_PAGE"),
+    )
+    return render_template(
+        "cases/list.html",
+        result=result,
+        filters={"stage": stage, "kind": kind, "category": category, "department": department_id},
+        departments=case_service.departments(),
+        view_level=permissions.view_level,
+    )
+
+
+def current_app_config(key):
+    from flask import current_app
+
+    return current_app.config[key]
+
+
+@bp.route("/my-reports")
+@login_required
+def my_reports():
+    return render_template("cases/my_reports.html", reports=case_service.my_reports(current_user))
+
+
+@bp.route("/cases/<reference>")
+@login_required
+def show(reference: str):
+    case, level = load_case(reference)
+    case_service.record_access(case, current_user, "view")
+    db.session.commit()
+    form = AddInformationForm(version=case.version)
+    template = "cases/show.html" if level == View.FULL else "cases/show_reporter.html"
+    return render_template(template, case=case, form=form)
+
+
+@bp.route("/cases/<reference>/information", methods=["POST"])
+@login_required
+def add_information(reference: str):
+    case, level = load_case(reference)
+    form = AddInformationForm()
+    if form.validate_on_submit():
+        try:
+            case_service.add_information(case, current_user, form.text.data, version=_int_or_none(form.version.data))
+        except InvalidInput as error:
+            db.session.rollback()
+            form.text.errors = [error.fields.get("text", error.message)]
+        except Conflict as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("cases.show", reference=reference))
+        else:
+            db.session.commit()
+            flash("Information added.", "success")
+            return redirect(url_for("cases.show", reference=reference))
+    case_service.record_access(case, current_user, "view")
+    db.session.commit()
+    template = "cases/show.html" if level == View.FULL else "cases/show_reporter.html"
+    return render_template(template, case=case, form=form), 422
+
+
+def _int_or_none(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,166 @@
+"""Flask-WTF forms rendered with govuk-frontend-wtf widgets.
+
+Field checks live in casework.domain (one set for pages and API); the forms
+parse input, carry the CSRF token and show the domain's messages.
+"""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxesInput,
+    GovDateInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSelect,
+    GovSubmitInput,
+    GovTextArea,
+    GovTextInput,
+)
+from wtforms import (
+    DateField,
+    HiddenField,
+    PasswordField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length
+
+from ..domain.policy import (
+    ABUSE_CATEGORIES,
+    BREACH_CATEGORIES,
+    FLAGS,
+    PLATFORMS,
+    SEVERITIES,
+    SOURCE_LABELS,
+    Source,
+)
+
+
+def choices(mapping: dict, *, blank: str | None = None) -> list[SelectChoice]:
+    items = [SelectChoice("", blank)] if blank is not None else []
+    return items + [SelectChoice(code, label) for code, label in mapping.items()]
+
+
+class SignInForm(FlaskForm):
+    email = StringField(
+        "Email address",
+        widget=GovTextInput(),
+        validators=[InputRequired(message="Enter your email address"), Length(max=254)],
+    )
+    password = PasswordField(
+        "Password",
+        widget=GovPasswordInput(),
+        validators=[InputRequired(message="Enter your password"), Length(max=1000)],
+    )
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class IncidentDateField(DateField):
+    """Day, month and year boxes; a date that does not exist gets a clear message."""
+
+    def process_formdata(self, valuelist):
+        if not valuelist or not any(v.strip() for v in valuelist):
+            self.data = None
+            return
+        try:
+            super().process_formdata([" ".join(v.strip() for v in valuelist)])
+        except ValueError:
+            self.data = None
+            raise ValueError("Date of the incident must be a real date") from None
+
+
+class ReportForm(FlaskForm):
+    """Report a breach (policy) or online abuse. `kind` is fixed by the page."""
+
+    source = SelectField(
+        "Where did this report come from?",
+        widget=GovSelect(),
+        choices=choices(SOURCE_LABELS),
+        default=Source.EMPLOYEE_REPORT,
+    )
+    complainant_name = StringField(
+        "Complainant's name",
+        widget=GovTextInput(),
+        description="For a complaint from outside the council",
+    )
+    complainant_contact = StringField(
+        "Complainant's contact details",
+        widget=GovTextInput(),
+        description="Email address, phone number or postal address",
+    )
+    subject_1 = SelectField("Who is the report about?", widget=GovSelect())
+    subject_2 = SelectField("Second person (optional)", widget=GovSelect())
+    subject_3 = SelectField("Third person (optional)", widget=GovSelect())
+    categories = SelectMultipleField("What kind of breach is it?", widget=GovCheckboxesInput())
+    platform = SelectField(
+        "Where was it posted?", widget=GovSelect(), choices=choices(PLATFORMS, blank="Choose a platform")
+    )
+    content_url = StringField(
+        "Web address of the post (optional)",
+        widget=GovTextInput(),
+        description="For example, https://www.facebook.com/…",
+    )
+    incident_date = IncidentDateField(
+        "When did it happen?",
+        widget=GovDateInput(),
+        format="%d %m %Y",
+        description="For example, 27 3 2026",
+    )
+    description = TextAreaField(
+        "What happened?",
+        widget=GovTextArea(),
+        description=(
+            "Describe what was posted or sent, and by whom. "
+            "Do not include more personal information than is needed."
+        ),
+    )
+    severity = RadioField(
+        "How serious is it? (optional)",
+        widget=GovRadioInput(),
+        choices=choices(SEVERITIES),
+        validate_choice=False,
+    )
+    flags = SelectMultipleField(
+        "Does any of this apply? (optional)",
+        widget=GovCheckboxesInput(),
+        choices=choices(FLAGS),
+        validate_choice=False,
+    )
+    submit = SubmitField("Send report", widget=GovSubmitInput())
+
+    def setup(self, *, kind: str, people, exclude_id: int | None):
+        """Fill the choices that depend on the kind of report and the staff directory."""
+        directory = [SelectChoice(p.email, f"{p.name} ({p.email})") for p in people if p.id != exclude_id]
+        self.subject_1.choices = [SelectChoice("", "Choose a person"), *directory]
+        self.subject_2.choices = [SelectChoice("", "No one else"), *directory]
+        self.subject_3.choices = [SelectChoice("", "No one else"), *directory]
+        for field in (self.subject_1, self.subject_2, self.subject_3):
+            field.validate_choice = False
+        self.categories.validate_choice = False
+        if kind == "abuse":
+            self.categories.choices = choices(ABUSE_CATEGORIES)
+            self.categories.label.text = "What kind of abuse is it?"
+            self.subject_1.label.text = "Is a member of staff responsible? (optional)"
+            self.subject_1.choices[0] = SelectChoice("", "No, or I do not know")
+            self.description.label.text = "What happened to you?"
+        else:
+            self.categories.choices = choices(BREACH_CATEGORIES)
+
+    @property
+    def subjects(self) -> list[str]:
+        return [f.data for f in (self.subject_1, self.subject_2, self.subject_3) if f.data]
+
+
+class AddInformationForm(FlaskForm):
+    version = HiddenField()
+    text = TextAreaField(
+        "Add information",
+        widget=GovTextArea(),
+        description="Anything you have found out since you reported it",
+        validators=[Length(max=20000, message="Information must be 20,000 characters or fewer")],
+    )
+    submit = SubmitField("Add information", widget=GovSubmitInput())
