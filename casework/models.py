@@ -193,6 +193,11 @@ class Case(db.Model):
     investigation_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hos_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ico_decision: Mapped[str | None] = mapped_column(String(20))  # reported, not_reported
+    ico_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    next_deadline_label: Mapped[str | None] = mapped_column(String(100))
     retention_until: Mapped[date | None] = mapped_column(Date)
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

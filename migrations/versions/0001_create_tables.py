@@ -111,6 +111,11 @@ def upgrade():
         sa.Column("investigation_started_at", sa.DateTime(), nullable=True),
         sa.Column("outcome_at", sa.DateTime(), nullable=True),
         sa.Column("closed_at", sa.DateTime(), nullable=True),
+        sa.Column("hos_acknowledged_at", sa.DateTime(), nullable=True),
+        sa.Column("ico_decision", sa.String(length=20), nullable=True),
+        sa.Column("ico_decided_at", sa.DateTime(), nullable=True),
+        sa.Column("next_deadline_at", sa.DateTime(), nullable=True),
+        sa.Column("next_deadline_label", sa.String(length=100), nullable=True),
         sa.Column("retention_until", sa.Date(), nullable=True),
         sa.Column("legal_hold", sa.Boolean(), nullable=False),
         sa.Column("anonymised_at", sa.DateTime(), nullable=True),
@@ -126,6 +131,7 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_cases_department_id"), ["department_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_investigator_id"), ["investigator_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_kind"), ["kind"], unique=False)
+        batch_op.create_index(batch_op.f("ix_cases_next_deadline_at"), ["next_deadline_at"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_platform"), ["platform"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_reporter_id"), ["reporter_id"], unique=False)
@@ -453,6 +459,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_cases_reporter_id"))
         batch_op.drop_index(batch_op.f("ix_cases_platform"))
         batch_op.drop_index(batch_op.f("ix_cases_owner_id"))
+        batch_op.drop_index(batch_op.f("ix_cases_next_deadline_at"))
         batch_op.drop_index(batch_op.f("ix_cases_kind"))
         batch_op.drop_index(batch_op.f("ix_cases_investigator_id"))
         batch_op.drop_index(batch_op.f("ix_cases_department_id"))

@@ -1,0 +1,379 @@
+"""The case workflow (design §3) as a transition table, and who may do what (§4).
+
+`check(action, actor, case, params)` says whether an action may happen now and
+which stage it leads to, or raises `Refusal` with the exact reason. It reads
+the case and the people through their attributes only; the services apply
+the change and write the audit events. Pages, the API and the tests all read
+`ACTIONS`.
+"""
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from .permissions import Relationship, View, relationships, view_level
+from .policy import (
+    AGENCIES,
+    FINDINGS,
+    NOTE_KINDS,
+    REFERRAL_STATUSES,
+    RIGHTS_DECISIONS,
+    SANCTIONS,
+    Kind,
+    Role,
+    StaffType,
+    Stage,
+)
+
+OPEN_STAGES = frozenset(Stage) - {Stage.CLOSED}
+REASON_MAX = 5_000
+TEXT_MAX = 20_000
+
+
+class Capacity(StrEnum):
+    """In what capacity a person acts on a case."""
+
+    CASE_MANAGER = "case_manager"  # a manager or HR who may see the whole case
+    OWNER = "owner"
+    HR = "hr"
+    INVESTIGATOR = "investigator"
+    CONTRACTOR_HEAD_OF_SERVICE = "contractor_head_of_service"
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    label: str
+    from_stages: frozenset
+    to_stage: str | None  # None: stays where it is; "previous": back to the stage before referral
+    kinds: frozenset
+    capacities: frozenset
+    required: tuple = ()
+    description: str = ""
+
+
+def _spec(name, label, from_stages, to_stage, capacities, *, kinds=(Kind.BREACH, Kind.ABUSE), required=(), text=""):
+    return ActionSpec(
+        name, label, frozenset(from_stages), to_stage, frozenset(kinds), frozenset(capacities), tuple(required), text
+    )
+
+
+O, H, CM, I, HOS = (
+    Capacity.OWNER,
+    Capacity.HR,
+    Capacity.CASE_MANAGER,
+    Capacity.INVESTIGATOR,
+    Capacity.CONTRACTOR_HEAD_OF_SERVICE,
+)
+S = Stage
+
+ACTIONS: dict[str, ActionSpec] = {
+    spec.name: spec
+    for spec in (
+        _spec("take_ownership", "Take ownership", {S.REPORTED}, S.ASSESSMENT, {CM},
+              text="A manager or HR takes the case on and assesses it."),
+        _spec("close_no_further_action", "Close with no further action", {S.REPORTED, S.ASSESSMENT}, S.CLOSED,
+              {O, H}, required=("reason",),
+              text="No further action, or informal advice only; the reason is recorded."),
+        _spec("suspend_rights", "Suspend publishing rights",
+              {S.ASSESSMENT, S.RIGHTS_SUSPENDED, S.INVESTIGATION}, S.RIGHTS_SUSPENDED, {O, H},
+              kinds=(Kind.BREACH,), required=("subject", "reason"),
+              text="Social Networking Policy 11.2: publishing rights may be suspended while the matter is "
+                   "investigated."),
+        _spec("lift_suspension", "Lift a suspension",
+              {S.RIGHTS_SUSPENDED, S.INVESTIGATION, S.OUTCOME, S.REFERRED}, None, {O, H},
+              kinds=(Kind.BREACH,), required=("subject", "reason")),
+        _spec("review_suspension", "Record a suspension review",
+              {S.RIGHTS_SUSPENDED, S.INVESTIGATION, S.OUTCOME, S.REFERRED}, None, {O, H},
+              kinds=(Kind.BREACH,), required=("subject", "reason"),
+              text="Suspensions are reviewed every 10 working days."),
+        _spec("start_investigation", "Start the investigation", {S.ASSESSMENT, S.RIGHTS_SUSPENDED},
+              S.INVESTIGATION, {O, H}, kinds=(Kind.BREACH,), required=("investigator",)),
+        _spec("add_note", "Add a note", OPEN_STAGES - {S.REPORTED}, None, {O, H, I}, required=("kind", "text")),
+        _spec("record_outcome", "Record the outcome", {S.INVESTIGATION}, S.OUTCOME, {O, H},
+              kinds=(Kind.BREACH,), required=("finding", "sanction", "summary")),
+        _spec("record_contractor_action", "Record the contractor's action", {S.OUTCOME, S.REFERRED}, None,
+              {HOS, H}, kinds=(Kind.BREACH,), required=("text",),
+              text="Social Networking Policy 11.4: the head of service records what the contractor did under its "
+                   "own procedures."),
+        _spec("acknowledge_contractor_case", "Acknowledge the contractor case", OPEN_STAGES, None, {HOS},
+              kinds=(Kind.BREACH,)),
+        _spec("record_ico_decision", "Record the decision on reporting to the ICO", OPEN_STAGES - {S.REPORTED},
+              None, {O, H}, required=("reason",),
+              text="A personal data breach is reported to the ICO within 72 hours of awareness, or the decision "
+                   "not to report is recorded."),
+        _spec("refer", "Refer to another agency", OPEN_STAGES - {S.REPORTED}, S.REFERRED, {O, H},
+              required=("agency", "reason")),
+        _spec("update_referral", "Update a referral", OPEN_STAGES, None, {O, H, HOS},
+              required=("referral_id", "status")),
+        _spec("resume", "Resume the case", {S.REFERRED}, "previous", {O, H}),
+        _spec("record_support", "Record support given", {S.ASSESSMENT, S.SUPPORT}, S.SUPPORT, {O, H},
+              kinds=(Kind.ABUSE,), required=("text",)),
+        _spec("close", "Close the case", {S.OUTCOME, S.SUPPORT, S.REFERRED}, S.CLOSED, {O, H}),
+        _spec("reopen", "Reopen the case", {S.CLOSED}, S.ASSESSMENT, {H}, required=("reason",)),
+    )
+}
+
+# Actions that also need a manager or HR role (a head of service or employee
+# who happens to own a case still cannot sanction)
+MANAGEMENT_ROLES = frozenset({Role.MANAGER, Role.HR})
+
+
+class RefusalCode(StrEnum):
+    UNKNOWN_ACTION = "unknown_action"
+    NOT_ALLOWED = "forbidden"  # may see the case, may not do this
+    WRONG_STAGE = "wrong_stage"
+    INVALID = "invalid"
+
+
+@dataclass
+class Refusal(Exception):
+    code: RefusalCode
+    message: str
+    fields: dict = field(default_factory=dict)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+@dataclass(frozen=True)
+class Allowed:
+    spec: ActionSpec
+    to_stage: str
+    warnings: tuple = ()
+
+
+def capacities(actor, case) -> set[Capacity]:
+    """The capacities in which `actor` may act on `case` (none for a subject or admin)."""
+    if view_level(actor, case) != View.FULL:
+        return set()
+    found = relationships(actor, case)
+    held: set[Capacity] = set()
+    if actor.role in MANAGEMENT_ROLES:
+        held.add(Capacity.CASE_MANAGER)
+    if Relationship.OWNER in found and actor.role in MANAGEMENT_ROLES:
+        held.add(Capacity.OWNER)
+    if actor.role == Role.HR:
+        held.add(Capacity.HR)
+    if Relationship.INVESTIGATOR in found:
+        held.add(Capacity.INVESTIGATOR)
+    if Relationship.CONTRACTOR_HEAD_OF_SERVICE in found:
+        held.add(Capacity.CONTRACTOR_HEAD_OF_SERVICE)
+    return held
+
+
+def available_actions(actor, case) -> list[ActionSpec]:
+    """The actions `actor` may take on `case` in its present stage (for buttons on the page)."""
+    held = capacities(actor, case)
+    return [
+        spec
+        for spec in ACTIONS.values()
+        if case.stage in spec.from_stages and case.kind in spec.kinds and held & spec.capacities
+        and _stage_ready(spec, case) is None
+    ]
+
+
+def _missing(params: dict, names) -> dict[str, str]:
+    messages = {
+        "reason": "Enter the reason",
+        "subject": "Choose the person whose rights this concerns",
+        "investigator": "Choose the investigator",
+        "kind": "Choose the kind of note",
+        "text": "Enter the text",
+        "finding": "Choose the finding",
+        "sanction": "Choose the sanction",
+        "summary": "Enter a summary of the decision",
+        "agency": "Choose the agency",
+        "referral_id": "Choose the referral",
+        "status": "Choose the new status",
+    }
+    errors = {}
+    for name in names:
+        value = params.get(name)
+        if value is None or (isinstance(value, str) and not value.strip()):
+            errors[name] = messages.get(name, f"Enter {name.replace('_', ' ')}")
+    return errors
+
+
+def _text_errors(params: dict) -> dict[str, str]:
+    errors = {}
+    for name, limit in (("reason", REASON_MAX), ("summary", TEXT_MAX), ("text", TEXT_MAX), ("result", TEXT_MAX),
+                        ("no_suspension_reason", REASON_MAX), ("agency_reference", 100)):
+        value = params.get(name)
+        if value is None:
+            continue
+        if not isinstance(value, str):
+            errors[name] = "Enter text"
+        elif len(value) > limit:
+            errors[name] = f"Must be {limit:,} characters or fewer"
+        elif any((ord(c) < 32 and c not in "\r\n\t") or ord(c) == 127 for c in value):
+            errors[name] = "Must not contain control characters"
+    return errors
+
+
+def active_suspensions(case, subject_id=None) -> list:
+    return [
+        s for s in case.suspensions
+        if s.lifted_at is None and (subject_id is None or s.subject_id == subject_id)
+    ]
+
+
+def open_referrals(case) -> list:
+    return [r for r in case.referrals if r.status in ("pending", "acknowledged")]
+
+
+def _stage_ready(spec: ActionSpec, case) -> str | None:
+    """Invariants that hold whatever the input: why the action cannot happen now, or None."""
+    if spec.name == "close":
+        if active_suspensions(case):
+            return "Lift or resolve every suspension of publishing rights before closing the case"
+        if open_referrals(case):
+            return "Every referral must be concluded (or recorded as no further action) before the case closes"
+        if case.stage == Stage.OUTCOME and case.outcome is None:
+            return "Record the outcome before closing the case"
+    if spec.name == "resume" and open_referrals(case):
+        return "Every referral must be concluded (or recorded as no further action) before the case resumes"
+    if spec.name == "resume" and not case.stage_before_referral:
+        return "There is no stage to resume"
+    if spec.name in ("lift_suspension", "review_suspension") and not active_suspensions(case):
+        return "No publishing rights are suspended on this case"
+    if spec.name == "update_referral" and not case.referrals:
+        return "There are no referrals on this case"
+    if spec.name == "record_contractor_action" and not any(
+        s.staff_type == StaffType.CONTRACTOR for s in case.subjects
+    ):
+        return "This case has no contractor subject"
+    if spec.name == "acknowledge_contractor_case" and case.hos_acknowledged_at is not None:
+        return "The head of service has already acknowledged this case"
+    if spec.name == "acknowledge_contractor_case" and not any(
+        s.staff_type == StaffType.CONTRACTOR for s in case.subjects
+    ):
+        return "This case has no contractor subject"
+    if spec.name == "record_contractor_action" and case.outcome is None:
+        return "Record the outcome before the contractor's action"
+    return None
+
+
+def check(action: str, actor, case, params: dict, *, people: dict | None = None) -> Allowed:
+    """May `actor` take `action` on `case` now, with `params`? Returns where it leads, or raises Refusal.
+
+    `people` maps the e-mail addresses named in params (investigator, subject)
+    to user objects, looked up by the caller.
+    """
+    spec = ACTIONS.get(action)
+    if spec is None:
+        raise Refusal(RefusalCode.UNKNOWN_ACTION, f"Unknown action: {action}", {"action": "Choose a known action"})
+    if not capacities(actor, case) & spec.capacities:
+        raise Refusal(RefusalCode.NOT_ALLOWED, f"You cannot {spec.label.lower()} on this case")
+    if case.kind not in spec.kinds:
+        raise Refusal(RefusalCode.WRONG_STAGE, f"{spec.label} does not apply to this kind of case")
+    if case.stage not in spec.from_stages:
+        raise Refusal(RefusalCode.WRONG_STAGE, f"{spec.label} is not possible while the case is at stage {case.stage}")
+    not_ready = _stage_ready(spec, case)
+    if not_ready:
+        raise Refusal(RefusalCode.WRONG_STAGE, not_ready)
+
+    errors = {**_missing(params, spec.required), **_text_errors(params)}
+    people = people or {}
+    warnings: list[str] = []
+    subject_ids = {s.id for s in case.subjects}
+
+    if action in ("suspend_rights", "lift_suspension", "review_suspension") and "subject" not in errors:
+        person = people.get(str(params["subject"]).strip().lower())
+        if person is None or person.id not in subject_ids:
+            errors["subject"] = "Choose a person the case is about"
+        elif action != "suspend_rights" and not active_suspensions(case, person.id):
+            errors["subject"] = "This person's publishing rights are not suspended on this case"
+
+    if action == "start_investigation":
+        if "investigator" not in errors:
+            person = people.get(str(params["investigator"]).strip().lower())
+            if person is None or not person.active:
+                errors["investigator"] = "Choose an investigator from the staff directory"
+            elif person.id in subject_ids:
+                errors["investigator"] = "The investigator cannot be a person the case is about"
+            elif person.id == case.reporter_id:
+                errors["investigator"] = "The investigator cannot be the person who reported the case"
+            elif person.role not in MANAGEMENT_ROLES:
+                errors["investigator"] = "The investigator must be a manager or HR"
+        if not active_suspensions(case) and not (params.get("no_suspension_reason") or "").strip():
+            errors["no_suspension_reason"] = (
+                "Enter why publishing rights are not suspended while the case is investigated"
+            )
+
+    if action == "add_note":
+        if params.get("kind") and params["kind"] not in NOTE_KINDS:
+            errors["kind"] = "Choose a note, an interview record or a meeting record"
+        if params.get("interviewee_role") and params["interviewee_role"] not in ("complainant", "subject", "witness"):
+            errors["interviewee_role"] = "Choose complainant, subject or witness"
+
+    if action == "record_outcome":
+        contractor_case = any(s.staff_type == StaffType.CONTRACTOR for s in case.subjects)
+        if params.get("finding") and params["finding"] not in FINDINGS:
+            errors["finding"] = "Choose a finding from the list"
+        sanction = params.get("sanction")
+        if sanction and sanction not in SANCTIONS:
+            errors["sanction"] = "Choose a sanction from the list"
+        elif sanction == "referred_to_contractor" and not contractor_case:
+            errors["sanction"] = "Only a contractor's case is referred to the contractor"
+        elif sanction and contractor_case and sanction != "referred_to_contractor":
+            errors["sanction"] = (
+                "The council does not sanction a contractor: choose referred to contractor "
+                "(Social Networking Policy 11.4)"
+            )
+        elif (
+            sanction
+            and params.get("finding") == "not_substantiated"
+            and sanction not in ("no_action", "management_advice", "training", "referred_to_contractor")
+        ):
+            errors["sanction"] = "A warning or dismissal needs the allegation to be at least partly substantiated"
+        decision = params.get("rights_decision")
+        if decision and decision not in RIGHTS_DECISIONS:
+            errors["rights_decision"] = "Choose restored or revoked"
+        elif not decision and active_suspensions(case):
+            errors["rights_decision"] = "Decide whether the suspended publishing rights are restored or revoked"
+        if case.investigator_id == actor.id:
+            if not params.get("override_separation"):
+                errors["override_separation"] = (
+                    "You investigated this case. Where practicable another person decides the outcome "
+                    "(ACAS Code). Confirm that you are deciding it anyway."
+                )
+            else:
+                warnings.append("separation_of_duties_overridden")
+
+    if action == "refer":
+        if params.get("agency") and params["agency"] not in AGENCIES:
+            errors["agency"] = "Choose the police, the ICO, the LADO, the contractor or another agency"
+
+    if action == "update_referral":
+        status = params.get("status")
+        if status and status not in REFERRAL_STATUSES:
+            errors["status"] = "Choose pending, acknowledged, concluded or no further action"
+        referral_id = params.get("referral_id")
+        referral = next((r for r in case.referrals if str(r.id) == str(referral_id)), None)
+        if referral_id is not None and referral is None:
+            errors["referral_id"] = "Choose a referral of this case"
+        elif referral is not None:
+            if referral.status in ("concluded", "no_further_action"):
+                errors["status"] = "This referral is already closed"
+            if Capacity.CONTRACTOR_HEAD_OF_SERVICE in capacities(actor, case) and referral.agency != "contractor" \
+                    and not (capacities(actor, case) & {Capacity.OWNER, Capacity.HR}):
+                errors["referral_id"] = "A head of service updates the contractor referral only"
+        if status in ("concluded", "no_further_action") and not (params.get("result") or "").strip():
+            errors["result"] = "Enter the result of the referral"
+
+    if action == "record_ico_decision":
+        report = params.get("report")
+        if report not in (True, False, "yes", "no", "true", "false"):
+            errors["report"] = "Say whether the breach is reported to the ICO"
+
+    if errors:
+        raise Refusal(RefusalCode.INVALID, "Check the highlighted fields", errors)
+
+    to_stage = spec.to_stage
+    if action == "suspend_rights" and case.stage == Stage.INVESTIGATION:
+        to_stage = Stage.INVESTIGATION  # the investigation carries on
+    if to_stage is None:
+        to_stage = case.stage
+    elif to_stage == "previous":
+        to_stage = case.stage_before_referral
+    return Allowed(spec, to_stage, tuple(warnings))
