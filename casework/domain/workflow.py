@@ -57,7 +57,7 @@ def _spec(name, label, from_stages, to_stage, capacities, *, kinds=(Kind.BREACH,
     )
 
 
-O, H, CM, I, HOS = (
+OWN, HR_, CM, INV, HOS = (
     Capacity.OWNER,
     Capacity.HR,
     Capacity.CASE_MANAGER,
@@ -69,47 +69,128 @@ S = Stage
 ACTIONS: dict[str, ActionSpec] = {
     spec.name: spec
     for spec in (
-        _spec("take_ownership", "Take ownership", {S.REPORTED}, S.ASSESSMENT, {CM},
-              text="A manager or HR takes the case on and assesses it."),
-        _spec("close_no_further_action", "Close with no further action", {S.REPORTED, S.ASSESSMENT}, S.CLOSED,
-              {O, H}, required=("reason",),
-              text="No further action, or informal advice only; the reason is recorded."),
-        _spec("suspend_rights", "Suspend publishing rights",
-              {S.ASSESSMENT, S.RIGHTS_SUSPENDED, S.INVESTIGATION}, S.RIGHTS_SUSPENDED, {O, H},
-              kinds=(Kind.BREACH,), required=("subject", "reason"),
-              text="Social Networking Policy 11.2: publishing rights may be suspended while the matter is "
-                   "investigated."),
-        _spec("lift_suspension", "Lift a suspension",
-              {S.RIGHTS_SUSPENDED, S.INVESTIGATION, S.OUTCOME, S.REFERRED}, None, {O, H},
-              kinds=(Kind.BREACH,), required=("subject", "reason")),
-        _spec("review_suspension", "Record a suspension review",
-              {S.RIGHTS_SUSPENDED, S.INVESTIGATION, S.OUTCOME, S.REFERRED}, None, {O, H},
-              kinds=(Kind.BREACH,), required=("subject", "reason"),
-              text="Suspensions are reviewed every 10 working days."),
-        _spec("start_investigation", "Start the investigation", {S.ASSESSMENT, S.RIGHTS_SUSPENDED},
-              S.INVESTIGATION, {O, H}, kinds=(Kind.BREACH,), required=("investigator",)),
-        _spec("add_note", "Add a note", OPEN_STAGES - {S.REPORTED}, None, {O, H, I}, required=("kind", "text")),
-        _spec("record_outcome", "Record the outcome", {S.INVESTIGATION}, S.OUTCOME, {O, H},
-              kinds=(Kind.BREACH,), required=("finding", "sanction", "summary")),
-        _spec("record_contractor_action", "Record the contractor's action", {S.OUTCOME, S.REFERRED}, None,
-              {HOS, H}, kinds=(Kind.BREACH,), required=("text",),
-              text="Social Networking Policy 11.4: the head of service records what the contractor did under its "
-                   "own procedures."),
-        _spec("acknowledge_contractor_case", "Acknowledge the contractor case", OPEN_STAGES, None, {HOS},
-              kinds=(Kind.BREACH,)),
-        _spec("record_ico_decision", "Record the decision on reporting to the ICO", OPEN_STAGES - {S.REPORTED},
-              None, {O, H}, required=("reason",),
-              text="A personal data breach is reported to the ICO within 72 hours of awareness, or the decision "
-                   "not to report is recorded."),
-        _spec("refer", "Refer to another agency", OPEN_STAGES - {S.REPORTED}, S.REFERRED, {O, H},
-              required=("agency", "reason")),
-        _spec("update_referral", "Update a referral", OPEN_STAGES, None, {O, H, HOS},
-              required=("referral_id", "status")),
-        _spec("resume", "Resume the case", {S.REFERRED}, "previous", {O, H}),
-        _spec("record_support", "Record support given", {S.ASSESSMENT, S.SUPPORT}, S.SUPPORT, {O, H},
-              kinds=(Kind.ABUSE,), required=("text",)),
-        _spec("close", "Close the case", {S.OUTCOME, S.SUPPORT, S.REFERRED}, S.CLOSED, {O, H}),
-        _spec("reopen", "Reopen the case", {S.CLOSED}, S.ASSESSMENT, {H}, required=("reason",)),
+        _spec(
+            "take_ownership",
+            "Take ownership",
+            {S.REPORTED},
+            S.ASSESSMENT,
+            {CM},
+            text="A manager or HR takes the case on and assesses it.",
+        ),
+        _spec(
+            "close_no_further_action",
+            "Close with no further action",
+            {S.REPORTED, S.ASSESSMENT},
+            S.CLOSED,
+            {OWN, HR_},
+            required=("reason",),
+            text="No further action, or informal advice only; the reason is recorded.",
+        ),
+        _spec(
+            "suspend_rights",
+            "Suspend publishing rights",
+            {S.ASSESSMENT, S.RIGHTS_SUSPENDED, S.INVESTIGATION},
+            S.RIGHTS_SUSPENDED,
+            {OWN, HR_},
+            kinds=(Kind.BREACH,),
+            required=("subject", "reason"),
+            text="Social Networking Policy 11.2: publishing rights may be suspended while the matter is investigated.",
+        ),
+        _spec(
+            "lift_suspension",
+            "Lift a suspension",
+            {S.RIGHTS_SUSPENDED, S.INVESTIGATION, S.OUTCOME, S.REFERRED},
+            None,
+            {OWN, HR_},
+            kinds=(Kind.BREACH,),
+            required=("subject", "reason"),
+        ),
+        _spec(
+            "review_suspension",
+            "Record a suspension review",
+            {S.RIGHTS_SUSPENDED, S.INVESTIGATION, S.OUTCOME, S.REFERRED},
+            None,
+            {OWN, HR_},
+            kinds=(Kind.BREACH,),
+            required=("subject", "reason"),
+            text="Suspensions are reviewed every 10 working days.",
+        ),
+        _spec(
+            "start_investigation",
+            "Start the investigation",
+            {S.ASSESSMENT, S.RIGHTS_SUSPENDED},
+            S.INVESTIGATION,
+            {OWN, HR_},
+            kinds=(Kind.BREACH,),
+            required=("investigator",),
+        ),
+        _spec("add_note", "Add a note", OPEN_STAGES - {S.REPORTED}, None, {OWN, HR_, INV}, required=("kind", "text")),
+        _spec(
+            "record_outcome",
+            "Record the outcome",
+            {S.INVESTIGATION},
+            S.OUTCOME,
+            {OWN, HR_},
+            kinds=(Kind.BREACH,),
+            required=("finding", "sanction", "summary"),
+        ),
+        _spec(
+            "record_contractor_action",
+            "Record the contractor's action",
+            {S.OUTCOME, S.REFERRED},
+            None,
+            {HOS, HR_},
+            kinds=(Kind.BREACH,),
+            required=("text",),
+            text="Social Networking Policy 11.4: the head of service records what the contractor did under its "
+            "own procedures.",
+        ),
+        _spec(
+            "acknowledge_contractor_case",
+            "Acknowledge the contractor case",
+            OPEN_STAGES,
+            None,
+            {HOS},
+            kinds=(Kind.BREACH,),
+        ),
+        _spec(
+            "record_ico_decision",
+            "Record the decision on reporting to the ICO",
+            OPEN_STAGES - {S.REPORTED},
+            None,
+            {OWN, HR_},
+            required=("reason",),
+            text="A personal data breach is reported to the ICO within 72 hours of awareness, or the decision "
+            "not to report is recorded.",
+        ),
+        _spec(
+            "refer",
+            "Refer to another agency",
+            OPEN_STAGES - {S.REPORTED},
+            S.REFERRED,
+            {OWN, HR_},
+            required=("agency", "reason"),
+        ),
+        _spec(
+            "update_referral",
+            "Update a referral",
+            OPEN_STAGES,
+            None,
+            {OWN, HR_, HOS},
+            required=("referral_id", "status"),
+        ),
+        _spec("resume", "Resume the case", {S.REFERRED}, "previous", {OWN, HR_}),
+        _spec(
+            "record_support",
+            "Record support given",
+            {S.ASSESSMENT, S.SUPPORT},
+            S.SUPPORT,
+            {OWN, HR_},
+            kinds=(Kind.ABUSE,),
+            required=("text",),
+        ),
+        _spec("close", "Close the case", {S.OUTCOME, S.SUPPORT, S.REFERRED}, S.CLOSED, {OWN, HR_}),
+        _spec("reopen", "Reopen the case", {S.CLOSED}, S.ASSESSMENT, {HR_}, required=("reason",)),
     )
 }
 
@@ -167,7 +248,9 @@ def available_actions(actor, case) -> list[ActionSpec]:
     return [
         spec
         for spec in ACTIONS.values()
-        if case.stage in spec.from_stages and case.kind in spec.kinds and held & spec.capacities
+        if case.stage in spec.from_stages
+        and case.kind in spec.kinds
+        and held & spec.capacities
         and _stage_ready(spec, case) is None
     ]
 
@@ -196,8 +279,14 @@ def _missing(params: dict, names) -> dict[str, str]:
 
 def _text_errors(params: dict) -> dict[str, str]:
     errors = {}
-    for name, limit in (("reason", REASON_MAX), ("summary", TEXT_MAX), ("text", TEXT_MAX), ("result", TEXT_MAX),
-                        ("no_suspension_reason", REASON_MAX), ("agency_reference", 100)):
+    for name, limit in (
+        ("reason", REASON_MAX),
+        ("summary", TEXT_MAX),
+        ("text", TEXT_MAX),
+        ("result", TEXT_MAX),
+        ("no_suspension_reason", REASON_MAX),
+        ("agency_reference", 100),
+    ):
         value = params.get(name)
         if value is None:
             continue
@@ -211,10 +300,7 @@ def _text_errors(params: dict) -> dict[str, str]:
 
 
 def active_suspensions(case, subject_id=None) -> list:
-    return [
-        s for s in case.suspensions
-        if s.lifted_at is None and (subject_id is None or s.subject_id == subject_id)
-    ]
+    return [s for s in case.suspensions if s.lifted_at is None and (subject_id is None or s.subject_id == subject_id)]
 
 
 def open_referrals(case) -> list:
@@ -238,9 +324,7 @@ def _stage_ready(spec: ActionSpec, case) -> str | None:
         return "No publishing rights are suspended on this case"
     if spec.name == "update_referral" and not case.referrals:
         return "There are no referrals on this case"
-    if spec.name == "record_contractor_action" and not any(
-        s.staff_type == StaffType.CONTRACTOR for s in case.subjects
-    ):
+    if spec.name == "record_contractor_action" and not any(s.staff_type == StaffType.CONTRACTOR for s in case.subjects):
         return "This case has no contractor subject"
     if spec.name == "acknowledge_contractor_case" and case.hos_acknowledged_at is not None:
         return "The head of service has already acknowledged this case"
@@ -355,8 +439,11 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
         elif referral is not None:
             if referral.status in ("concluded", "no_further_action"):
                 errors["status"] = "This referral is already closed"
-            if Capacity.CONTRACTOR_HEAD_OF_SERVICE in capacities(actor, case) and referral.agency != "contractor" \
-                    and not (capacities(actor, case) & {Capacity.OWNER, Capacity.HR}):
+            if (
+                Capacity.CONTRACTOR_HEAD_OF_SERVICE in capacities(actor, case)
+                and referral.agency != "contractor"
+                and not (capacities(actor, case) & {Capacity.OWNER, Capacity.HR})
+            ):
                 errors["referral_id"] = "A head of service updates the contractor referral only"
         if status in ("concluded", "no_further_action") and not (params.get("result") or "").strip():
             errors["result"] = "Enter the result of the referral"

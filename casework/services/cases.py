@@ -12,6 +12,7 @@ from ..domain.permissions import View
 from ..domain.policy import FLAGS, Kind, Role, Source, StaffType, Stage
 from ..extensions import db
 from ..models import AccessLog, Case, CaseCategory, Department, Note, ReferenceCounter, User, utcnow
+from .deadlines import london_today, refresh_next_deadline
 from .errors import Conflict, InvalidInput, NotFound
 from .events import record_event
 from .notify import notify
@@ -51,7 +52,7 @@ def report_errors(actor: User, report: ReportInput, *, today: date | None = None
     known = {email for email, user in subjects_by_email.items() if user.active}
     return validate_report(
         report,
-        today=today or date.today(),
+        today=today or london_today(),
         may_log_complaint=permissions.can_log_complaint(actor),
         known_subjects=known,
         reporter_email=actor.email,
@@ -113,6 +114,9 @@ def report_case(actor: User, report: ReportInput, *, today: date | None = None) 
         },
     )
     _notify_reported(case, actor)
+    db.session.refresh(case)
+    refresh_next_deadline(case)
+    db.session.flush()
     return case
 
 

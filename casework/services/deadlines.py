@@ -1,0 +1,133 @@
+"""Deadlines of a case (design §5), worked out from its facts and the council's calendar."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from zoneinfo import ZoneInfo
+
+import holidays
+from flask import current_app
+
+from ..domain.policy import AGENCIES, StaffType, Stage
+from ..domain.working_days import add_working_days
+from ..models import Case, utcnow
+
+LONDON = ZoneInfo("Europe/London")
+
+
+@lru_cache(maxsize=8)
+def _calendar(country: str, subdivision: str | None):
+    return holidays.country_holidays(country, subdiv=subdivision, years=range(2000, 2101))
+
+
+def bank_holidays():
+    """The configured region's bank holidays (England and Wales by default)."""
+    config = current_app.config
+    return _calendar(config["HOLIDAYS_COUNTRY"], config.get("HOLIDAYS_SUBDIVISION"))
+
+
+def london_today() -> date:
+    return utcnow().astimezone(LONDON).date()
+
+
+def london_date(moment: datetime) -> date:
+    return moment.astimezone(LONDON).date()
+
+
+def end_of_day(day: date) -> datetime:
+    """23:59:59 London time on `day`, in UTC."""
+    return datetime.combine(day, time(23, 59, 59), tzinfo=LONDON).astimezone(UTC)
+
+
+def working_days_after(moment: datetime, days: int) -> datetime:
+    return end_of_day(add_working_days(london_date(moment), days, bank_holidays()))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    key: str
+    label: str
+    due_at: datetime
+    met: bool
+
+    def overdue(self, now: datetime | None = None) -> bool:
+        return not self.met and self.due_at < (now or utcnow())
+
+
+def case_deadlines(case: Case) -> list[Deadline]:
+    """Every deadline of the case, met or not, earliest first."""
+    config = current_app.config
+    found: list[Deadline] = []
+    created = case.created_at
+    closed = case.stage == Stage.CLOSED
+
+    if any(s.staff_type == StaffType.CONTRACTOR for s in case.subjects):
+        found.append(
+            Deadline(
+                "hos_informed",
+                "Head of service acknowledges the contractor case",
+                working_days_after(created, 0),
+                case.hos_acknowledged_at is not None or closed,
+            )
+        )
+    if case.personal_data_involved:
+        found.append(
+            Deadline(
+                "ico_decision",
+                "Decide whether to report the personal data breach to the ICO",
+                created + timedelta(hours=config["ICO_DECISION_HOURS"]),
+                case.ico_decision is not None or any(r.agency == "ico" for r in case.referrals),
+            )
+        )
+    if case.safeguarding_concern:
+        found.append(
+            Deadline(
+                "lado_referral",
+                "Refer the safeguarding concern to the LADO",
+                working_days_after(created, config["LADO_REFERRAL_WORKING_DAYS"]),
+                any(r.agency == "lado" for r in case.referrals) or closed,
+            )
+        )
+    if case.investigation_started_at is not None:
+        found.append(
+            Deadline(
+                "investigation",
+                "Complete the investigation",
+                working_days_after(case.investigation_started_at, config["INVESTIGATION_WORKING_DAYS"]),
+                case.outcome is not None or closed,
+            )
+        )
+    for suspension in case.suspensions:
+        if suspension.lifted_at is None and suspension.next_review_on is not None:
+            found.append(
+                Deadline(
+                    f"suspension_review:{suspension.id}",
+                    f"Review the suspension of {suspension.subject.name}'s publishing rights",
+                    end_of_day(suspension.next_review_on),
+                    False,
+                )
+            )
+    for referral in case.referrals:
+        if referral.due_at is not None:
+            found.append(
+                Deadline(
+                    f"referral:{referral.id}",
+                    f"Follow up the referral ({AGENCIES[referral.agency]})",
+                    referral.due_at,
+                    referral.status in ("acknowledged", "concluded", "no_further_action"),
+                )
+            )
+    if case.outcome is not None and case.outcome.appeal_due_on is not None and not closed:
+        found.append(Deadline("appeal_window", "Appeal window closes", end_of_day(case.outcome.appeal_due_on), False))
+    return sorted(found, key=lambda d: d.due_at)
+
+
+def refresh_next_deadline(case: Case) -> None:
+    """Store the earliest unmet deadline on the case, so overdue cases can be found in SQL."""
+    pending = [d for d in case_deadlines(case) if not d.met and d.key != "appeal_window"]
+    if case.stage == Stage.CLOSED or not pending:
+        case.next_deadline_at = None
+        case.next_deadline_label = None
+    else:
+        case.next_deadline_at = pending[0].due_at
+        case.next_deadline_label = pending[0].label[:100]

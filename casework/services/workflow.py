@@ -1,0 +1,395 @@
+"""Taking a case through its workflow: one function, one transaction per action.
+
+`perform(case, actor, action, params, version=…)` asks the domain
+(casework.domain.workflow) whether the action may happen, applies it, writes
+the audit event and the notifications, and flushes. The caller commits.
+"""
+
+from datetime import date
+
+from dateutil.relativedelta import relativedelta
+from flask import current_app
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..domain import workflow
+from ..domain.policy import Role, StaffType, Stage
+from ..domain.workflow import Refusal, RefusalCode
+from ..domain.working_days import add_working_days
+from ..extensions import db
+from ..models import Case, Note, Outcome, PublishingRight, Referral, SocialAccount, Suspension, User, utcnow
+from .cases import find_users_by_email
+from .deadlines import bank_holidays, london_today, refresh_next_deadline, working_days_after
+from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotAllowed
+from .events import record_event
+from .notify import notify
+
+REFUSAL_ERRORS = {
+    RefusalCode.UNKNOWN_ACTION: InvalidInput,
+    RefusalCode.NOT_ALLOWED: NotAllowed,
+    RefusalCode.WRONG_STAGE: Conflict,
+    RefusalCode.INVALID: InvalidInput,
+}
+
+
+def perform(case: Case, actor: User, action: str, params: dict | None = None, *, version: int | None) -> Case:
+    """Do `action` on `case` as `actor`. Raises InvalidInput, NotAllowed or Conflict and changes nothing."""
+    params = dict(params or {})
+    if version is None:
+        raise InvalidInput("Send the case version you are acting on", {"version": "Enter the case version"})
+    if version != case.version:
+        raise Conflict(STALE_MESSAGE)
+    people = find_users_by_email([params.get("investigator"), params.get("subject")])
+    try:
+        allowed = workflow.check(action, actor, case, params, people=people)
+    except Refusal as refusal:
+        raise REFUSAL_ERRORS[refusal.code](refusal.message, refusal.fields) from None
+
+    from_stage = case.stage
+    data = HANDLERS[action](case, actor, params, people)
+    if allowed.to_stage == Stage.REFERRED and from_stage != Stage.REFERRED:
+        case.stage_before_referral = from_stage
+    if action == "resume":
+        case.stage_before_referral = None
+    case.stage = allowed.to_stage
+    if allowed.warnings:
+        data["warnings"] = list(allowed.warnings)
+    case.updated_at = utcnow()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        raise Conflict(STALE_MESSAGE) from None
+    record_event(case, actor, action, from_stage=from_stage, to_stage=case.stage, data=data)
+    db.session.refresh(case)
+    refresh_next_deadline(case)
+    db.session.flush()
+    return case
+
+
+# --- the handlers: each mutates the case and returns the event's data ---------------
+
+
+def _take_ownership(case, actor, params, people):
+    case.owner_id = actor.id
+    return {"owner": actor.email}
+
+
+def _close(case, actor, params, people):
+    now = utcnow()
+    case.closed_at = now
+    years = current_app.config["RETENTION_YEARS"].get(case.kind, 6)
+    case.retention_until = london_today() + relativedelta(years=years)
+    if case.reporter is not None:
+        notify([case.reporter], case, f"{case.reference}: we have finished looking into your report.", exclude=actor)
+    data = {"retention_until": case.retention_until.isoformat()}
+    if params.get("reason"):
+        data["reason"] = params["reason"].strip()
+    return data
+
+
+def _rights_for(subject: User, account_id: int | None) -> list[PublishingRight]:
+    query = select(PublishingRight).where(PublishingRight.user_id == subject.id)
+    if account_id is not None:
+        query = query.where(PublishingRight.account_id == account_id)
+    return list(db.session.scalars(query).all())
+
+
+def _account_ids(params) -> list[int | None]:
+    accounts = params.get("accounts")
+    if accounts in (None, "", "all", []) or accounts == ["all"]:
+        return [None]
+    if not isinstance(accounts, list):
+        accounts = [accounts]
+    ids = []
+    for value in accounts:
+        try:
+            ids.append(int(value))
+        except (TypeError, ValueError):
+            raise InvalidInput("Unknown account", {"accounts": "Choose council accounts from the register"}) from None
+    known = set(db.session.scalars(select(SocialAccount.id).where(SocialAccount.id.in_(ids))).all())
+    if set(ids) - known:
+        raise InvalidInput("Unknown account", {"accounts": "Choose council accounts from the register"})
+    return ids
+
+
+def _suspend_rights(case, actor, params, people):
+    subject = people[params["subject"].strip().lower()]
+    review_on = add_working_days(london_today(), current_app.config["SUSPENSION_REVIEW_WORKING_DAYS"], bank_holidays())
+    suspended_rights = []
+    for account_id in _account_ids(params):
+        db.session.add(
+            Suspension(
+                case_id=case.id,
+                subject_id=subject.id,
+                account_id=account_id,
+                reason=params["reason"].strip(),
+                authorised_by_id=actor.id,
+                next_review_on=review_on,
+            )
+        )
+        for right in _rights_for(subject, account_id):
+            if right.status == "active":
+                right.status = "suspended"
+                suspended_rights.append(right.account_id)
+    return {
+        "subject": subject.email,
+        "accounts": params.get("accounts") or "all",
+        "reason": params["reason"].strip(),
+        "rights_suspended": sorted(suspended_rights),
+        "next_review_on": review_on.isoformat(),
+    }
+
+
+def _restore_rights(subject: User, case: Case, status: str) -> list[int]:
+    """After suspensions end: each right no longer covered by an active suspension becomes `status`."""
+    still = [s for s in workflow.active_suspensions(case, subject.id)]
+    covered_all = any(s.account_id is None for s in still)
+    covered = {s.account_id for s in still}
+    changed = []
+    for right in _rights_for(subject, None):
+        if right.status == "suspended" and not covered_all and right.account_id not in covered:
+            right.status = status
+            changed.append(right.account_id)
+    return sorted(changed)
+
+
+def _lift_suspension(case, actor, params, people):
+    subject = people[params["subject"].strip().lower()]
+    now = utcnow()
+    for suspension in workflow.active_suspensions(case, subject.id):
+        suspension.lifted_at = now
+        suspension.lifted_by_id = actor.id
+        suspension.lift_reason = params["reason"].strip()
+    db.session.flush()
+    db.session.refresh(case)
+    restored = _restore_rights(subject, case, "active")
+    notify(
+        [subject.line_manager], case, f"{case.reference}: a suspension of publishing rights was lifted.", exclude=actor
+    )
+    return {"subject": subject.email, "reason": params["reason"].strip(), "rights_restored": restored}
+
+
+def _review_suspension(case, actor, params, people):
+    subject = people[params["subject"].strip().lower()]
+    review_on = add_working_days(london_today(), current_app.config["SUSPENSION_REVIEW_WORKING_DAYS"], bank_holidays())
+    for suspension in workflow.active_suspensions(case, subject.id):
+        suspension.next_review_on = review_on
+    return {"subject": subject.email, "reason": params["reason"].strip(), "next_review_on": review_on.isoformat()}
+
+
+def _start_investigation(case, actor, params, people):
+    investigator = people[params["investigator"].strip().lower()]
+    case.investigator_id = investigator.id
+    case.investigation_started_at = utcnow()
+    notify([investigator], case, f"{case.reference}: you have been asked to investigate this case.", exclude=actor)
+    data = {"investigator": investigator.email}
+    if params.get("no_suspension_reason") and not workflow.active_suspensions(case):
+        data["no_suspension_reason"] = params["no_suspension_reason"].strip()
+    return data
+
+
+def _add_note(case, actor, params, people):
+    note = Note(
+        case_id=case.id,
+        kind=params["kind"],
+        interviewee_role=params.get("interviewee_role") or None,
+        text=params["text"].strip(),
+        author_id=actor.id,
+    )
+    db.session.add(note)
+    db.session.flush()
+    return {"note_id": note.id, "kind": note.kind, "interviewee_role": note.interviewee_role}
+
+
+def _live_until(sanction: str, decided_on: date) -> date | None:
+    months = {
+        "first_written_warning": current_app.config["FIRST_WRITTEN_WARNING_MONTHS"],
+        "final_written_warning": current_app.config["FINAL_WRITTEN_WARNING_MONTHS"],
+    }.get(sanction)
+    return decided_on + relativedelta(months=months) if months else None
+
+
+def _record_outcome(case, actor, params, people):
+    today = london_today()
+    decision = params.get("rights_decision") or None
+    outcome = Outcome(
+        case_id=case.id,
+        finding=params["finding"],
+        sanction=params["sanction"],
+        rights_decision=decision,
+        content_removed=bool(params.get("content_removed")) and params.get("content_removed") not in ("no", "false"),
+        summary=params["summary"].strip(),
+        decided_by_id=actor.id,
+        live_until=_live_until(params["sanction"], today),
+        appeal_due_on=add_working_days(today, current_app.config["APPEAL_WINDOW_WORKING_DAYS"], bank_holidays()),
+        separation_override_by_id=actor.id if case.investigator_id == actor.id else None,
+    )
+    db.session.add(outcome)
+    case.outcome_at = utcnow()
+    changed = {}
+    if decision:
+        now = utcnow()
+        for suspension in workflow.active_suspensions(case):
+            suspension.lifted_at = now
+            suspension.lifted_by_id = actor.id
+            suspension.lift_reason = f"Outcome: publishing rights {decision}"
+        db.session.flush()
+        db.session.refresh(case)
+        for subject in case.subjects:
+            changed[subject.email] = _restore_rights(subject, case, "active" if decision == "restored" else "revoked")
+            if decision == "revoked":
+                for right in _rights_for(subject, None):
+                    if right.status == "active":
+                        right.status = "revoked"
+    if params["sanction"] == "referred_to_contractor":
+        heads = [
+            s.department.head_of_service
+            for s in case.subjects
+            if s.staff_type == StaffType.CONTRACTOR and s.department is not None
+        ]
+        notify(
+            heads,
+            case,
+            f"{case.reference}: the outcome refers the matter to the contractor. "
+            "Record what the contractor did under its own procedures.",
+            exclude=actor,
+        )
+    return {
+        "finding": outcome.finding,
+        "sanction": outcome.sanction,
+        "rights_decision": decision,
+        "content_removed": outcome.content_removed,
+        "live_until": outcome.live_until.isoformat() if outcome.live_until else None,
+        "appeal_due_on": outcome.appeal_due_on.isoformat(),
+    }
+
+
+def _record_contractor_action(case, actor, params, people):
+    outcome = case.outcome
+    outcome.contractor_action = params["text"].strip()
+    outcome.contractor_action_by_id = actor.id
+    outcome.contractor_action_at = utcnow()
+    return {"text": outcome.contractor_action}
+
+
+def _acknowledge_contractor_case(case, actor, params, people):
+    case.hos_acknowledged_at = utcnow()
+    return {}
+
+
+def _record_ico_decision(case, actor, params, people):
+    report = params.get("report") in (True, "yes", "true")
+    case.ico_decision = "reported" if report else "not_reported"
+    case.ico_decided_at = utcnow()
+    return {"decision": case.ico_decision, "reason": params["reason"].strip()}
+
+
+def _referral_due(agency: str):
+    config = current_app.config
+    now = utcnow()
+    if agency == "lado":
+        return working_days_after(now, config["LADO_REFERRAL_WORKING_DAYS"])
+    return working_days_after(now, config["REFERRAL_FOLLOW_UP_WORKING_DAYS"])
+
+
+def _refer(case, actor, params, people):
+    agency = params["agency"]
+    referral = Referral(
+        case_id=case.id,
+        agency=agency,
+        reason=params["reason"].strip(),
+        agency_reference=(params.get("agency_reference") or "").strip() or None,
+        referred_by_id=actor.id,
+        due_at=_referral_due(agency),
+        status="pending",
+    )
+    db.session.add(referral)
+    if agency == "ico" and case.ico_decision is None:
+        case.ico_decision = "reported"
+        case.ico_decided_at = utcnow()
+    db.session.flush()
+    if agency == "contractor":
+        heads = [s.department.head_of_service for s in case.subjects if s.department is not None]
+        notify(
+            heads,
+            case,
+            f"{case.reference}: the case has been referred to the contractor's head of service.",
+            exclude=actor,
+        )
+    return {
+        "referral_id": referral.id,
+        "agency": agency,
+        "reason": referral.reason,
+        "agency_reference": referral.agency_reference,
+    }
+
+
+def _update_referral(case, actor, params, people):
+    referral = next(r for r in case.referrals if str(r.id) == str(params["referral_id"]))
+    before = referral.status
+    referral.status = params["status"]
+    if params.get("result"):
+        referral.result = params["result"].strip()
+    if params.get("agency_reference"):
+        referral.agency_reference = params["agency_reference"].strip()
+    referral.updated_at = utcnow()
+    return {
+        "referral_id": referral.id,
+        "agency": referral.agency,
+        "from_status": before,
+        "status": referral.status,
+        "result": referral.result,
+        "agency_reference": referral.agency_reference,
+    }
+
+
+def _resume(case, actor, params, people):
+    return {"resumed_stage": case.stage_before_referral}
+
+
+def _record_support(case, actor, params, people):
+    note = Note(
+        case_id=case.id, kind="support", text=params["text"].strip(), author_id=actor.id, visible_to_reporter=True
+    )
+    db.session.add(note)
+    db.session.flush()
+    if case.reporter is not None:
+        notify([case.reporter], case, f"{case.reference}: support has been recorded on your report.", exclude=actor)
+    return {"note_id": note.id}
+
+
+def _reopen(case, actor, params, people):
+    case.closed_at = None
+    case.retention_until = None
+    return {"reason": params["reason"].strip()}
+
+
+HANDLERS = {
+    "take_ownership": _take_ownership,
+    "close_no_further_action": _close,
+    "suspend_rights": _suspend_rights,
+    "lift_suspension": _lift_suspension,
+    "review_suspension": _review_suspension,
+    "start_investigation": _start_investigation,
+    "add_note": _add_note,
+    "record_outcome": _record_outcome,
+    "record_contractor_action": _record_contractor_action,
+    "acknowledge_contractor_case": _acknowledge_contractor_case,
+    "record_ico_decision": _record_ico_decision,
+    "refer": _refer,
+    "update_referral": _update_referral,
+    "resume": _resume,
+    "record_support": _record_support,
+    "close": _close,
+    "reopen": _reopen,
+}
+assert set(HANDLERS) == set(workflow.ACTIONS), "every action of the table has a handler"
+
+
+def managers_and_hr() -> list[User]:
+    """People who may own or investigate a case."""
+    return list(
+        db.session.scalars(
+            select(User).where(User.role.in_([Role.MANAGER, Role.HR]), User.active.is_(True)).order_by(User.name)
+        ).all()
+    )
