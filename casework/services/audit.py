@@ -8,6 +8,20 @@ from ..domain.audit import first_break
 from ..extensions import db
 from ..models import Case, CaseEvent
 
+EVENT_COLUMNS = (
+    CaseEvent.id,
+    CaseEvent.case_id,
+    CaseEvent.seq,
+    CaseEvent.at,
+    CaseEvent.actor_id,
+    CaseEvent.action,
+    CaseEvent.from_stage,
+    CaseEvent.to_stage,
+    CaseEvent.data,
+    CaseEvent.prev_hash,
+    CaseEvent.hash,
+)
+
 
 @dataclass
 class AuditResult:
@@ -24,16 +38,22 @@ class AuditResult:
 
 
 def verify_all() -> AuditResult:
-    """Recompute every chain, case by case, and stop at the first broken event."""
+    """Recompute every chain, case by case, and stop at the first broken event.
+
+    Events are read as plain rows, so what is checked is what the database
+    holds (not objects the session already has) and the caller's objects stay
+    attached.
+    """
     cases = db.session.execute(select(Case.id, Case.reference).order_by(Case.id)).all()
     events_checked = 0
     for number, (case_id, reference) in enumerate(cases, start=1):
-        events = db.session.scalars(select(CaseEvent).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)).all()
+        events = db.session.execute(
+            select(*EVENT_COLUMNS).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)
+        ).all()
         events_checked += len(events)
         broken = first_break(events)
         if broken is None and not events:
             return AuditResult(number, events_checked, reference, 1, None, "the case has no events")
         if broken is not None:
             return AuditResult(number, events_checked, reference, broken.seq, broken.event_id, broken.reason)
-        db.session.expunge_all()
     return AuditResult(len(cases), events_checked)

@@ -141,18 +141,24 @@ def _notify_reported(case: Case, actor: User) -> None:
     kind = "breach of the social media policy" if case.kind == Kind.BREACH else "online abuse of a member of staff"
     notify(people, case, f"{case.reference}: a new report of {kind} needs assessment.", exclude=actor)
 
+    # Each head of service is told once, however many of their contractors are named
+    departments_by_head: dict[int, tuple[User, list[str]]] = {}
     for subject in case.subjects:
         if subject.staff_type == StaffType.CONTRACTOR and subject.department is not None:
             head = subject.department.head_of_service
             if head is not None and head.id not in subject_ids:
-                notify(
-                    [head],
-                    case,
-                    f"{case.reference}: a report concerns a contractor working in "
-                    f"{subject.department.name}. Social Networking Policy 11.4 asks that "
-                    "you are informed at once.",
-                    dedup_key=f"hos-informed:{case.id}",
-                )
+                names = departments_by_head.setdefault(head.id, (head, []))[1]
+                if subject.department.name not in names:
+                    names.append(subject.department.name)
+    for head, names in departments_by_head.values():
+        notify(
+            [head],
+            case,
+            f"{case.reference}: a report concerns a contractor working in "
+            f"{' and '.join(names)}. Social Networking Policy 11.4 asks that "
+            "you are informed at once.",
+            dedup_key=f"hos-informed:{case.id}",
+        )
 
 
 def get_case_for(user: User, reference: str) -> tuple[Case, View]:
