@@ -146,6 +146,7 @@ def make_case(db_session):
 @pytest.fixture
 def login_as(client):
     def login(user, password=TEST_PASSWORD):
+        client.fetch_csrf_token()  # a fresh session (after signing out) has a new token
         response = client.post("/sign-in", data={"email": user.email, "password": password})
         assert response.status_code == 302, "sign-in failed"
         return client

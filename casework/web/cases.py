@@ -2,15 +2,23 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy import select
 
-from ..domain import permissions
+from ..domain import permissions, workflow
 from ..domain.intake import ReportInput
 from ..domain.permissions import View
 from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, STAGE_LABELS, Kind, Source
 from ..extensions import db
 from ..services import cases as case_service
-from ..services.errors import Conflict, InvalidInput, NotFound
-from .forms import AddInformationForm, ReportForm
+from ..services import evidence as evidence_service
+from ..services import history
+from ..services import workflow as workflow_service
+from ..services.deadlines import case_deadlines
+from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from ..services.evidence import TooLarge
+from . import action_forms
+from .downloads import evidence_response
+from .forms import AddInformationForm, EvidenceForm, ReportForm
 
 bp = Blueprint("cases", __name__)
 
@@ -122,8 +130,21 @@ def show(reference: str):
     case_service.record_access(case, current_user, "view")
     db.session.commit()
     form = AddInformationForm(version=case.version)
-    template = "cases/show.html" if level == View.FULL else "cases/show_reporter.html"
-    return render_template(template, case=case, form=form)
+    return render_case(case, level, form)
+
+
+def render_case(case, level, form, status=200):
+    if level != View.FULL:
+        return render_template("cases/show_reporter.html", case=case, form=form), status
+    return render_template(
+        "cases/show.html",
+        case=case,
+        form=form,
+        actions=workflow.available_actions(current_user, case),
+        may_add_evidence=case.stage != "closed"
+        and bool(workflow.capacities(current_user, case) & evidence_service.EVIDENCE_CAPACITIES),
+        deadlines=case_deadlines(case),
+    ), status
 
 
 @bp.route("/cases/<reference>/information", methods=["POST"])
@@ -147,8 +168,7 @@ def add_information(reference: str):
             return redirect(url_for("cases.show", reference=reference))
     case_service.record_access(case, current_user, "view")
     db.session.commit()
-    template = "cases/show.html" if level == View.FULL else "cases/show_reporter.html"
-    return render_template(template, case=case, form=form), 422
+    return render_case(case, level, form, 422)
 
 
 def _int_or_none(value):
@@ -156,3 +176,119 @@ def _int_or_none(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+def load_full_case(reference: str):
+    """A case the user may see in full; 404 for anyone else (reporters included)."""
+    case, level = load_case(reference)
+    if level != View.FULL:
+        abort(404)
+    return case
+
+
+@bp.route("/cases/<reference>/actions/<action>", methods=["GET", "POST"])
+@login_required
+def act(reference: str, action: str):
+    case = load_full_case(reference)
+    spec = workflow.ACTIONS.get(action)
+    if spec is None:
+        abort(404)
+    form = action_forms.FORMS[action]()
+    context = {
+        "accounts": accounts_of_subjects(case),
+        "investigators": workflow_service.managers_and_hr(),
+        "actor_is_investigator": case.investigator_id == current_user.id,
+    }
+    form.setup(case, context)
+    allowed = spec in workflow.available_actions(current_user, case)
+    if request.method == "GET":
+        form.version.data = str(case.version)
+    elif allowed and form.validate():
+        try:
+            workflow_service.perform(
+                case, current_user, action, form.params(), version=_int_or_none(form.version.data)
+            )
+        except InvalidInput as error:
+            db.session.rollback()
+            for name, message in error.fields.items():
+                field = getattr(form, name, None)
+                if field is not None:
+                    field.errors = [message]
+                else:
+                    flash(message, "error")
+        except (Conflict, NotAllowed) as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("cases.show", reference=reference))
+        else:
+            db.session.commit()
+            flash(f"{spec.label}: done.", "success")
+            return redirect(url_for("cases.show", reference=reference))
+    extra = {}
+    if action == "record_outcome":
+        extra = {"warnings": history.subject_warnings(case), "similar": history.similar_sanctions(case)}
+    status = 200 if allowed else 409
+    return render_template("cases/action.html", case=case, form=form, spec=spec, allowed=allowed, **extra), (
+        status if request.method == "GET" or not allowed else (422 if form.errors else 200)
+    )
+
+
+def accounts_of_subjects(case):
+    from ..models import PublishingRight, SocialAccount
+
+    subject_ids = [s.id for s in case.subjects]
+    if not subject_ids:
+        return []
+    return list(
+        db.session.scalars(
+            select(SocialAccount)
+            .join(PublishingRight, PublishingRight.account_id == SocialAccount.id)
+            .where(PublishingRight.user_id.in_(subject_ids))
+            .distinct()
+            .order_by(SocialAccount.handle)
+        ).all()
+    )
+
+
+@bp.route("/cases/<reference>/evidence", methods=["GET", "POST"])
+@login_required
+def add_evidence(reference: str):
+    case = load_full_case(reference)
+    form = EvidenceForm()
+    if request.method == "POST" and form.validate():
+        upload = form.file.data
+        try:
+            if upload and getattr(upload, "filename", ""):
+                evidence_service.add_file(case, current_user, upload.stream, upload.filename, form.description.data)
+            elif form.url.data:
+                evidence_service.add_link(case, current_user, form.url.data, None, form.description.data)
+            else:
+                raise InvalidInput("Nothing chosen", {"file": "Choose a file, or enter a web address"})
+        except (InvalidInput, TooLarge) as error:
+            db.session.rollback()
+            for name, message in error.fields.items():
+                field = getattr(form, name, None)
+                if field is not None:
+                    field.errors = [message]
+        except (Conflict, NotAllowed) as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("cases.show", reference=reference))
+        else:
+            db.session.commit()
+            flash("Evidence added.", "success")
+            return redirect(url_for("cases.show", reference=reference))
+    return render_template("cases/evidence_form.html", case=case, form=form), (422 if form.errors else 200)
+
+
+@bp.route("/cases/<reference>/evidence/<evidence_id>")
+@login_required
+def download_evidence(reference: str, evidence_id: str):
+    case = load_full_case(reference)
+    try:
+        evidence = evidence_service.get_evidence(case, evidence_id)
+    except NotFound:
+        abort(404)
+    case_service.record_access(case, current_user, "download", f"evidence {evidence.id}")
+    db.session.commit()
+    return evidence_response(evidence)

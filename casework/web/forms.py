@@ -5,9 +5,11 @@ parse input, carry the CSRF token and show the domain's messages.
 """
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovDateInput,
+    GovFileInput,
     GovPasswordInput,
     GovRadioInput,
     GovSelect,
@@ -114,8 +116,7 @@ class ReportForm(FlaskForm):
         "What happened?",
         widget=GovTextArea(),
         description=(
-            "Describe what was posted or sent, and by whom. "
-            "Do not include more personal information than is needed."
+            "Describe what was posted or sent, and by whom. Do not include more personal information than is needed."
         ),
     )
     severity = RadioField(
@@ -164,3 +165,18 @@ class AddInformationForm(FlaskForm):
         validators=[Length(max=20000, message="Information must be 20,000 characters or fewer")],
     )
     submit = SubmitField("Add information", widget=GovSubmitInput())
+
+
+class EvidenceForm(FlaskForm):
+    file = FileField(
+        "Upload a file",
+        widget=GovFileInput(),
+        description="PNG, JPEG, GIF, WebP, PDF, text, email (.eml) or MP4, up to 25 MB. Files are kept unchanged.",
+    )
+    url = StringField(
+        "Or record a web address",
+        widget=GovTextInput(),
+        description="A link to the post or page, captured now",
+    )
+    description = TextAreaField("Description (optional)", widget=GovTextArea())
+    submit = SubmitField("Add evidence", widget=GovSubmitInput())

@@ -1,0 +1,143 @@
+"""Taking cases through the workflow on the web pages, as the right people."""
+
+import io
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from casework.models import Case, CaseEvent, Evidence, PublishingRight, SocialAccount
+from casework.services.audit import verify_all
+
+PNG = (
+    b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
+    b"\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00\x00\x00\x00IEND\xaeB`\x82"
+)
+
+
+@pytest.fixture
+def people(make_department, make_user, db_session):
+    housing = make_department("Housing")
+    manager = make_user("manager", department=housing)
+    investigator = make_user("manager", department=housing)
+    hr = make_user("hr")
+    subject = make_user(department=housing, line_manager=manager, password=None)
+    reporter = make_user(department=housing)
+    account = SocialAccount(platform="facebook", handle="HousingPage", department_id=housing.id, status="active")
+    db_session.add(account)
+    db_session.flush()
+    db_session.add(PublishingRight(user_id=subject.id, account_id=account.id, trained_on=date(2025, 1, 1)))
+    db_session.flush()
+    return dict(manager=manager, investigator=investigator, hr=hr, subject=subject, reporter=reporter,
+                account=account)
+
+
+def do(client, case, action, **data):
+    page = client.get(f"/cases/{case.reference}/actions/{action}")
+    assert page.status_code == 200, page.data
+    return client.post(f"/cases/{case.reference}/actions/{action}", data={"version": str(case.version), **data})
+
+
+def switch(client, login_as, user):
+    client.post("/sign-out", data={})
+    login_as(user)
+
+
+def test_breach_lifecycle_on_pages(client, login_as, people, make_case, db_session):
+    p = people
+    case = make_case(p["reporter"], subjects=[p["subject"]])
+    login_as(p["manager"])
+    page = client.get(f"/cases/{case.reference}")
+    assert b"Take ownership" in page.data
+
+    assert do(client, case, "take_ownership").status_code == 302
+    assert case.stage == "assessment"
+    response = do(client, case, "suspend_rights", subject=p["subject"].email, reason="Posted resident data")
+    assert response.status_code == 302, response.data
+    assert case.stage == "rights_suspended"
+    right = db_session.scalar(select(PublishingRight).where(PublishingRight.user_id == p["subject"].id))
+    assert right.status == "suspended"
+
+    assert do(client, case, "start_investigation", investigator=p["investigator"].email).status_code == 302
+    assert case.stage == "investigation"
+
+    upload = client.post(f"/cases/{case.reference}/evidence",
+                         data={"file": (io.BytesIO(PNG), "screenshot.png"), "description": "The post"},
+                         content_type="multipart/form-data")
+    assert upload.status_code == 302, upload.data
+    evidence = db_session.scalar(select(Evidence).where(Evidence.case_id == case.id))
+    download = client.get(f"/cases/{case.reference}/evidence/{evidence.id}")
+    assert download.status_code == 200 and download.data == PNG
+    assert download.headers["Content-Disposition"].startswith("attachment")
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+
+    switch(client, login_as, p["investigator"])
+    assert do(client, case, "add_note", kind="interview", interviewee_role="subject",
+              text="Admitted it").status_code == 302
+
+    switch(client, login_as, p["hr"])
+    outcome_page = client.get(f"/cases/{case.reference}/actions/record_outcome")
+    assert b"Warnings on record" in outcome_page.data and b"Sanctions in similar cases" in outcome_page.data
+    response = do(client, case, "record_outcome", finding="substantiated", sanction="first_written_warning",
+                  rights_decision="restored", summary="Breach of confidentiality")
+    assert response.status_code == 302, response.data
+    assert case.stage == "outcome"
+    db_session.refresh(right)
+    assert right.status == "active"
+    assert do(client, case, "close").status_code == 302
+    assert case.stage == "closed"
+    assert verify_all().intact
+
+
+def test_missing_reason_shows_error_and_changes_nothing(client, login_as, people, make_case, db_session):
+    case = make_case(people["reporter"], subjects=[people["subject"]])
+    login_as(people["manager"])
+    do(client, case, "take_ownership")
+    events = db_session.scalar(select(func.count()).select_from(CaseEvent))
+    response = do(client, case, "close_no_further_action", reason="")
+    assert response.status_code == 422
+    assert b"Enter the reason" in response.data
+    assert db_session.scalar(select(func.count()).select_from(CaseEvent)) == events
+    assert case.stage == "assessment"
+
+
+def test_stale_form_is_refused(client, login_as, people, make_case, db_session):
+    case = make_case(people["reporter"], subjects=[people["subject"]])
+    login_as(people["manager"])
+    old_version = case.version
+    do(client, case, "take_ownership")
+    response = client.post(f"/cases/{case.reference}/actions/close_no_further_action",
+                           data={"version": str(old_version), "reason": "Informal advice given"},
+                           follow_redirects=True)
+    assert b"changed since you opened it" in response.data
+    assert db_session.get(Case, case.id).stage == "assessment"
+
+
+def test_disguised_upload_refused(client, login_as, people, make_case, db_session):
+    case = make_case(people["reporter"], subjects=[people["subject"]])
+    login_as(people["hr"])
+    do(client, case, "take_ownership")
+    response = client.post(f"/cases/{case.reference}/evidence",
+                           data={"file": (io.BytesIO(b"<html><script>alert(1)</script></html>"), "photo.png")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert b"must be a PNG" in response.data
+    assert db_session.scalar(select(func.count()).select_from(Evidence)) == 0
+
+
+def test_reporter_cannot_reach_actions(client, login_as, people, make_case):
+    case = make_case(people["reporter"], subjects=[people["subject"]])
+    login_as(people["reporter"])
+    assert client.get(f"/cases/{case.reference}/actions/take_ownership").status_code == 404
+    assert client.get(f"/cases/{case.reference}/evidence").status_code == 404
+
+
+def test_abuse_case_support_visible_to_victim(client, login_as, people, make_case):
+    case = make_case(people["reporter"], kind="abuse", subjects=[])
+    login_as(people["manager"])
+    do(client, case, "take_ownership")
+    assert do(client, case, "record_support", text="Asked the platform to remove the posts").status_code == 302
+    assert case.stage == "support"
+    switch(client, login_as, people["reporter"])
+    page = client.get(f"/cases/{case.reference}")
+    assert b"Asked the platform to remove the posts" in page.data
