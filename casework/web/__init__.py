@@ -66,6 +66,14 @@ def register_web(app: Flask) -> None:
 
     app.add_template_global(policy, "policy")
 
+    @app.template_global()
+    def unread_notifications() -> int:
+        from flask_login import current_user
+
+        from ..services.dashboard import unread_count
+
+        return unread_count(current_user) if current_user.is_authenticated else 0
+
     @app.context_processor
     def inject_names():
         return {"council_name": app.config["COUNCIL_NAME"], "service_name": app.config["SERVICE_NAME"]}

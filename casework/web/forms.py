@@ -180,3 +180,7 @@ class EvidenceForm(FlaskForm):
     )
     description = TextAreaField("Description (optional)", widget=GovTextArea())
     submit = SubmitField("Add evidence", widget=GovSubmitInput())
+
+
+class ConfirmReadForm(FlaskForm):
+    submit = SubmitField("Mark all as read", widget=GovSubmitInput())

@@ -1,10 +1,12 @@
-"""The landing page after sign-in."""
+"""The landing page after sign-in, and in-app notifications."""
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from ..domain.policy import Role
-from ..services.cases import CaseFilters, list_cases, my_reports
+from ..extensions import db
+from ..services import dashboard as dashboard_service
+from ..services.cases import my_reports
+from .forms import ConfirmReadForm
 
 bp = Blueprint("main", __name__)
 
@@ -12,8 +14,22 @@ bp = Blueprint("main", __name__)
 @bp.route("/")
 @login_required
 def dashboard():
-    reports = my_reports(current_user)[:10]
-    open_cases = None
-    if current_user.role in (Role.MANAGER, Role.HR, Role.HEAD_OF_SERVICE):
-        open_cases = list_cases(current_user, CaseFilters(), per_page=10)
-    return render_template("main/dashboard.html", reports=reports, open_cases=open_cases)
+    return render_template(
+        "main/dashboard.html",
+        reports=my_reports(current_user)[:10],
+        overdue=dashboard_service.overdue_cases(current_user),
+        mine=dashboard_service.my_open_cases(current_user),
+        awaiting=dashboard_service.awaiting_owner(current_user),
+    )
+
+
+@bp.route("/notifications", methods=["GET", "POST"])
+@login_required
+def notifications():
+    form = ConfirmReadForm()
+    if form.validate_on_submit():
+        dashboard_service.mark_all_read(current_user)
+        db.session.commit()
+        flash("All notifications marked as read.", "success")
+        return redirect(url_for("main.notifications"))
+    return render_template("main/notifications.html", items=dashboard_service.notifications(current_user), form=form)

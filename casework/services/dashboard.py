@@ -1,0 +1,86 @@
+"""What the landing page shows each person: their work, what is overdue, their notices."""
+
+from sqlalchemy import func, or_, select, update
+
+from ..domain.policy import Role, Stage
+from ..extensions import db
+from ..models import Case, Notification, User, utcnow
+from .visibility import full_view_filter
+
+
+def _mine(user: User):
+    """Cases that are this person's to act on: owned or investigated, or (HR) every case."""
+    if user.role == Role.HR:
+        return full_view_filter(user)
+    return or_(Case.owner_id == user.id, Case.investigator_id == user.id)
+
+
+def overdue_cases(user: User, limit: int = 20) -> list[Case]:
+    """Open cases of this person whose next deadline has passed, most overdue first."""
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(full_view_filter(user), _mine(user), Case.stage != Stage.CLOSED, Case.next_deadline_at < utcnow())
+            .order_by(Case.next_deadline_at)
+            .limit(limit)
+        ).all()
+    )
+
+
+def my_open_cases(user: User, limit: int = 20) -> list[Case]:
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(
+                full_view_filter(user),
+                or_(Case.owner_id == user.id, Case.investigator_id == user.id),
+                Case.stage != Stage.CLOSED,
+            )
+            .order_by(Case.next_deadline_at.is_(None), Case.next_deadline_at, Case.id.desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def awaiting_owner(user: User, limit: int = 20) -> list[Case]:
+    """New reports this manager or HR officer could take on."""
+    if user.role not in (Role.MANAGER, Role.HR):
+        return []
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(full_view_filter(user), Case.stage == Stage.REPORTED)
+            .order_by(Case.created_at)
+            .limit(limit)
+        ).all()
+    )
+
+
+def unread_count(user: User) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Notification)
+            .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        )
+        or 0
+    )
+
+
+def notifications(user: User, limit: int = 50) -> list[Notification]:
+    return list(
+        db.session.scalars(
+            select(Notification)
+            .where(Notification.user_id == user.id)
+            .order_by(Notification.created_at.desc(), Notification.id.desc())
+            .limit(limit)
+        ).all()
+    )
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(
+        update(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+        .values(read_at=utcnow())
+    )

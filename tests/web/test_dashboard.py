@@ -1,0 +1,38 @@
+"""The landing page: overdue items, new reports waiting, notifications."""
+
+from datetime import timedelta
+
+from casework.models import utcnow
+
+
+def test_dashboard_lists_overdue_and_waiting(client, login_as, make_user, make_department, make_case, db_session):
+    housing = make_department("Housing")
+    manager = make_user("manager", department=housing)
+    subject = make_user(department=housing, password=None)
+    reporter = make_user(department=housing)
+    waiting = make_case(reporter, subjects=[subject])
+    overdue = make_case(reporter, subjects=[subject], owner=manager)
+    overdue.stage = "investigation"
+    overdue.next_deadline_at = utcnow() - timedelta(days=2)
+    overdue.next_deadline_label = "Complete the investigation"
+    db_session.flush()
+
+    login_as(manager)
+    page = client.get("/").get_data(as_text=True)
+    overdue_section = page.split("Overdue", 1)[1].split("New reports waiting", 1)[0]
+    assert overdue.reference in overdue_section
+    assert "Complete the investigation" in overdue_section
+    assert waiting.reference in page.split("New reports waiting", 1)[1]
+
+
+def test_notifications_page_and_mark_read(client, login_as, make_user, make_department, make_case):
+    housing = make_department("Housing")
+    manager = make_user("manager", department=housing)
+    subject = make_user(department=housing, line_manager=manager, password=None)
+    case = make_case(make_user(department=housing), subjects=[subject])
+    login_as(manager)
+    page = client.get("/notifications").get_data(as_text=True)
+    assert case.reference in page and "New" in page
+    assert "Notifications (1 new)" in client.get("/").get_data(as_text=True)
+    client.post("/notifications", data={})
+    assert "Notifications (1 new)" not in client.get("/").get_data(as_text=True)
