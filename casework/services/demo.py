@@ -9,6 +9,7 @@ from ..extensions import db
 from ..models import PublishingRight, SocialAccount
 from . import users as user_service
 from .cases import add_information, report_case
+from .workflow import perform
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (the published demo sign-in)
 
@@ -95,6 +96,8 @@ def seed(*, case_count: int = 40, password: str = DEMO_PASSWORD, seed_value: int
         ),
         person("ruth.bell@demo.invalid", "Ruth Bell", department="Communications", staff_type="apprentice", pw=False),
     ]
+    hr_user = user_service.find_user("hr@demo.invalid")
+    investigator = user_service.find_user("manager3@demo.invalid")
     reporters = [
         user_service.find_user("employee@demo.invalid"),
         user_service.find_user("manager@demo.invalid"),
@@ -151,3 +154,73 @@ def seed(*, case_count: int = 40, password: str = DEMO_PASSWORD, seed_value: int
         case = report_case(reporter, report)
         if number % 7 == 3:
             add_information(case, reporter, "I have kept a screenshot of the post in case it is deleted.")
+        _advance(case, number, hr=hr_user, investigator=investigator)
+
+
+def _act(case, actor, action, **params):
+    perform(case, actor, action, params, version=case.version)
+
+
+def _advance(case, number: int, *, hr, investigator) -> None:
+    """Take demo cases along the workflow so that every stage has some."""
+    step = number % 8
+    if step == 0:
+        return  # stays reported
+    _act(case, hr, "take_ownership")
+    if case.kind == Kind.ABUSE:
+        if step >= 3:
+            _act(case, hr, "record_support", text="Reported the posts to the platform and arranged a welfare call.")
+        if step >= 6:
+            _act(case, hr, "close")
+        return
+    if step == 1:
+        return  # assessment
+    if step == 7:
+        _act(case, hr, "close_no_further_action", reason="Informal advice given by the line manager.")
+        return
+    subject = case.subjects[0]
+    _act(case, hr, "suspend_rights", subject=subject.email, reason="Suspended while the post is investigated.")
+    if step == 2:
+        return  # rights suspended
+    _act(case, hr, "start_investigation", investigator=investigator.email)
+    _act(
+        case,
+        investigator,
+        "add_note",
+        kind="interview",
+        interviewee_role="subject",
+        text="Interviewed the member of staff, who accepted posting the content.",
+    )
+    if step == 3:
+        return  # investigation
+    contractor = subject.staff_type == "contractor"
+    _act(
+        case,
+        hr,
+        "record_outcome",
+        finding="substantiated",
+        sanction="referred_to_contractor" if contractor else ("first_written_warning" if step % 2 else "training"),
+        rights_decision="restored",
+        summary="The post breached the policy; see the investigation notes.",
+    )
+    if step == 4:
+        return  # outcome
+    _act(
+        case,
+        hr,
+        "refer",
+        agency="contractor" if contractor else "police",
+        reason="For the agency to consider under its own procedures.",
+        agency_reference=f"REF-{1000 + number}",
+    )
+    if step == 5:
+        return  # referred
+    _act(
+        case,
+        hr,
+        "update_referral",
+        referral_id=case.referrals[0].id,
+        status="concluded",
+        result="No further action by the agency.",
+    )
+    _act(case, hr, "close")
