@@ -1,0 +1,231 @@
+"""The register of council accounts and publishing rights, through the pages (admin and HR)."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from casework.domain.accounts import AccountInput
+from casework.models import PublishingRight, SocialAccount
+from casework.services import accounts as register
+from casework.services import workflow
+from casework.services.deadlines import london_today
+
+
+@pytest.fixture
+def housing(make_department):
+    return make_department("Housing")
+
+
+@pytest.fixture
+def admin(make_user, housing):
+    return make_user("admin", department=housing)
+
+
+@pytest.fixture
+def account(admin, housing):
+    return register.add_account(
+        admin, AccountInput(platform="facebook", handle="DemoHousing", department_id=housing.id)
+    )
+
+
+def text_of(response) -> str:
+    return response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["employee", "manager", "head_of_service"])
+def test_other_roles_get_page_not_found(client, make_user, login_as, account, role):
+    user = make_user(role)
+    login_as(user)
+    home = client.get("/")
+    assert ">Accounts<" not in text_of(home)
+    for path in (
+        "/accounts",
+        "/accounts/new",
+        f"/accounts/{account.id}",
+        f"/accounts/{account.id}/status",
+        f"/accounts/{account.id}/rights/new",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert client.post("/accounts/new", data={"platform": "x", "handle": "@sneaky"}).status_code == 404
+    assert client.post(f"/accounts/{account.id}/status", data={"status": "trial"}).status_code == 404
+    assert client.get(f"/accounts/{account.id}").status_code == 404
+
+
+def test_signed_out_people_are_sent_to_sign_in(client, account):
+    response = client.get("/accounts")
+    assert response.status_code == 302
+    assert "/sign-in" in response.headers["Location"]
+
+
+@pytest.mark.parametrize("role", ["admin", "hr"])
+def test_admin_and_hr_see_the_register_in_the_menu(client, make_user, login_as, account, role):
+    login_as(make_user(role))
+    home = text_of(client.get("/"))
+    assert 'href="/accounts"' in home
+    page = client.get("/accounts")
+    assert page.status_code == 200
+    body = text_of(page)
+    assert "DemoHousing" in body and "Housing" in body and "Proposed" in body
+
+
+def test_add_an_account(client, login_as, admin, housing, db_session):
+    login_as(admin)
+    assert client.get("/accounts/new").status_code == 200
+    response = client.post(
+        "/accounts/new",
+        data={
+            "platform": "instagram",
+            "handle": "@demo_parks",
+            "url": "https://www.instagram.com/demo_parks",
+            "department_id": str(housing.id),
+        },
+    )
+    assert response.status_code == 302
+    account = db_session.scalar(select(SocialAccount).where(SocialAccount.handle == "@demo_parks"))
+    assert account.status == "proposed" and account.department_id == housing.id
+    page = client.get(response.headers["Location"])
+    assert "@demo_parks added to the register as proposed." in text_of(page)
+
+
+def test_adding_an_account_shows_every_error(client, login_as, admin, account):
+    login_as(admin)
+    client.get("/accounts/new")
+    response = client.post(
+        "/accounts/new", data={"platform": "", "handle": "", "url": "ftp://x", "department_id": "nonsense"}
+    )
+    assert response.status_code == 200
+    body = text_of(response)
+    for message in (
+        "Select the platform",
+        "Enter the account&#39;s name or handle",
+        "Enter a web address starting with http:// or https://",
+        "Select the department that runs the account",
+    ):
+        assert message in body
+    response = client.post(
+        "/accounts/new",
+        data={"platform": "facebook", "handle": "demohousing", "department_id": str(account.department_id)},
+    )
+    assert "This account is already on the register" in text_of(response)
+
+
+def test_going_live_starts_the_trial(client, login_as, admin, account):
+    login_as(admin)
+    page = client.get(f"/accounts/{account.id}/status")
+    assert page.status_code == 200
+    assert 'value="trial"' in text_of(page) and 'value="active"' not in text_of(page)
+    response = client.post(f"/accounts/{account.id}/status", data={"status": "trial", "from_status": "proposed"})
+    assert response.status_code == 302
+    today = london_today()
+    assert (account.status, account.went_live_on, account.approved_by_id) == ("trial", today, admin.id)
+    assert account.trial_ends_on > today + timedelta(days=88)
+    body = text_of(client.get(f"/accounts/{account.id}"))
+    assert "DemoHousing is now trial." in body
+    assert admin.name in body
+
+
+def test_status_change_needs_a_choice_and_a_fresh_page(client, login_as, admin, account):
+    login_as(admin)
+    client.get(f"/accounts/{account.id}/status")
+    response = client.post(f"/accounts/{account.id}/status", data={"from_status": "proposed"})
+    assert response.status_code == 200
+    assert "Select what should happen to the account" in text_of(response)
+    response = client.post(f"/accounts/{account.id}/status", data={"status": "active", "from_status": "proposed"})
+    assert "A proposed account cannot become active" in text_of(response)
+    response = client.post(f"/accounts/{account.id}/status", data={"status": "removed", "from_status": "trial"})
+    assert response.status_code == 302
+    assert "changed since you opened the page" in text_of(client.get(response.headers["Location"]))
+    assert account.status == "proposed"
+
+
+def test_a_trial_past_its_end_shows_review_due(client, login_as, admin, account):
+    register.change_status(account, admin, "trial", today=london_today() - timedelta(days=120))
+    login_as(admin)
+    assert "Review due" in text_of(client.get("/accounts"))
+    assert "Review due" in text_of(client.get(f"/accounts/{account.id}"))
+    register.change_status(account, admin, "active")
+    assert "Review due" not in text_of(client.get("/accounts"))
+
+
+def test_grant_and_revoke_a_right(client, login_as, admin, account, make_user, db_session):
+    person = make_user(name="Priya Publisher")
+    login_as(admin)
+    page = client.get(f"/accounts/{account.id}/rights/new")
+    assert page.status_code == 200 and person.email in text_of(page)
+    response = client.post(
+        f"/accounts/{account.id}/rights/new", data={"person": person.email, "trained_on": ["2", "3", "2026"]}
+    )
+    assert response.status_code == 302
+    right = db_session.scalar(select(PublishingRight).where(PublishingRight.user_id == person.id))
+    assert (right.trained_on, right.granted_by_id, right.status) == (date(2026, 3, 2), admin.id, "active")
+    body = text_of(client.get(f"/accounts/{account.id}"))
+    assert "Priya Publisher can now publish on DemoHousing." in body
+    assert "2 March 2026" in body and admin.name in body
+
+    assert client.get(f"/accounts/{account.id}/rights/{right.id}/revoke").status_code == 200
+    response = client.post(f"/accounts/{account.id}/rights/{right.id}/revoke", data={})
+    assert response.status_code == 302
+    assert right.status == "revoked"
+    assert "Priya Publisher can no longer publish on DemoHousing." in text_of(client.get(response.headers["Location"]))
+
+
+def test_granting_needs_a_person_and_a_real_past_training_date(client, login_as, admin, account, make_user):
+    person = make_user()
+    login_as(admin)
+    url = f"/accounts/{account.id}/rights/new"
+    client.get(url)
+    body = text_of(client.post(url, data={"person": "", "trained_on": ["", "", ""]}))
+    assert "Choose a person from the staff directory" in body
+    assert "Enter the date of their social media training" in body
+    body = text_of(client.post(url, data={"person": person.email, "trained_on": ["31", "2", "2026"]}))
+    assert "Date of training must be a real date" in body
+    tomorrow = london_today() + timedelta(days=1)
+    body = text_of(
+        client.post(
+            url,
+            data={"person": person.email, "trained_on": [str(tomorrow.day), str(tomorrow.month), str(tomorrow.year)]},
+        )
+    )
+    assert "Date of training must be today or in the past" in body
+    assert register.rights_on(account) == []
+
+
+def test_no_right_on_a_removed_account(client, login_as, admin, account, make_user):
+    register.change_status(account, admin, "removed")
+    login_as(admin)
+    body = text_of(client.get(f"/accounts/{account.id}"))
+    assert "Give someone the right to publish" not in body
+    response = client.get(f"/accounts/{account.id}/rights/new")
+    assert response.status_code == 302
+    response = client.post(
+        f"/accounts/{account.id}/rights/new", data={"person": make_user().email, "trained_on": ["2", "3", "2026"]}
+    )
+    assert response.status_code == 302
+    assert register.rights_on(account) == []
+    assert client.get(f"/accounts/{account.id}/status").status_code == 302
+
+
+def test_a_suspended_right_does_not_show_its_case(client, login_as, admin, account, make_user, make_case, housing):
+    manager = make_user("manager", department=housing)
+    subject = make_user(department=housing, line_manager=manager, name="Sam Subject", password=None)
+    register.grant_right(account, admin, subject.email, date(2025, 6, 1))
+    case = make_case(make_user(department=housing), subjects=[subject], description="Leaked a tenant's address")
+    workflow.perform(case, manager, "take_ownership", version=case.version)
+    workflow.perform(
+        case, manager, "suspend_rights", {"subject": subject.email, "reason": "Secret reason"}, version=case.version
+    )
+    login_as(admin)
+    body = text_of(client.get(f"/accounts/{account.id}"))
+    assert "Sam Subject" in body and "Suspended" in body
+    for leak in (case.reference, "Secret reason", "tenant", manager.name):
+        assert leak not in body
+
+
+def test_unknown_accounts_and_rights_are_not_found(client, login_as, admin, account, make_user, housing):
+    other = register.add_account(admin, AccountInput(platform="x", handle="@Other", department_id=housing.id))
+    right = register.grant_right(other, admin, make_user().email, date(2026, 3, 1))
+    login_as(admin)
+    assert client.get("/accounts/999999").status_code == 404
+    assert client.get(f"/accounts/{account.id}/rights/{right.id}/revoke").status_code == 404
+    assert client.get(f"/accounts/{account.id}/rights/999999/revoke").status_code == 404
