@@ -130,5 +130,21 @@ def verify_audit():
     sys.exit(1)
 
 
+@casework_cli.command("verify-report")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+def verify_report(file):
+    """Say whether FILE is an unaltered case report exported by this install; exit 1 if not."""
+    from pathlib import Path
+
+    from .services.exports import verify_report as check
+
+    result = check(Path(file).read_bytes())
+    if result.valid:
+        click.echo(result.message)
+        return
+    click.echo(result.message, err=True)
+    sys.exit(1)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(casework_cli)

@@ -146,7 +146,9 @@ def make_case(db_session):
 @pytest.fixture
 def login_as(client):
     def login(user, password=TEST_PASSWORD):
-        client.fetch_csrf_token()  # a fresh session (after signing out) has a new token
+        client.fetch_csrf_token()
+        client.post("/sign-out", data={})  # whoever was signed in before
+        client.fetch_csrf_token()  # a fresh session has a new token
         response = client.post("/sign-in", data={"email": user.email, "password": password})
         assert response.status_code == 302, "sign-in failed"
         return client

@@ -19,6 +19,7 @@ from .policy import (
     RIGHTS_DECISIONS,
     SANCTIONS,
     Kind,
+    STAGE_LABELS,
     Role,
     StaffType,
     Stage,
@@ -80,7 +81,7 @@ ACTIONS: dict[str, ActionSpec] = {
         _spec(
             "close_no_further_action",
             "Close with no further action",
-            {S.REPORTED, S.ASSESSMENT},
+            {S.ASSESSMENT},
             S.CLOSED,
             {OWN, HR_},
             required=("reason",),
@@ -151,7 +152,7 @@ ACTIONS: dict[str, ActionSpec] = {
             OPEN_STAGES,
             None,
             {HOS},
-            kinds=(Kind.BREACH,),
+            text="Social Networking Policy 11.4: the head of service is told at once of a case about a contractor.",
         ),
         _spec(
             "record_ico_decision",
@@ -166,7 +167,7 @@ ACTIONS: dict[str, ActionSpec] = {
         _spec(
             "refer",
             "Refer to another agency",
-            OPEN_STAGES - {S.REPORTED},
+            OPEN_STAGES,
             S.REFERRED,
             {OWN, HR_},
             required=("agency", "reason"),
@@ -343,15 +344,16 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
     `people` maps the e-mail addresses named in params (investigator, subject)
     to user objects, looked up by the caller.
     """
-    spec = ACTIONS.get(action)
+    spec = ACTIONS.get(action) if isinstance(action, str) else None
     if spec is None:
         raise Refusal(RefusalCode.UNKNOWN_ACTION, f"Unknown action: {action}", {"action": "Choose a known action"})
     if not capacities(actor, case) & spec.capacities:
-        raise Refusal(RefusalCode.NOT_ALLOWED, f"You cannot {spec.label.lower()} on this case")
+        raise Refusal(RefusalCode.NOT_ALLOWED, f"You cannot {spec.label[0].lower()}{spec.label[1:]} on this case")
     if case.kind not in spec.kinds:
         raise Refusal(RefusalCode.WRONG_STAGE, f"{spec.label} does not apply to this kind of case")
     if case.stage not in spec.from_stages:
-        raise Refusal(RefusalCode.WRONG_STAGE, f"{spec.label} is not possible while the case is at stage {case.stage}")
+        stage = STAGE_LABELS.get(case.stage, case.stage).lower()
+        raise Refusal(RefusalCode.WRONG_STAGE, f"{spec.label} is not possible while the case is at the {stage} stage")
     not_ready = _stage_ready(spec, case)
     if not_ready:
         raise Refusal(RefusalCode.WRONG_STAGE, not_ready)
@@ -459,8 +461,19 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
     to_stage = spec.to_stage
     if action == "suspend_rights" and case.stage == Stage.INVESTIGATION:
         to_stage = Stage.INVESTIGATION  # the investigation carries on
+    if (
+        action == "lift_suspension"
+        and case.stage == Stage.RIGHTS_SUSPENDED
+        and all(s.subject_id == person.id for s in active_suspensions(case))
+    ):
+        to_stage = Stage.ASSESSMENT  # rights_suspended needs at least one active suspension
     if to_stage is None:
         to_stage = case.stage
     elif to_stage == "previous":
         to_stage = case.stage_before_referral
     return Allowed(spec, to_stage, tuple(warnings))
+
+
+def may_export_report(actor, case) -> bool:
+    """The case report goes to HR and to the case's owner."""
+    return bool(capacities(actor, case) & {Capacity.OWNER, Capacity.HR})

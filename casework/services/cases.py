@@ -189,7 +189,7 @@ def add_information(case: Case, actor: User, text: str, *, version: int | None =
         raise InvalidInput("Enter the information to add", {"text": "Enter the information to add"})
     if len(text) > 20_000:
         raise InvalidInput("Too long", {"text": "Information must be 20,000 characters or fewer"})
-    note = Note(case_id=case.id, kind="note", text=text, author_id=actor.id, visible_to_reporter=True)
+    note = Note(case=case, kind="note", text=text, author_id=actor.id, visible_to_reporter=True)
     db.session.add(note)
     case.updated_at = utcnow()
     db.session.flush()

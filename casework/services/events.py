@@ -40,7 +40,7 @@ def record_event(
         data=data,
     )
     event = CaseEvent(
-        case_id=case.id,
+        case=case,
         seq=seq,
         at=at,
         actor_id=actor_id,

@@ -93,7 +93,7 @@ def add_file(case: Case, actor: User, stream, filename: str, description: str = 
     if len(description) > 2000:
         raise InvalidInput("Description too long", {"description": "Description must be 2,000 characters or fewer"})
     evidence = Evidence(
-        case_id=case.id,
+        case=case,
         description=description or None,
         original_name=safe_display_name(filename),
         content_type=content_type,
@@ -136,7 +136,7 @@ def add_link(case: Case, actor: User, url: str, captured_at: datetime | None, de
     if errors:
         raise InvalidInput("Check the link", errors)
     evidence = Evidence(
-        case_id=case.id,
+        case=case,
         description=(description or "").strip()[:2000] or None,
         source_url=url,
         captured_at=captured_at or utcnow(),

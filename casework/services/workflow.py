@@ -119,7 +119,7 @@ def _suspend_rights(case, actor, params, people):
     for account_id in _account_ids(params):
         db.session.add(
             Suspension(
-                case_id=case.id,
+                case=case,
                 subject_id=subject.id,
                 account_id=account_id,
                 reason=params["reason"].strip(),
@@ -190,7 +190,7 @@ def _start_investigation(case, actor, params, people):
 
 def _add_note(case, actor, params, people):
     note = Note(
-        case_id=case.id,
+        case=case,
         kind=params["kind"],
         interviewee_role=params.get("interviewee_role") or None,
         text=params["text"].strip(),
@@ -213,7 +213,7 @@ def _record_outcome(case, actor, params, people):
     today = london_today()
     decision = params.get("rights_decision") or None
     outcome = Outcome(
-        case_id=case.id,
+        case=case,
         finding=params["finding"],
         sanction=params["sanction"],
         rights_decision=decision,
@@ -295,7 +295,7 @@ def _referral_due(agency: str):
 def _refer(case, actor, params, people):
     agency = params["agency"]
     referral = Referral(
-        case_id=case.id,
+        case=case,
         agency=agency,
         reason=params["reason"].strip(),
         agency_reference=(params.get("agency_reference") or "").strip() or None,
@@ -349,7 +349,7 @@ def _resume(case, actor, params, people):
 
 def _record_support(case, actor, params, people):
     note = Note(
-        case_id=case.id, kind="support", text=params["text"].strip(), author_id=actor.id, visible_to_reporter=True
+        case=case, kind="support", text=params["text"].strip(), author_id=actor.id, visible_to_reporter=True
     )
     db.session.add(note)
     db.session.flush()

@@ -91,6 +91,11 @@ def register_web(app: Flask) -> None:
             "If you followed a link to a case, you may not have access to it.",
         )
 
+    @app.errorhandler(403)
+    def forbidden(error):
+        return error_page(403, "You cannot do that on this case",
+                          "Only the people responsible for the case can do this. Ask its owner or HR.")
+
     @app.errorhandler(405)
     def method_not_allowed(error):
         return error_page(405, "That action is not available here", "Go back and use the buttons on the page.")

@@ -32,7 +32,6 @@ def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = SignInForm()
-    failed = False
     if form.validate_on_submit():
         user = authenticate(form.email.data, form.password.data)
         if user is not None:
@@ -41,12 +40,8 @@ def sign_in():
             login_user(user)
             db.session.commit()
             return redirect(next_url or url_for("main.dashboard"))
-        failed = True
         form.email.errors = [SIGN_IN_FAILED]
-        form.password.errors = [""]
-    elif request.method == "POST":
-        failed = bool(form.errors)
-    return render_template("auth/sign_in.html", form=form, failed=failed), (200 if not failed else 200)
+    return render_template("auth/sign_in.html", form=form)
 
 
 @bp.route("/sign-out", methods=["POST"])

@@ -11,13 +11,13 @@ from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, STAGE_LABELS, K
 from ..extensions import db
 from ..services import cases as case_service
 from ..services import evidence as evidence_service
-from ..services import history
+from ..services import exports, history
 from ..services import workflow as workflow_service
 from ..services.deadlines import case_deadlines
 from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ..services.evidence import TooLarge
 from . import action_forms
-from .downloads import evidence_response
+from .downloads import evidence_response, pdf_response
 from .forms import AddInformationForm, EvidenceForm, ReportForm
 
 bp = Blueprint("cases", __name__)
@@ -94,8 +94,8 @@ def index():
     stage = args.get("stage") if args.get("stage") in STAGE_LABELS else None
     kind = args.get("kind") if args.get("kind") in (Kind.BREACH, Kind.ABUSE) else None
     category = args.get("category") if args.get("category") in {**BREACH_CATEGORIES, **ABUSE_CATEGORIES} else None
-    department_id = args.get("department", type=int)
-    page = args.get("page", 1, type=int)
+    department_id = _whole_number(args.get("department"))
+    page = _whole_number(args.get("page")) or 1
     result = case_service.list_cases(
         current_user,
         case_service.CaseFilters(stage=stage, kind=kind, category=category, department_id=department_id),
@@ -109,6 +109,19 @@ def index():
         departments=case_service.departments(),
         view_level=permissions.view_level,
     )
+
+
+# Beyond any page or id, and beyond what the database's integers hold
+LARGEST_NUMBER = 2**31 - 1
+
+
+def _whole_number(value: str | None) -> int | None:
+    """A number from 1 up typed in the address, or None for anything else."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if 1 <= number <= LARGEST_NUMBER else None
 
 
 def current_app_config(key):
@@ -144,6 +157,7 @@ def render_case(case, level, form, status=200):
         may_add_evidence=case.stage != "closed"
         and bool(workflow.capacities(current_user, case) & evidence_service.EVIDENCE_CAPACITIES),
         deadlines=case_deadlines(case),
+        may_export=workflow.may_export_report(current_user, case),
     ), status
 
 
@@ -292,3 +306,15 @@ def download_evidence(reference: str, evidence_id: str):
     case_service.record_access(case, current_user, "download", f"evidence {evidence.id}")
     db.session.commit()
     return evidence_response(evidence)
+
+
+@bp.route("/cases/<reference>/report.pdf")
+@login_required
+def report_pdf(reference: str):
+    case = load_full_case(reference)
+    if not workflow.may_export_report(current_user, case):
+        abort(403)
+    pdf = exports.case_report_pdf(case, current_user)
+    case_service.record_access(case, current_user, "export", "case report PDF")
+    db.session.commit()
+    return pdf_response(pdf, f"{case.reference}-case-report.pdf")

@@ -1,6 +1,6 @@
 """File responses for evidence: always an attachment, never sniffed, never cached."""
 
-from flask import send_file
+from flask import Response, send_file
 
 from ..models import Evidence
 from ..services.evidence import path_for
@@ -18,4 +18,13 @@ def evidence_response(evidence: Evidence):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+def pdf_response(pdf: bytes, filename: str):
+    """A generated PDF, downloaded as an attachment and never cached."""
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
     return response

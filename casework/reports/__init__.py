@@ -1,0 +1,1 @@
+"""PDF documents built from plain data with reportlab. Nothing here imports Flask."""

@@ -1,0 +1,256 @@
+"""Case report exports, sealed so that any change to their text is detected (design §6).
+
+A report is sealed with an HMAC (keyed by the install's secret) over the text
+of its pages, the case reference, the case version and the audit-chain head.
+The seal travels in the PDF's metadata; `verify_report` extracts the text
+again and recomputes it.
+"""
+
+import hashlib
+import hmac
+import io
+import json
+import re
+from dataclasses import dataclass
+
+from flask import current_app
+from pypdf import PdfReader, PdfWriter
+from pypdf.errors import PdfReadError
+from sqlalchemy import select
+
+from ..domain.policy import (
+    AGENCIES,
+    FINDINGS,
+    FLAGS,
+    KIND_LABELS,
+    NOTE_LABELS,
+    PLATFORMS,
+    REFERRAL_STATUSES,
+    RIGHTS_DECISIONS,
+    SANCTIONS,
+    SEVERITIES,
+    SOURCE_LABELS,
+    STAFF_TYPE_LABELS,
+    STAGE_LABELS,
+    category_label,
+    event_label,
+)
+from ..extensions import db
+from ..models import Case, CaseEvent, User, utcnow
+from ..reports import case_report
+from ..reports.common import Imprint, london
+
+SEAL_KEYS = ("/CaseworkReference", "/CaseworkVersion", "/CaseworkChainHead", "/CaseworkDigest")
+
+
+def _person(user: User | None) -> str:
+    if user is None:
+        return ""
+    parts = [STAFF_TYPE_LABELS.get(user.staff_type, user.staff_type)]
+    if user.contractor_org:
+        parts.append(user.contractor_org)
+    if user.department:
+        parts.append(user.department.name)
+    return f"{user.name} ({', '.join(parts)})"
+
+
+def _details(data: dict) -> str:
+    parts = []
+    for key, value in (data or {}).items():
+        if value in (None, "", [], {}):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(str(v) for v in value)
+        parts.append(f"{key.replace('_', ' ')}: {value}")
+    text = "; ".join(parts)
+    return text if len(text) <= 400 else text[:397] + "..."
+
+
+def chain_head(case: Case) -> str:
+    return (
+        db.session.scalar(
+            select(CaseEvent.hash).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq.desc()).limit(1)
+        )
+        or ""
+    )
+
+
+def case_report_data(case: Case) -> case_report.CaseReportData:
+    """Everything the case report shows, as plain data."""
+    outcome_rows = []
+    if case.outcome is not None:
+        o = case.outcome
+        outcome_rows = [
+            ("Finding", FINDINGS.get(o.finding, o.finding)),
+            ("Sanction", SANCTIONS.get(o.sanction, o.sanction)),
+            ("Live until", o.live_until.strftime("%d %B %Y") if o.live_until else "Not a warning"),
+            ("Publishing rights", RIGHTS_DECISIONS.get(o.rights_decision, "No decision needed")),
+            ("Content removed", "Yes" if o.content_removed else "No"),
+            ("Decided by", f"{o.decided_by.name}, {london(o.decided_at)}"),
+            ("Appeal by", o.appeal_due_on.strftime("%d %B %Y") if o.appeal_due_on else ""),
+            ("Summary", o.summary),
+        ]
+        if o.contractor_action:
+            outcome_rows.append(("Contractor's action", o.contractor_action))
+    complainant = ""
+    if case.complainant_name or case.complainant_contact:
+        complainant = " – ".join(x for x in (case.complainant_name, case.complainant_contact) if x)
+    return case_report.CaseReportData(
+        reference=case.reference,
+        kind=KIND_LABELS[case.kind],
+        stage=STAGE_LABELS[case.stage],
+        source=SOURCE_LABELS.get(case.source, case.source),
+        categories=[category_label(c) for c in case.categories],
+        platform=PLATFORMS.get(case.platform, case.platform),
+        content_url=case.content_url or "",
+        incident_date=case.incident_date,
+        reported_at=case.created_at,
+        description=case.description,
+        flags=[label for code, label in FLAGS.items() if getattr(case, code)],
+        severity=SEVERITIES.get(case.severity or "", "Not assessed"),
+        subjects=[_person(s) for s in case.subjects],
+        reporter=_person(case.reporter),
+        complainant=complainant,
+        owner=case.owner.name if case.owner else "",
+        investigator=case.investigator.name if case.investigator else "",
+        version=case.version,
+        chain_head=chain_head(case),
+        events=[
+            case_report.EventRow(
+                e.seq,
+                e.at,
+                e.actor.name if e.actor else "System",
+                event_label(e.action),
+                STAGE_LABELS.get(e.to_stage, "") if e.to_stage != e.from_stage else "",
+                _details(e.data),
+                e.hash,
+            )
+            for e in case.events
+        ],
+        evidence=[
+            case_report.EvidenceRow(
+                ev.original_name or ev.source_url or "",
+                ev.content_type or "link",
+                f"{ev.size / 1024:.1f} KB" if ev.size else "",
+                ev.sha256 or "",
+                f"{ev.uploaded_by.name}, {london(ev.uploaded_at)}",
+            )
+            for ev in case.evidence
+        ],
+        suspensions=[
+            case_report.SuspensionRow(
+                s.subject.name,
+                s.account.handle if s.account else "Every council account",
+                london(s.started_at),
+                s.reason,
+                f"Lifted {london(s.lifted_at)}: {s.lift_reason}" if s.lifted_at else "Active",
+            )
+            for s in case.suspensions
+        ],
+        referrals=[
+            case_report.ReferralRow(
+                AGENCIES.get(r.agency, r.agency),
+                r.reason,
+                r.agency_reference or "",
+                REFERRAL_STATUSES.get(r.status, r.status),
+                r.result or "",
+                london(r.referred_at),
+            )
+            for r in case.referrals
+        ],
+        outcome=outcome_rows,
+        notes=[
+            case_report.NoteRow(NOTE_LABELS.get(n.kind, n.kind), n.author.name, london(n.created_at), n.text)
+            for n in case.notes
+        ],
+    )
+
+
+def _key() -> bytes:
+    secret = current_app.config["SECRET_KEY"]
+    return hashlib.sha256(b"casework-report-seal:" + str(secret).encode()).digest()
+
+
+def page_text(pdf: bytes) -> str:
+    reader = PdfReader(io.BytesIO(pdf))
+    return "\f".join(page.extract_text() or "" for page in reader.pages)
+
+
+def _digest(text: str, reference: str, version: str, head: str) -> str:
+    message = json.dumps([reference, version, head, text], ensure_ascii=False).encode()
+    return hmac.new(_key(), message, hashlib.sha256).hexdigest()
+
+
+def seal(pdf: bytes, reference: str, version: int, head: str) -> bytes:
+    """Add the keyed digest of the document's text to its metadata."""
+    digest = _digest(page_text(pdf), reference, str(version), head)
+    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
+    writer.add_metadata(
+        {
+            "/CaseworkReference": reference,
+            "/CaseworkVersion": str(version),
+            "/CaseworkChainHead": head,
+            "/CaseworkDigest": digest,
+        }
+    )
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def case_report_pdf(case: Case, actor: User) -> bytes:
+    """The sealed case report. The caller records the export in the access log."""
+    imprint = Imprint(current_app.config["COUNCIL_NAME"], actor.name, utcnow())
+    data = case_report_data(case)
+    return seal(case_report.build(data, imprint), case.reference, case.version, data.chain_head)
+
+
+@dataclass(frozen=True)
+class ReportCheck:
+    valid: bool
+    message: str
+    reference: str | None = None
+    version: str | None = None
+
+
+def verify_report(pdf: bytes) -> ReportCheck:
+    """Is this an unaltered export of this install? Says which case and version."""
+    try:
+        reader = PdfReader(io.BytesIO(pdf), strict=False)
+        metadata = reader.metadata or {}
+        values = {key: metadata.get(key) for key in SEAL_KEYS}
+        text = "\f".join(page.extract_text() or "" for page in reader.pages)
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
+        return ReportCheck(False, f"Not a readable PDF: {error}")
+    except Exception as error:  # noqa: BLE001 (a damaged file can fail deep inside the PDF parser)
+        return ReportCheck(False, f"Not a readable PDF: {error.__class__.__name__}")
+    if any(values[key] is None for key in SEAL_KEYS):
+        return ReportCheck(False, "This file carries no Casework seal: it is not a Casework export")
+    reference, version, head, digest = (str(values[key]) for key in SEAL_KEYS)
+    if not re.fullmatch(r"[0-9a-f]{64}", digest):
+        return ReportCheck(False, "The seal is damaged", reference, version)
+    expected = _digest(text, reference, version, head)
+    if not hmac.compare_digest(expected, digest):
+        return ReportCheck(
+            False,
+            "ALTERED: the text does not match its seal, or it was not exported by this install",
+            reference,
+            version,
+        )
+    case_id = db.session.scalar(select(Case.id).where(Case.reference == reference))
+    known_head = case_id is not None and db.session.scalar(
+        select(CaseEvent.id).where(CaseEvent.case_id == case_id, CaseEvent.hash == head)
+    )
+    if not known_head:
+        return ReportCheck(
+            False,
+            "The seal is valid but the case's audit trail here does not contain its chain head",
+            reference,
+            version,
+        )
+    return ReportCheck(
+        True,
+        f"Unaltered export of case {reference} at version {version} (audit-chain head {head[:16]}…)",
+        reference,
+        version,
+    )
