@@ -83,6 +83,7 @@ class ReportForm(FlaskForm):
         widget=GovSelect(),
         choices=choices(SOURCE_LABELS),
         default=Source.EMPLOYEE_REPORT,
+        validate_choice=False,  # checked by casework.domain.intake, with its own message
     )
     complainant_name = StringField(
         "Complainant's name",
@@ -99,7 +100,10 @@ class ReportForm(FlaskForm):
     subject_3 = SelectField("Third person (optional)", widget=GovSelect())
     categories = SelectMultipleField("What kind of breach is it?", widget=GovCheckboxesInput())
     platform = SelectField(
-        "Where was it posted?", widget=GovSelect(), choices=choices(PLATFORMS, blank="Choose a platform")
+        "Where was it posted?",
+        widget=GovSelect(),
+        choices=choices(PLATFORMS, blank="Choose a platform"),
+        validate_choice=False,  # checked by casework.domain.intake, with its own message
     )
     content_url = StringField(
         "Web address of the post (optional)",

@@ -1,0 +1,317 @@
+"""The case list, "My reports" and the case page: only what each person may see (design §4)."""
+
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from casework.models import AccessLog, CaseEvent, Note
+
+
+@pytest.fixture
+def council(make_department, make_user, make_case, db_session):
+    """Two departments, their people, and a few cases."""
+
+    person = make_user
+
+    head = person("head_of_service", name="Hana Head")
+    housing = make_department("Housing", head_of_service=head)
+    parks = make_department("Parks")
+    people = {
+        "head": head,
+        "housing": housing,
+        "parks": parks,
+        "housing_manager": person("manager", department=housing, name="Hugo Housing-Manager"),
+        "parks_manager": person("manager", department=parks, name="Pat Parks-Manager"),
+        "hr": person("hr", name="Harriet HR"),
+        "admin": person("admin", department=housing, name="Ada Admin"),
+        "reporter": person(department=parks, name="Rhys Reporter"),
+        "bystander": person(department=housing, name="Bea Bystander"),
+    }
+    people["subject"] = person(department=housing, line_manager=people["housing_manager"], name="Sam Subject")
+    people["contractor"] = make_user(department=housing, staff_type="contractor", password=None, name="Cal Contractor")
+    people["parks_subject"] = make_user(department=parks, password=None, name="Paula Parks-Subject")
+    people["housing_case"] = make_case(
+        people["reporter"], subjects=[people["subject"]], description="Shared a resident's letter."
+    )
+    people["parks_case"] = make_case(
+        people["reporter"], subjects=[people["parks_subject"]], categories=["political"], platform="x"
+    )
+    people["contractor_case"] = make_case(
+        people["reporter"], subjects=[people["contractor"]], categories=["inappropriate_content"]
+    )
+    people["abuse_case"] = make_case(people["bystander"], kind="abuse", categories=["threats"])
+    return people
+
+
+def references_on(html: str) -> set[str]:
+    return set(re.findall(r'href="/cases/(SMC-\d{4}-\d{5})"', html))
+
+
+def listed(client, query: str = "") -> set[str]:
+    response = client.get("/cases" + query)
+    assert response.status_code == 200
+    return references_on(response.get_data(as_text=True))
+
+
+def refs(council, *names) -> set[str]:
+    return {council[name].reference for name in names}
+
+
+# --- the list --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("viewer", "visible"),
+    [
+        ("housing_manager", ("housing_case", "contractor_case", "abuse_case")),
+        ("parks_manager", ("parks_case",)),
+        ("hr", ("housing_case", "parks_case", "contractor_case", "abuse_case")),
+        ("head", ("contractor_case",)),
+        ("admin", ()),
+        ("reporter", ("housing_case", "parks_case", "contractor_case")),
+        ("bystander", ("abuse_case",)),
+        ("subject", ()),
+    ],
+)
+def test_the_list_shows_only_the_cases_each_person_may_see(client, council, login_as, viewer, visible):
+    login_as(council[viewer])
+    assert listed(client) == refs(council, *visible)
+
+
+def test_a_reporter_sees_their_reports_in_the_list_as_their_report(client, council, login_as):
+    login_as(council["reporter"])
+    html = client.get("/cases").get_data(as_text=True)
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S)[1:]
+    assert len(rows) == 3
+    for row in rows:
+        assert "Your report" in row and "Received" in row
+        assert "govuk-tag" not in row  # no internal stage
+
+
+def test_filters_narrow_the_list(client, council, login_as, db_session):
+    council["parks_case"].stage = "assessment"
+    db_session.flush()
+    login_as(council["hr"])
+    everything = refs(council, "housing_case", "parks_case", "contractor_case", "abuse_case")
+    assert listed(client, "?stage=assessment") == refs(council, "parks_case")
+    assert listed(client, "?stage=reported") == everything - refs(council, "parks_case")
+    assert listed(client, "?kind=abuse") == refs(council, "abuse_case")
+    assert listed(client, "?kind=breach") == everything - refs(council, "abuse_case")
+    assert listed(client, "?category=political") == refs(council, "parks_case")
+    assert listed(client, "?category=threats") == refs(council, "abuse_case")
+    assert listed(client, f"?department={council['parks'].id}") == refs(council, "parks_case")
+    assert listed(client, f"?department={council['housing'].id}&category=inappropriate_content") == refs(
+        council, "contractor_case"
+    )
+    assert listed(client, "?kind=abuse&stage=assessment") == set()
+
+
+def test_filters_never_widen_what_a_person_may_see(client, council, login_as):
+    login_as(council["parks_manager"])
+    assert listed(client, f"?department={council['housing'].id}") == set()
+    assert listed(client, "?kind=abuse") == set()
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "?stage=nonsense",
+        "?kind=<script>",
+        "?category=%00",
+        "?department=abc",
+        "?page=abc",
+        "?page=-3",
+        "?page=0",
+        "?page=99999999999999999999999",
+        "?department=99999999999999999999999",
+        "?page=1e9",
+    ],
+)
+def test_odd_filters_are_ignored_not_errors(client, council, login_as, query):
+    login_as(council["hr"])
+    assert client.get("/cases" + query).status_code == 200
+
+
+def test_the_list_is_paginated(client, council, login_as, make_case, app, monkeypatch):
+    monkeypatch.setitem(app.config, "CASES_PER_PAGE", 3)
+    more = [make_case(council["reporter"], subjects=[council["subject"]]) for _ in range(4)]
+    login_as(council["housing_manager"])
+    visible = refs(council, "housing_case", "contractor_case", "abuse_case") | {c.reference for c in more}
+    assert len(visible) == 7
+    pages = [listed(client, f"?page={n}") for n in (1, 2, 3)]
+    assert [len(p) for p in pages] == [3, 3, 1]
+    assert set().union(*pages) == visible
+    first = client.get("/cases").get_data(as_text=True)
+    assert "7 cases" in first
+    assert 'href="/cases?page=2"' in first
+    assert listed(client, "?page=4") == set()
+
+
+def test_pagination_keeps_the_filters(client, council, login_as, make_case, app, monkeypatch):
+    monkeypatch.setitem(app.config, "CASES_PER_PAGE", 1)
+    login_as(council["hr"])
+    html = client.get("/cases?kind=breach").get_data(as_text=True)
+    assert re.search(r'href="/cases\?[^"]*kind=breach[^"]*page=2|href="/cases\?page=2[^"]*kind=breach', html)
+
+
+# --- the case page ---------------------------------------------------------------------------
+
+
+def access_count(session, case=None, user=None) -> int:
+    query = select(func.count()).select_from(AccessLog)
+    if case is not None:
+        query = query.where(AccessLog.case_id == case.id)
+    if user is not None:
+        query = query.where(AccessLog.user_id == user.id)
+    return session.scalar(query)
+
+
+def test_a_manager_sees_the_full_case_and_its_chronology(client, council, login_as):
+    login_as(council["housing_manager"])
+    case = council["housing_case"]
+    response = client.get(f"/cases/{case.reference}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert f"Case {case.reference}" in html
+    assert "Sam Subject" in html
+    assert "Rhys Reporter" in html
+    assert "Shared a resident&#39;s letter." in html
+    assert "Chronology" in html and "Reported" in html
+
+
+def test_the_head_of_service_sees_a_case_about_their_contractor(client, council, login_as):
+    login_as(council["head"])
+    assert client.get(f"/cases/{council['contractor_case'].reference}").status_code == 200
+    assert client.get(f"/cases/{council['housing_case'].reference}").status_code == 404
+
+
+def test_a_reporter_sees_a_plain_status_and_no_internal_details(client, council, login_as):
+    login_as(council["reporter"])
+    case = council["housing_case"]
+    response = client.get(f"/cases/{case.reference}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Received" in html
+    assert "Shared a resident&#39;s letter." in html  # what they told us
+    for internal in (
+        "Sam Subject",
+        "Hugo Housing-Manager",
+        "Chronology",
+        "Owner",
+        "Investigator",
+        "Confidential or personal information disclosed",
+    ):
+        assert internal not in html, internal
+
+
+@pytest.mark.parametrize("stage", ["assessment", "investigation", "referred"])
+def test_a_reporter_sees_being_looked_into_while_the_case_is_open(client, council, login_as, db_session, stage):
+    council["housing_case"].stage = stage
+    db_session.flush()
+    login_as(council["reporter"])
+    html = client.get(f"/cases/{council['housing_case'].reference}").get_data(as_text=True)
+    assert "Being looked into" in html
+    assert stage.capitalize() not in html.split("<main", 1)[1]
+
+
+def test_my_reports_shows_the_plain_status(client, council, login_as, db_session):
+    council["parks_case"].stage = "closed"
+    db_session.flush()
+    login_as(council["reporter"])
+    html = client.get("/my-reports").get_data(as_text=True)
+    assert references_on(html) == refs(council, "housing_case", "parks_case", "contractor_case")
+    assert "Received" in html and "Concluded" in html
+
+
+@pytest.mark.parametrize("viewer", ["subject", "admin", "parks_manager", "bystander", "head"])
+def test_a_case_the_person_may_not_see_is_not_found(client, council, login_as, db_session, viewer):
+    login_as(council[viewer])
+    case = council["housing_case"]
+    before = access_count(db_session)
+    hidden = client.get(f"/cases/{case.reference}")
+    absent = client.get("/cases/SMC-2026-99999")
+    assert hidden.status_code == absent.status_code == 404
+    assert hidden.get_data(as_text=True) == absent.get_data(as_text=True)
+    assert access_count(db_session) == before
+
+
+def test_a_subject_cannot_add_information_to_their_own_case(client, council, login_as, db_session):
+    login_as(council["subject"])
+    client.get("/")  # a page with the new session's CSRF token
+    case = council["housing_case"]
+    response = client.post(f"/cases/{case.reference}/information", data={"text": "Not me!", "version": case.version})
+    assert response.status_code == 404
+    assert db_session.scalar(select(func.count()).select_from(Note).where(Note.case_id == case.id)) == 0
+
+
+def test_every_view_of_a_case_is_logged(client, council, login_as, db_session):
+    case, manager = council["housing_case"], council["housing_manager"]
+    login_as(manager)
+    client.get(f"/cases/{case.reference}")
+    client.get(f"/cases/{case.reference}")
+    rows = db_session.scalars(select(AccessLog).where(AccessLog.case_id == case.id)).all()
+    assert [(row.user_id, row.action) for row in rows] == [(manager.id, "view"), (manager.id, "view")]
+    assert all(row.at is not None for row in rows)
+
+
+def test_a_reporters_view_is_logged_too(client, council, login_as, db_session):
+    login_as(council["reporter"])
+    client.get(f"/cases/{council['parks_case'].reference}")
+    assert access_count(db_session, council["parks_case"], council["reporter"]) == 1
+
+
+def test_listing_cases_is_not_a_view_of_each(client, council, login_as, db_session):
+    login_as(council["hr"])
+    client.get("/cases")
+    assert access_count(db_session) == 0
+
+
+# --- adding information --------------------------------------------------------------------------
+
+
+def test_the_reporter_adds_information(client, council, login_as, db_session):
+    login_as(council["reporter"])
+    case = council["housing_case"]
+    client.get(f"/cases/{case.reference}")
+    response = client.post(
+        f"/cases/{case.reference}/information", data={"text": "They posted it again.", "version": case.version}
+    )
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Information added." in html and "They posted it again." in html
+    actions = db_session.scalars(select(CaseEvent.action).where(CaseEvent.case_id == case.id)).all()
+    assert actions == ["reported", "information_added"]
+
+
+def test_empty_information_is_refused(client, council, login_as, db_session):
+    login_as(council["reporter"])
+    client.get("/")  # a page with the new session's CSRF token
+    case = council["housing_case"]
+    response = client.post(f"/cases/{case.reference}/information", data={"text": "  ", "version": case.version})
+    assert response.status_code == 422
+    assert "Enter the information to add" in response.get_data(as_text=True)
+    assert db_session.scalar(select(func.count()).select_from(Note).where(Note.case_id == case.id)) == 0
+
+
+def test_information_on_a_case_that_changed_meanwhile_is_not_lost_silently(client, council, login_as, db_session):
+    login_as(council["reporter"])
+    client.get("/")  # a page with the new session's CSRF token
+    case = council["housing_case"]
+    response = client.post(
+        f"/cases/{case.reference}/information", data={"text": "Late news.", "version": case.version - 1}
+    )
+    assert response.status_code == 302
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "this case changed since you opened it" in html.lower()
+    assert db_session.scalar(select(func.count()).select_from(Note).where(Note.case_id == case.id)) == 0
+
+
+def test_information_without_the_csrf_token_is_refused(client, council, login_as, db_session):
+    login_as(council["reporter"])
+    case = council["housing_case"]
+    response = client.post(
+        f"/cases/{case.reference}/information", data={"text": "x", "version": case.version}, csrf=False
+    )
+    assert response.status_code == 400
+    assert db_session.scalar(select(func.count()).select_from(Note).where(Note.case_id == case.id)) == 0
