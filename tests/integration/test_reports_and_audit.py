@@ -264,10 +264,12 @@ TAMPERING = {
 def test_a_row_altered_by_hand_is_named(db_session, history, column, index, seq):
     """verify_all reads the database, not the copies the session already holds."""
     target = history[index]
+    held = list(target.events)  # the session holds this chain, as after showing the case's chronology
     event = event_of(db_session, target, seq)
     reference, event_id = target.reference, event.id
     db_session.execute(TAMPERING[column](event))
     result = verify_all()
+    assert held
     assert not result.intact
     assert (result.broken_reference, result.broken_seq, result.broken_event_id) == (reference, seq, event_id)
 
@@ -413,3 +415,34 @@ def test_api_token_for_an_unknown_or_inactive_user_fails(db_session, cli, make_u
     db_session.commit()
     assert cli("api-token", user.email).exit_code == 1
     assert count(db_session, ApiToken) == 0
+
+
+def test_seed_demo_builds_a_council_whose_trail_verifies(db_session, cli):
+    """The demo takes cases through the real workflow: every chain must still verify."""
+    result = cli("seed-demo", "--cases", "12", "--password", "demo-password-for-tests")
+    assert result.exit_code == 0, result.output
+    for email in ("employee@demo.invalid", "manager@demo.invalid", "hr@demo.invalid", "hos@demo.invalid"):
+        assert email in result.output
+    assert count(db_session, Case) == 12
+    assert user_service.authenticate("hr@demo.invalid", "demo-password-for-tests").role == "hr"
+    assert {user.role for user in db_session.scalars(select(User))} == {
+        "employee",
+        "manager",
+        "hr",
+        "head_of_service",
+        "admin",
+    }
+    verified = cli("verify-audit")
+    assert verified.exit_code == 0, verified.output
+    assert count(db_session, CaseEvent) > 12  # more than one event per case: the workflow ran
+
+
+def test_seed_demo_leaves_a_database_with_people_alone(db_session, cli, make_user):
+    make_user(password=None)
+    db_session.commit()
+    refused = cli("seed-demo", "--cases", "1")
+    assert refused.exit_code == 1
+    assert "already has users" in refused.output
+    skipped = cli("seed-demo", "--if-empty")
+    assert skipped.exit_code == 0
+    assert count(db_session, Case) == 0
