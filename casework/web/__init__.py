@@ -54,12 +54,13 @@ def load_user(user_id: str):
 
 
 def register_web(app: Flask) -> None:
-    from . import accounts, auth, cases, main
+    from . import accounts, auth, cases, main, reports
 
     app.session_interface = CouncilSessionInterface()
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(cases.bp)
+    app.register_blueprint(reports.bp)
     app.register_blueprint(accounts.bp)
 
     app.add_template_filter(london_time, "london_time")

@@ -59,7 +59,7 @@ def test_report_reads_back_with_every_event(busy_case):
     for n in range(40):
         assert f"Note number {n}" in whole
     assert len(case.events) == 44
-    chronology = whole.split("Chronology", 1)[1]
+    chronology = " ".join(whole.split("Chronology", 1)[1].split())
     assert chronology.count("Add note") == 40
     for label in ("Reported", "Take ownership", "Start investigation", "Record outcome"):
         assert label in chronology

@@ -1,0 +1,329 @@
+"""The HR summary for a period (design §7): every figure is a SQL aggregate.
+
+Working days from report to outcome are counted from (reported, decided)
+pairs fetched by one query, against a precomputed calendar index, so the cost
+does not depend on how many events or people a case has.
+"""
+
+import statistics
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from sqlalchemy import and_, func, select
+
+from ..domain.policy import Stage
+from ..domain.working_days import is_working_day
+from ..extensions import db
+from ..models import Case, CaseCategory, Department, Outcome, Referral, Suspension, User, case_subjects, utcnow
+from .deadlines import LONDON, bank_holidays, london_today
+
+
+@dataclass
+class Period:
+    start: date
+    end: date  # inclusive
+
+    @property
+    def start_at(self) -> datetime:
+        return datetime.combine(self.start, time.min, tzinfo=LONDON).astimezone(UTC)
+
+    @property
+    def end_at(self) -> datetime:
+        return datetime.combine(self.end + timedelta(days=1), time.min, tzinfo=LONDON).astimezone(UTC)
+
+    @classmethod
+    def last_year(cls, today: date | None = None) -> "Period":
+        today = today or london_today()
+        return cls(today - timedelta(days=364), today)
+
+
+@dataclass
+class LongSuspension:
+    reference: str
+    person: str
+    since: datetime
+    working_days: int
+
+
+@dataclass
+class Summary:
+    period: Period
+    generated_at: datetime
+    opened: int = 0
+    closed: int = 0
+    by_stage: dict[str, int] = field(default_factory=dict)
+    by_kind: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    by_platform: dict[str, int] = field(default_factory=dict)
+    by_department: dict[str, int] = field(default_factory=dict)
+    by_staff_type: dict[str, int] = field(default_factory=dict)
+    by_outcome: dict[str, int] = field(default_factory=dict)
+    by_sanction: dict[str, int] = field(default_factory=dict)
+    opened_per_month: dict[str, int] = field(default_factory=dict)
+    outcomes_timed: int = 0
+    median_working_days_to_outcome: float | None = None
+    p90_working_days_to_outcome: float | None = None
+    overdue: dict[str, int] = field(default_factory=dict)
+    overdue_total: int = 0
+    long_suspensions: list[LongSuspension] = field(default_factory=list)
+    referrals: dict[str, dict[str, int]] = field(default_factory=dict)
+    consistency: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    def as_json(self) -> dict:
+        return {
+            "period": {"from": self.period.start.isoformat(), "to": self.period.end.isoformat()},
+            "generated_at": self.generated_at.isoformat(),
+            "opened": self.opened,
+            "closed": self.closed,
+            "by_stage": self.by_stage,
+            "by_kind": self.by_kind,
+            "by_category": self.by_category,
+            "by_platform": self.by_platform,
+            "by_department": self.by_department,
+            "by_staff_type": self.by_staff_type,
+            "by_outcome": self.by_outcome,
+            "by_sanction": self.by_sanction,
+            "opened_per_month": self.opened_per_month,
+            "durations": {
+                "outcomes_timed": self.outcomes_timed,
+                "median_working_days_to_outcome": self.median_working_days_to_outcome,
+                "p90_working_days_to_outcome": self.p90_working_days_to_outcome,
+            },
+            "overdue": {"total": self.overdue_total, "by_deadline": self.overdue},
+            "long_suspensions": [
+                {
+                    "reference": s.reference,
+                    "person": s.person,
+                    "since": s.since.isoformat(),
+                    "working_days": s.working_days,
+                }
+                for s in self.long_suspensions
+            ],
+            "referrals": self.referrals,
+            "consistency": self.consistency,
+        }
+
+
+def _counts(query) -> dict[str, int]:
+    return {str(key) if key is not None else "none": count for key, count in db.session.execute(query).all()}
+
+
+def _month(column):
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(func.timezone("Europe/London", func.timezone("UTC", column)), "YYYY-MM")
+    return func.strftime("%Y-%m", column)
+
+
+class WorkingDayIndex:
+    """Working days between two dates in O(1), for a range of years."""
+
+    def __init__(self, first: date, last: date, holidays):
+        self.first = first
+        self.index: dict[date, int] = {}
+        count = 0
+        day = first
+        while day <= last:
+            if is_working_day(day, holidays):
+                count += 1
+            self.index[day] = count
+            day += timedelta(days=1)
+
+    def between(self, start: date, end: date) -> int:
+        if end <= start:
+            return 0
+        return self.index[end] - self.index[start]
+
+
+def _percentile(values: list[int], fraction: float) -> float:
+    ordered = sorted(values)
+    position = (len(ordered) - 1) * fraction
+    lower = int(position)
+    upper = min(lower + 1, len(ordered) - 1)
+    return round(ordered[lower] + (ordered[upper] - ordered[lower]) * (position - lower), 1)
+
+
+def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
+    now = now or utcnow()
+    summary = Summary(period=period, generated_at=now)
+    in_period = and_(Case.created_at >= period.start_at, Case.created_at < period.end_at)
+
+    summary.opened = db.session.scalar(select(func.count()).select_from(Case).where(in_period)) or 0
+    summary.closed = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Case)
+            .where(Case.closed_at >= period.start_at, Case.closed_at < period.end_at)
+        )
+        or 0
+    )
+    summary.by_stage = _counts(select(Case.stage, func.count()).where(in_period).group_by(Case.stage))
+    summary.by_kind = _counts(select(Case.kind, func.count()).where(in_period).group_by(Case.kind))
+    summary.by_platform = _counts(select(Case.platform, func.count()).where(in_period).group_by(Case.platform))
+    summary.by_category = _counts(
+        select(CaseCategory.category, func.count())
+        .join(Case, Case.id == CaseCategory.case_id)
+        .where(in_period)
+        .group_by(CaseCategory.category)
+    )
+    summary.by_department = {
+        (name if name is not None else "No department"): count
+        for name, count in db.session.execute(
+            select(Department.name, func.count())
+            .select_from(Case)
+            .outerjoin(Department, Department.id == Case.department_id)
+            .where(in_period)
+            .group_by(Department.name)
+        ).all()
+    }
+    summary.by_staff_type = _counts(
+        select(User.staff_type, func.count(func.distinct(Case.id)))
+        .select_from(Case)
+        .join(case_subjects, case_subjects.c.case_id == Case.id)
+        .join(User, User.id == case_subjects.c.user_id)
+        .where(in_period)
+        .group_by(User.staff_type)
+    )
+    summary.by_outcome = _counts(
+        select(Outcome.finding, func.count())
+        .join(Case, Case.id == Outcome.case_id)
+        .where(in_period)
+        .group_by(Outcome.finding)
+    )
+    summary.by_sanction = _counts(
+        select(Outcome.sanction, func.count())
+        .join(Case, Case.id == Outcome.case_id)
+        .where(in_period)
+        .group_by(Outcome.sanction)
+    )
+    month = _month(Case.created_at)
+    summary.opened_per_month = dict(
+        sorted(_counts(select(month, func.count()).where(in_period).group_by(month)).items())
+    )
+
+    pairs = db.session.execute(
+        select(Case.created_at, Outcome.decided_at).join(Outcome, Outcome.case_id == Case.id).where(in_period)
+    ).all()
+    if pairs:
+        first = min(p[0] for p in pairs).astimezone(LONDON).date()
+        last = max(max(p) for p in pairs).astimezone(LONDON).date()
+        index = WorkingDayIndex(first, last, bank_holidays())
+        durations = [index.between(a.astimezone(LONDON).date(), b.astimezone(LONDON).date()) for a, b in pairs]
+        summary.outcomes_timed = len(durations)
+        summary.median_working_days_to_outcome = float(statistics.median(durations))
+        summary.p90_working_days_to_outcome = _percentile(durations, 0.9)
+
+    summary.overdue = _counts(
+        select(Case.next_deadline_label, func.count())
+        .where(Case.stage != Stage.CLOSED, Case.next_deadline_at < now)
+        .group_by(Case.next_deadline_label)
+    )
+    summary.overdue_total = sum(summary.overdue.values())
+
+    today = now.astimezone(LONDON).date()
+    threshold_day = _working_days_before(today, 20)
+    threshold = datetime.combine(threshold_day, time.min, tzinfo=LONDON).astimezone(UTC)
+    index = None
+    rows = db.session.execute(
+        select(Case.reference, User.name, Suspension.started_at)
+        .join(Case, Case.id == Suspension.case_id)
+        .join(User, User.id == Suspension.subject_id)
+        .where(Suspension.lifted_at.is_(None), Suspension.started_at < threshold)
+        .order_by(Suspension.started_at)
+        .limit(200)
+    ).all()
+    if rows:
+        index = WorkingDayIndex(min(r.started_at for r in rows).astimezone(LONDON).date(), today, bank_holidays())
+    summary.long_suspensions = [
+        LongSuspension(r.reference, r.name, r.started_at, index.between(r.started_at.astimezone(LONDON).date(), today))
+        for r in rows
+    ]
+
+    for agency, status, count in db.session.execute(
+        select(Referral.agency, Referral.status, func.count())
+        .join(Case, Case.id == Referral.case_id)
+        .where(in_period)
+        .group_by(Referral.agency, Referral.status)
+    ).all():
+        summary.referrals.setdefault(agency, {})[status] = count
+
+    for category, sanction, count in db.session.execute(
+        select(CaseCategory.category, Outcome.sanction, func.count())
+        .join(Outcome, Outcome.case_id == CaseCategory.case_id)
+        .join(Case, Case.id == CaseCategory.case_id)
+        .where(in_period)
+        .group_by(CaseCategory.category, Outcome.sanction)
+    ).all():
+        summary.consistency.setdefault(category, {})[sanction] = count
+    return summary
+
+
+def _working_days_before(day: date, days: int) -> date:
+    """The date `days` working days before `day`."""
+    holidays = bank_holidays()
+    current = day
+    remaining = days
+    while remaining > 0:
+        current -= timedelta(days=1)
+        if is_working_day(current, holidays):
+            remaining -= 1
+    return current
+
+
+def _label(mapping):
+    return lambda code: mapping.get(code, code)
+
+
+def labels() -> dict:
+    from ..domain import policy
+
+    return {
+        "stage": _label(policy.STAGE_LABELS),
+        "kind": _label({"breach": "Breach", "abuse": "Abuse"}),
+        "category": policy.category_label,
+        "platform": _label(policy.PLATFORMS),
+        "department": str,
+        "staff_type": _label(policy.STAFF_TYPE_LABELS),
+        "outcome": _label(policy.FINDINGS),
+        "sanction": _label(policy.SANCTIONS),
+        "agency": _label(policy.AGENCIES),
+        "referral_status": _label(policy.REFERRAL_STATUSES),
+    }
+
+
+def summary_pdf(summary: Summary, actor: User, council: str) -> bytes:
+    from ..reports.common import Imprint
+    from ..reports.summary_report import build_pdf_report
+
+    return build_pdf_report(summary.as_json(), labels(), Imprint(council, actor.name, summary.generated_at))
+
+
+def summary_csv(summary: Summary) -> bytes:
+    from ..reports.summary_report import build_csv
+
+    return build_csv(summary.as_json(), labels())
+
+
+def summary_charts(summary: Summary) -> list[dict]:
+    """The summary's charts as inline SVG with a text alternative, for the page."""
+    from ..reports import charts
+    from ..reports.summary_report import ranked
+
+    names = labels()
+    specs = [
+        ("chart-category", "Cases by category", ranked(summary.by_category, names["category"]), "h"),
+        ("chart-platform", "Cases by platform", ranked(summary.by_platform, names["platform"]), "h"),
+        ("chart-month", "Cases opened per month", list(summary.opened_per_month.items()), "v"),
+    ]
+    found = []
+    for prefix, title, items, shape in specs:
+        drawing = charts.horizontal_bars(title, items) if shape == "h" else charts.vertical_bars(title, items)
+        description = "; ".join(f"{label}: {count}" for label, count in items) or "No cases"
+        found.append(
+            {
+                "id": prefix,
+                "title": title,
+                "items": items,
+                "svg": charts.to_svg(drawing, title=title, description=description, prefix=prefix),
+            }
+        )
+    return found
