@@ -4,7 +4,7 @@ from sqlalchemy import func, or_, select, update
 
 from ..domain.policy import Role, Stage
 from ..extensions import db
-from ..models import Case, Notification, User, utcnow
+from ..models import Case, Notification, Suspension, User, utcnow
 from .visibility import full_view_filter
 
 
@@ -83,4 +83,31 @@ def mark_all_read(user: User) -> None:
         update(Notification)
         .where(Notification.user_id == user.id, Notification.read_at.is_(None))
         .values(read_at=utcnow())
+    )
+
+
+def suspensions_to_review(user: User, limit: int = 20) -> list[Suspension]:
+    """Active suspensions on this person's cases, the next review soonest first."""
+    return list(
+        db.session.scalars(
+            select(Suspension)
+            .join(Case, Case.id == Suspension.case_id)
+            .where(full_view_filter(user), _mine(user), Suspension.lifted_at.is_(None))
+            .order_by(Suspension.next_review_on, Suspension.id)
+            .limit(limit)
+        ).all()
+    )
+
+
+def contractor_cases_to_acknowledge(user: User, limit: int = 50) -> list[Case]:
+    """For a head of service: open contractor cases not yet acknowledged (Social Networking Policy 11.4)."""
+    if user.role != Role.HEAD_OF_SERVICE:
+        return []
+    return list(
+        db.session.scalars(
+            select(Case)
+            .where(full_view_filter(user), Case.stage != Stage.CLOSED, Case.hos_acknowledged_at.is_(None))
+            .order_by(Case.created_at)
+            .limit(limit)
+        ).all()
     )

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from ..extensions import db
 from ..services import dashboard as dashboard_service
 from ..services.cases import my_reports
+from ..services.deadlines import london_today
 from .forms import ConfirmReadForm
 
 bp = Blueprint("main", __name__)
@@ -20,6 +21,9 @@ def dashboard():
         overdue=dashboard_service.overdue_cases(current_user),
         mine=dashboard_service.my_open_cases(current_user),
         awaiting=dashboard_service.awaiting_owner(current_user),
+        reviews=dashboard_service.suspensions_to_review(current_user),
+        to_acknowledge=dashboard_service.contractor_cases_to_acknowledge(current_user),
+        today=london_today(),
     )
 
 

@@ -36,3 +36,31 @@ def test_notifications_page_and_mark_read(client, login_as, make_user, make_depa
     assert "Notifications (1 new)" in client.get("/").get_data(as_text=True)
     client.post("/notifications", data={})
     assert "Notifications (1 new)" not in client.get("/").get_data(as_text=True)
+
+
+def test_head_of_service_sees_contractor_cases_to_acknowledge(client, login_as, make_user, make_department, make_case):
+    from casework.services.workflow import perform
+
+    hos = make_user("head_of_service")
+    environment = make_department("Environment", head_of_service=hos)
+    contractor = make_user(department=environment, staff_type="contractor", password=None)
+    case = make_case(make_user(department=environment), subjects=[contractor])
+    login_as(hos)
+    page = client.get("/").get_data(as_text=True)
+    assert "Contractor cases awaiting your acknowledgement" in page and case.reference in page
+    perform(case, hos, "acknowledge_contractor_case", {}, version=case.version)
+    assert case.reference not in client.get("/").get_data(as_text=True).split("awaiting your acknowledgement")[-1]
+
+
+def test_suspensions_under_review_for_the_owner(client, login_as, make_user, make_department, make_case):
+    from casework.services.workflow import perform
+
+    housing = make_department("Housing")
+    manager = make_user("manager", department=housing)
+    subject = make_user(department=housing, password=None, name="Suspended Person")
+    case = make_case(make_user(department=housing), subjects=[subject])
+    perform(case, manager, "take_ownership", {}, version=case.version)
+    perform(case, manager, "suspend_rights", {"subject": subject.email, "reason": "Pending"}, version=case.version)
+    login_as(manager)
+    page = client.get("/").get_data(as_text=True)
+    assert "Suspensions under review" in page and "Suspended Person" in page
