@@ -146,5 +146,29 @@ def verify_report(file):
     sys.exit(1)
 
 
+@casework_cli.command("send-mail")
+@click.option("--limit", default=500, type=click.IntRange(1, 100_000), show_default=True, help="Most e-mails to send")
+def send_mail(limit):
+    """Send the e-mails waiting in the outbox (logged instead when MAIL_SERVER is not set)."""
+    from .services.mail import send_pending
+
+    report = send_pending(limit=limit)
+    db.session.commit()
+    click.echo(
+        f"Sent {report.sent} e-mail{'' if report.sent == 1 else 's'}; "
+        f"{report.failed} failed and will be tried again; {report.given_up} given up."
+    )
+
+
+@casework_cli.command("send-reminders")
+def send_reminders():
+    """Queue today's reminders of overdue deadlines (once a day per case and person); send-mail sends them."""
+    from .services.reminders import send_reminders as queue_reminders
+
+    queued = queue_reminders()
+    db.session.commit()
+    click.echo(f"Queued {queued} reminder{'' if queued == 1 else 's'}.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(casework_cli)

@@ -54,6 +54,13 @@ class DefaultConfig:
     MAIL_USERNAME = None
     MAIL_PASSWORD = None
     MAIL_FROM = "casework@demo.invalid"
+    MAIL_TIMEOUT_SECONDS = 30
+    # A failed e-mail is tried again after 1, 2, 4 … minutes (at most
+    # MAIL_RETRY_MAX_MINUTES apart) and given up after MAIL_MAX_ATTEMPTS tries.
+    MAIL_MAX_ATTEMPTS = 8
+    MAIL_RETRY_MAX_MINUTES = 60
+    # How long a sender holds an e-mail it is sending before another may try it
+    MAIL_CLAIM_MINUTES = 10
 
     API_TOKEN_DAYS = 90
 
