@@ -71,9 +71,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     WTFormsHelpers(app)
 
     from . import cli, models  # noqa: F401  (models registers the tables)
+    from .api import register_api
     from .web import register_web
 
     register_web(app)
+    register_api(app)
     cli.register(app)
     logging.basicConfig(level=logging.INFO)
     return app

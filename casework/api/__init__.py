@@ -1,0 +1,19 @@
+"""The JSON API at /api/v1 (DESIGN §8, §10): bearer tokens, JSON in and out, an OpenAPI 3 document.
+
+It calls the same service layer as the web pages; its blueprint is exempt
+from CSRF protection because it authenticates by bearer token, never by cookie.
+"""
+
+from flask import Blueprint, Flask
+
+from ..extensions import csrf
+
+bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
+
+
+def register_api(app: Flask) -> None:
+    """Mount the API on the app."""
+    from . import views  # noqa: F401  (registers the routes and error handlers on bp)
+
+    csrf.exempt(bp)
+    app.register_blueprint(bp)

@@ -1,0 +1,555 @@
+"""The OpenAPI 3.1 document of the API, generated from the policy lists, the workflow table
+and the API's parameter table, so that it cannot drift from what the API does."""
+
+from functools import cache
+
+from ..domain import workflow
+from ..domain.policy import (
+    ABUSE_CATEGORIES,
+    AGENCIES,
+    BREACH_CATEGORIES,
+    FINDINGS,
+    FLAGS,
+    NOTE_KINDS,
+    PLATFORMS,
+    REFERRAL_STATUSES,
+    RIGHTS_DECISIONS,
+    SANCTIONS,
+    SEVERITIES,
+    STAGE_LABELS,
+    Kind,
+    Source,
+    StaffType,
+    reporter_status,
+)
+from .params import ACTION_PARAMS, INTERVIEWEE_ROLES, REPORT_PARAMS, Param
+
+
+def _codes(mapping) -> list[str]:
+    return [str(code) for code in mapping]
+
+
+# Every code list of DESIGN §10, as a named schema
+ENUMS: dict[str, tuple[list[str], str]] = {
+    "Stage": (_codes(STAGE_LABELS), "The stage of a case"),
+    "Kind": (_codes(Kind), "A breach of the social media policy, or online abuse of a member of staff"),
+    "Source": (_codes(Source), "Where a report came from"),
+    "BreachCategory": (_codes(BREACH_CATEGORIES), "Categories of a breach case"),
+    "AbuseCategory": (_codes(ABUSE_CATEGORIES), "Categories of an abuse case"),
+    "Category": (list(dict.fromkeys([*BREACH_CATEGORIES, *ABUSE_CATEGORIES])), "A breach or abuse category"),
+    "Platform": (_codes(PLATFORMS), "The platform"),
+    "Severity": (_codes(SEVERITIES), "How serious a case seems"),
+    "Flag": (_codes(FLAGS), "Facts about a case that change who must act and how fast"),
+    "Finding": (_codes(FINDINGS), "The finding of an investigation"),
+    "Sanction": (_codes(SANCTIONS), "The sanction ladder, mildest first"),
+    "RightsDecision": (_codes(RIGHTS_DECISIONS), "What happens to suspended publishing rights"),
+    "Agency": (_codes(AGENCIES), "Who a case is referred to"),
+    "ReferralStatus": (_codes(REFERRAL_STATUSES), "The status of a referral"),
+    "NoteKind": (_codes(NOTE_KINDS), "The kind of note an action adds"),
+    "IntervieweeRole": (list(INTERVIEWEE_ROLES), "Who was interviewed"),
+    "ActionName": (list(workflow.ACTIONS), "A workflow action"),
+    "StaffType": (_codes(StaffType), "Social Networking Policy 3.1: who counts as a staff member"),
+    "ReporterStatus": (
+        list(dict.fromkeys(reporter_status(stage) for stage in STAGE_LABELS)),
+        "The plain-language status a reporter sees",
+    ),
+}
+
+
+def ref(name: str) -> dict:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def nullable(schema: dict) -> dict:
+    if isinstance(schema.get("type"), str) and "enum" not in schema:
+        return {**schema, "type": [schema["type"], "null"]}
+    return {"oneOf": [schema, {"type": "null"}]}
+
+
+def obj(properties: dict, required=None, *, description: str = "", closed: bool = True) -> dict:
+    schema = {"type": "object", "properties": properties, "required": list(required or properties)}
+    if closed:
+        schema["additionalProperties"] = False
+    if description:
+        schema["description"] = description
+    return schema
+
+
+STRING = {"type": "string"}
+INTEGER = {"type": "integer"}
+BOOLEAN = {"type": "boolean"}
+DATE = {"type": "string", "format": "date"}
+DATE_TIME = {"type": "string", "format": "date-time"}
+N_STRING = nullable(STRING)
+N_INTEGER = nullable(INTEGER)
+N_DATE = nullable(DATE)
+N_DATE_TIME = nullable(DATE_TIME)
+N_PERSON = nullable(ref("Person"))
+
+
+def _enum_ref(values) -> dict | None:
+    for name, (codes, _) in ENUMS.items():
+        if list(values) == codes:
+            return ref(name)
+    return None
+
+
+def param_schema(param: Param) -> dict:
+    """The JSON Schema of one request field, from the API's parameter table."""
+    if param.type == "string":
+        schema = (_enum_ref(param.enum) or {"type": "string", "enum": list(param.enum)}) if param.enum else STRING
+    elif param.type == "date":
+        schema = DATE
+    elif param.type == "integer":
+        schema = INTEGER
+    elif param.type == "boolean":
+        schema = BOOLEAN
+    elif param.type == "string_list":
+        items = (_enum_ref(param.enum) or {"type": "string", "enum": list(param.enum)}) if param.enum else STRING
+        schema = {"type": "array", "items": items}
+    elif param.type == "accounts":
+        schema = {"oneOf": [{"type": "string", "enum": ["all"]}, {"type": "array", "items": INTEGER}]}
+    else:  # pragma: no cover - the table only uses the types above
+        raise AssertionError(param.type)
+    if param.description:
+        schema = {"description": param.description, **({"allOf": [schema]} if "$ref" in schema else schema)}
+    return schema
+
+
+def _schemas() -> dict:
+    schemas: dict = {
+        name: {"type": "string", "enum": codes, "description": text} for name, (codes, text) in ENUMS.items()
+    }
+    schemas["Error"] = obj(
+        {
+            "error": obj(
+                {
+                    "code": {
+                        "type": "string",
+                        "description": "bad_request, unauthorised, forbidden, not_found, method_not_allowed, "
+                        "conflict, too_large, invalid, rate_limited or server_error",
+                    },
+                    "message": STRING,
+                    "fields": {
+                        "type": "object",
+                        "additionalProperties": STRING,
+                        "description": "What is wrong with each field, by field name",
+                    },
+                }
+            )
+        },
+        description='Every error: {"error": {"code", "message", "fields"}}',
+    )
+    schemas["Person"] = obj({"email": {"type": "string", "format": "email"}, "name": STRING})
+    schemas["Subject"] = obj(
+        {
+            "email": {"type": "string", "format": "email"},
+            "name": STRING,
+            "staff_type": ref("StaffType"),
+            "department": N_STRING,
+            "contractor_org": N_STRING,
+        },
+        description="A person the case is about",
+    )
+    schemas["Account"] = obj({"id": INTEGER, "platform": ref("Platform"), "handle": STRING})
+    schemas["Suspension"] = obj(
+        {
+            "id": INTEGER,
+            "subject": ref("Person"),
+            "account": nullable(ref("Account")),
+            "all_accounts": BOOLEAN,
+            "reason": STRING,
+            "started_at": DATE_TIME,
+            "authorised_by": ref("Person"),
+            "next_review_on": N_DATE,
+            "active": BOOLEAN,
+            "lifted_at": N_DATE_TIME,
+            "lifted_by": N_PERSON,
+            "lift_reason": N_STRING,
+        },
+        description="Social Networking Policy 11.2: publishing rights suspended while the case is investigated",
+    )
+    schemas["Referral"] = obj(
+        {
+            "id": INTEGER,
+            "agency": ref("Agency"),
+            "status": ref("ReferralStatus"),
+            "reason": STRING,
+            "agency_reference": N_STRING,
+            "referred_by": ref("Person"),
+            "referred_at": DATE_TIME,
+            "due_at": N_DATE_TIME,
+            "result": N_STRING,
+            "updated_at": DATE_TIME,
+        }
+    )
+    schemas["Outcome"] = obj(
+        {
+            "finding": ref("Finding"),
+            "sanction": ref("Sanction"),
+            "rights_decision": nullable(ref("RightsDecision")),
+            "content_removed": BOOLEAN,
+            "summary": STRING,
+            "decided_by": ref("Person"),
+            "decided_at": DATE_TIME,
+            "live_until": {**N_DATE, "description": "When a warning stops being live"},
+            "appeal_due_on": N_DATE,
+            "separation_overridden": BOOLEAN,
+            "contractor_action": N_STRING,
+            "contractor_action_at": N_DATE_TIME,
+        }
+    )
+    schemas["Evidence"] = obj(
+        {
+            "id": INTEGER,
+            "type": {"type": "string", "enum": ["file", "link"]},
+            "description": N_STRING,
+            "original_name": N_STRING,
+            "content_type": {**N_STRING, "description": "Sniffed from the content, never taken from the name"},
+            "size": N_INTEGER,
+            "sha256": N_STRING,
+            "source_url": N_STRING,
+            "captured_at": N_DATE_TIME,
+            "uploaded_by": ref("Person"),
+            "uploaded_at": DATE_TIME,
+            "download_url": N_STRING,
+        }
+    )
+    schemas["Note"] = obj(
+        {
+            "id": INTEGER,
+            "kind": {"type": "string", "enum": [*_codes(NOTE_KINDS), "support"]},
+            "interviewee_role": nullable(ref("IntervieweeRole")),
+            "text": STRING,
+            "author": ref("Person"),
+            "created_at": DATE_TIME,
+        }
+    )
+    schemas["Deadline"] = obj({"key": STRING, "label": STRING, "due_at": DATE_TIME, "met": BOOLEAN, "overdue": BOOLEAN})
+    schemas["NextDeadline"] = obj({"at": DATE_TIME, "label": N_STRING})
+
+    core = {
+        "view": {"type": "string", "enum": ["full"]},
+        "reference": {"type": "string", "examples": ["SMC-2026-00001"]},
+        "kind": ref("Kind"),
+        "stage": ref("Stage"),
+        "version": {"type": "integer", "description": "Send it back with an action (optimistic locking)"},
+        "source": ref("Source"),
+        "subjects": {"type": "array", "items": ref("Subject")},
+        "categories": {"type": "array", "items": ref("Category")},
+        "platform": ref("Platform"),
+        "incident_date": N_DATE,
+        "severity": nullable(ref("Severity")),
+        "flags": {"type": "array", "items": ref("Flag")},
+        "department": N_STRING,
+        "reporter": N_PERSON,
+        "owner": N_PERSON,
+        "investigator": N_PERSON,
+        "suspensions": {"type": "array", "items": ref("Suspension")},
+        "referrals": {"type": "array", "items": ref("Referral")},
+        "outcome": nullable(ref("Outcome")),
+        "next_deadline": nullable(ref("NextDeadline")),
+        "created_at": DATE_TIME,
+        "updated_at": DATE_TIME,
+        "closed_at": N_DATE_TIME,
+    }
+    schemas["CaseSummary"] = obj(core, description="A case in a list, for a person with the full view")
+    schemas["Case"] = obj(
+        {
+            **core,
+            "content_url": N_STRING,
+            "description": STRING,
+            "complainant_name": N_STRING,
+            "complainant_contact": N_STRING,
+            "stage_before_referral": nullable(ref("Stage")),
+            "ico_decision": {**N_STRING, "description": "reported or not_reported, once decided"},
+            "evidence": {"type": "array", "items": ref("Evidence")},
+            "notes": {"type": "array", "items": ref("Note")},
+            "deadlines": {"type": "array", "items": ref("Deadline")},
+            "available_actions": {"type": "array", "items": ref("ActionName")},
+        },
+        description="The whole case, for the people handling it",
+    )
+    reporter_core = {
+        "view": {"type": "string", "enum": ["reporter"]},
+        "reference": STRING,
+        "kind": ref("Kind"),
+        "status": ref("ReporterStatus"),
+        "created_at": DATE_TIME,
+        "platform": ref("Platform"),
+        "incident_date": N_DATE,
+    }
+    schemas["ReporterCaseSummary"] = obj(reporter_core, description="A case in a list, for its reporter")
+    dated_text = obj({"text": STRING, "created_at": DATE_TIME})
+    schemas["ReporterCase"] = obj(
+        {
+            **reporter_core,
+            "description": STRING,
+            "information_added": {"type": "array", "items": dated_text},
+            "support": {"type": "array", "items": dated_text, "description": "Abuse cases only"},
+            "stage": {**ref("Stage"), "description": "Only in the answer to POST /cases"},
+        },
+        required=[*reporter_core, "description", "information_added"],
+        description="What a reporter sees: what they told us and a plain status; the victim of abuse also "
+        "sees the support given",
+    )
+    schemas["CaseList"] = obj(
+        {
+            "items": {"type": "array", "items": {"oneOf": [ref("CaseSummary"), ref("ReporterCaseSummary")]}},
+            "next_cursor": {**N_STRING, "description": "Pass as ?cursor= for the next page; null on the last"},
+        }
+    )
+    schemas["Event"] = obj(
+        {
+            "seq": INTEGER,
+            "at": DATE_TIME,
+            "actor": N_PERSON,
+            "action": {"type": "string", "description": "A workflow action, or reported, evidence_added, ..."},
+            "from_stage": nullable(ref("Stage")),
+            "to_stage": nullable(ref("Stage")),
+            "data": {"type": "object"},
+            "prev_hash": STRING,
+            "hash": {"type": "string", "description": "sha256(prev_hash + canonical JSON of the event)"},
+        }
+    )
+    schemas["EventList"] = obj({"reference": STRING, "items": {"type": "array", "items": ref("Event")}})
+
+    report_properties = {p.name: param_schema(p) for p in REPORT_PARAMS}
+    report_properties["subjects"]["items"] = {"type": "string", "format": "email"}
+    schemas["NewCase"] = obj(
+        report_properties,
+        required=["kind", "categories", "platform", "incident_date", "description"],
+        description="A report. Flags may be sent as a list in `flags` or as booleans named after each flag. "
+        "`subjects` is required for a breach. Managers and HR may log complaints from other sources, "
+        "with the complainant's details.",
+    )
+
+    mapping = {}
+    for name, spec in workflow.ACTIONS.items():
+        schema_name = "Action_" + name
+        mapping[name] = f"#/components/schemas/{schema_name}"
+        leads_to = {None: "the case stays at its stage", "previous": "back to the stage before the referral"}.get(
+            spec.to_stage, f"the case moves to {spec.to_stage}"
+        )
+        schemas[schema_name] = obj(
+            {
+                "action": {"type": "string", "enum": [name]},
+                "version": {"type": "integer", "description": "The version of the case you are acting on"},
+                **{p.name: nullable(param_schema(p)) for p in ACTION_PARAMS[name]},
+            },
+            required=["action", "version", *spec.required],
+            description=f"{spec.label}. {spec.description} From {', '.join(sorted(spec.from_stages))}; "
+            f"{leads_to}. For {', '.join(sorted(spec.kinds))} cases.".replace(". .", ".").replace("  ", " "),
+        )
+    schemas["ActionRequest"] = {
+        "oneOf": [ref("Action_" + name) for name in workflow.ACTIONS],
+        "discriminator": {"propertyName": "action", "mapping": mapping},
+    }
+    schemas["EvidenceUpload"] = obj(
+        {
+            "file": {"type": "string", "contentMediaType": "application/octet-stream"},
+            "description": STRING,
+        },
+        required=["file"],
+    )
+    return schemas
+
+
+ERROR_RESPONSES = {
+    "BadRequest": "Malformed: not JSON, not an object, a value of the wrong type, or a bad query parameter",
+    "Unauthorised": "No bearer token, or one that is wrong, expired or revoked",
+    "Forbidden": "You may see the case but not do this",
+    "NotFound": "No such case, or not one you may see",
+    "Conflict": "Wrong stage for this action, or the case changed since that version",
+    "TooLarge": "The file or request is too large",
+    "Invalid": "Invalid fields, named in error.fields (unknown fields too)",
+}
+
+
+def _error(name: str) -> dict:
+    return {"$ref": f"#/components/responses/{name}"}
+
+
+def _json(schema_name: str, description: str) -> dict:
+    return {"description": description, "content": {"application/json": {"schema": ref(schema_name)}}}
+
+
+def _paths() -> dict:
+    reference = {"$ref": "#/components/parameters/reference"}
+    case_or_reporter = {
+        "description": "The case as the caller may see it",
+        "content": {"application/json": {"schema": {"oneOf": [ref("Case"), ref("ReporterCase")]}}},
+    }
+    return {
+        "/openapi.json": {
+            "get": {
+                "operationId": "getOpenAPIDocument",
+                "summary": "This document",
+                "security": [],
+                "responses": {"200": {"description": "The OpenAPI document", "content": {"application/json": {}}}},
+            }
+        },
+        "/cases": {
+            "get": {
+                "operationId": "listCases",
+                "summary": "The cases the caller may see, newest first",
+                "parameters": [
+                    {"name": "stage", "in": "query", "schema": ref("Stage")},
+                    {"name": "kind", "in": "query", "schema": ref("Kind")},
+                    {"name": "category", "in": "query", "schema": ref("Category")},
+                    {
+                        "name": "cursor",
+                        "in": "query",
+                        "description": "The next_cursor of the previous page",
+                        "schema": STRING,
+                    },
+                    {
+                        "name": "limit",
+                        "in": "query",
+                        "description": "Cases per page",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 100, "default": 25},
+                    },
+                ],
+                "responses": {
+                    "200": _json("CaseList", "A page of cases"),
+                    "400": _error("BadRequest"),
+                    "401": _error("Unauthorised"),
+                },
+            },
+            "post": {
+                "operationId": "reportCase",
+                "summary": "Report a breach or online abuse",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("NewCase")}}},
+                "responses": {
+                    "201": {
+                        **case_or_reporter,
+                        "description": "Reported; the answer carries `reference` and `stage`",
+                        "headers": {"Location": {"schema": STRING}},
+                    },
+                    "400": _error("BadRequest"),
+                    "401": _error("Unauthorised"),
+                    "422": _error("Invalid"),
+                },
+            },
+        },
+        "/cases/{reference}": {
+            "parameters": [reference],
+            "get": {
+                "operationId": "getCase",
+                "summary": "One case: the full view, or the reporter's view",
+                "responses": {"200": case_or_reporter, "401": _error("Unauthorised"), "404": _error("NotFound")},
+            },
+        },
+        "/cases/{reference}/actions": {
+            "parameters": [reference],
+            "post": {
+                "operationId": "actOnCase",
+                "summary": "Take a workflow action at a version of the case",
+                "requestBody": {"required": True, "content": {"application/json": {"schema": ref("ActionRequest")}}},
+                "responses": {
+                    "200": _json("Case", "The updated case"),
+                    "400": _error("BadRequest"),
+                    "401": _error("Unauthorised"),
+                    "403": _error("Forbidden"),
+                    "404": _error("NotFound"),
+                    "409": _error("Conflict"),
+                    "422": _error("Invalid"),
+                },
+            },
+        },
+        "/cases/{reference}/events": {
+            "parameters": [reference],
+            "get": {
+                "operationId": "listCaseEvents",
+                "summary": "The hash-chained audit trail (people handling the case only)",
+                "responses": {
+                    "200": _json("EventList", "Every event, oldest first"),
+                    "401": _error("Unauthorised"),
+                    "403": _error("Forbidden"),
+                    "404": _error("NotFound"),
+                },
+            },
+        },
+        "/cases/{reference}/evidence": {
+            "parameters": [reference],
+            "post": {
+                "operationId": "addEvidence",
+                "summary": "Upload an evidence file; its type is sniffed from the content",
+                "requestBody": {
+                    "required": True,
+                    "content": {"multipart/form-data": {"schema": ref("EvidenceUpload")}},
+                },
+                "responses": {
+                    "201": {
+                        **_json("Evidence", "Stored; carries `id` and `sha256`"),
+                        "headers": {"Location": {"schema": STRING}},
+                    },
+                    "400": _error("BadRequest"),
+                    "401": _error("Unauthorised"),
+                    "403": _error("Forbidden"),
+                    "404": _error("NotFound"),
+                    "409": _error("Conflict"),
+                    "413": _error("TooLarge"),
+                    "422": _error("Invalid"),
+                },
+            },
+        },
+        "/cases/{reference}/evidence/{evidence_id}": {
+            "parameters": [
+                reference,
+                {"name": "evidence_id", "in": "path", "required": True, "schema": INTEGER},
+            ],
+            "get": {
+                "operationId": "downloadEvidence",
+                "summary": "The file, as an attachment (never shown inline)",
+                "responses": {
+                    "200": {
+                        "description": "The file",
+                        "headers": {
+                            "Content-Disposition": {"schema": STRING},
+                            "X-Content-Type-Options": {"schema": {"type": "string", "enum": ["nosniff"]}},
+                        },
+                        "content": {"application/octet-stream": {}},
+                    },
+                    "401": _error("Unauthorised"),
+                    "403": _error("Forbidden"),
+                    "404": _error("NotFound"),
+                },
+            },
+        },
+    }
+
+
+@cache
+def openapi_document() -> dict:
+    """The whole document (built once per process)."""
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Casework API",
+            "version": "1.0.0",
+            "description": "Breaches of the council's social media policy and online abuse of staff. "
+            "Send `Authorization: Bearer TOKEN` (from `flask --app app casework api-token EMAIL`). "
+            'Errors answer {"error": {"code", "message", "fields"}}.',
+        },
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearerAuth": []}],
+        "paths": _paths(),
+        "components": {
+            "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer"}},
+            "parameters": {
+                "reference": {
+                    "name": "reference",
+                    "in": "path",
+                    "required": True,
+                    "description": "The case reference, SMC-YYYY-NNNNN",
+                    "schema": STRING,
+                }
+            },
+            "responses": {
+                name: {"description": text, "content": {"application/json": {"schema": ref("Error")}}}
+                for name, text in ERROR_RESPONSES.items()
+            },
+            "schemas": _schemas(),
+        },
+    }

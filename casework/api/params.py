@@ -1,0 +1,259 @@
+"""What each API request body may hold, and its JSON type.
+
+One table drives both the parsing of requests and the OpenAPI document, so
+the two cannot disagree. Types are checked here (a wrong type is a 400);
+whether a value is acceptable (a known investigator, a finding from the
+list, a reason given) is the domain's decision (a 422).
+"""
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from ..domain import workflow
+from ..domain.intake import ReportInput
+from ..domain.policy import (
+    ABUSE_CATEGORIES,
+    AGENCIES,
+    BREACH_CATEGORIES,
+    FINDINGS,
+    FLAGS,
+    NOTE_KINDS,
+    PLATFORMS,
+    REFERRAL_STATUSES,
+    RIGHTS_DECISIONS,
+    SANCTIONS,
+    SEVERITIES,
+    Kind,
+    Source,
+)
+from ..services.errors import InvalidInput
+from .errors import BadRequest
+
+# The roles of people interviewed, as casework.domain.workflow.check accepts them
+INTERVIEWEE_ROLES = ("complainant", "subject", "witness")
+LIST_MAX = 100
+
+
+@dataclass(frozen=True)
+class Param:
+    """One field of a request body: its JSON type and, for codes, the values allowed."""
+
+    name: str
+    type: str  # string, integer, boolean, string_list, accounts, date
+    description: str = ""
+    enum: tuple = ()
+
+    def type_error(self, value) -> str | None:
+        """Why `value` is not of this field's JSON type, or None."""
+        if self.type in ("string", "date"):
+            return None if isinstance(value, str) else "Must be a string"
+        if self.type == "integer":
+            return None if isinstance(value, int) and not isinstance(value, bool) else "Must be an integer"
+        if self.type == "boolean":
+            return None if isinstance(value, bool) else "Must be true or false"
+        if self.type == "string_list":
+            if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+                return "Must be a list of strings"
+            return None
+        if self.type == "accounts":
+            if value == "all":
+                return None
+            if isinstance(value, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in value):
+                return None
+            return 'Must be "all" or a list of council account ids'
+        raise AssertionError(f"unknown parameter type {self.type}")
+
+
+def _codes(mapping) -> tuple:
+    return tuple(str(code) for code in mapping)
+
+
+REASON = Param("reason", "string", "Why; recorded in the audit trail")
+TEXT = Param("text", "string", "The text to record")
+SUBJECT = Param("subject", "string", "E-mail of a person the case is about")
+
+ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
+    "take_ownership": (),
+    "close_no_further_action": (REASON,),
+    "suspend_rights": (
+        SUBJECT,
+        Param("accounts", "accounts", 'Council account ids, or "all" (the default)'),
+        REASON,
+    ),
+    "lift_suspension": (SUBJECT, REASON),
+    "review_suspension": (SUBJECT, REASON),
+    "start_investigation": (
+        Param("investigator", "string", "E-mail of the investigating manager or HR officer"),
+        Param("no_suspension_reason", "string", "Why publishing rights are not suspended (when none are)"),
+    ),
+    "add_note": (
+        Param("kind", "string", "The kind of note", _codes(NOTE_KINDS)),
+        Param("interviewee_role", "string", "For an interview record: who was interviewed", INTERVIEWEE_ROLES),
+        TEXT,
+    ),
+    "record_outcome": (
+        Param("finding", "string", "The finding", _codes(FINDINGS)),
+        Param("sanction", "string", "The sanction, from the ladder", _codes(SANCTIONS)),
+        Param(
+            "rights_decision",
+            "string",
+            "Whether suspended publishing rights are restored or revoked",
+            _codes(RIGHTS_DECISIONS),
+        ),
+        Param("summary", "string", "A summary of the decision"),
+        Param("content_removed", "boolean", "Whether the content was removed"),
+        Param("override_separation", "boolean", "The investigator confirms they decide the outcome anyway"),
+    ),
+    "record_contractor_action": (TEXT,),
+    "acknowledge_contractor_case": (),
+    "record_ico_decision": (Param("report", "boolean", "Whether the breach is reported to the ICO"), REASON),
+    "refer": (
+        Param("agency", "string", "The agency referred to", _codes(AGENCIES)),
+        REASON,
+        Param("agency_reference", "string", "The agency's reference, e.g. a crime number"),
+    ),
+    "update_referral": (
+        Param("referral_id", "integer", "The referral's id"),
+        Param("status", "string", "The referral's new status", _codes(REFERRAL_STATUSES)),
+        Param("result", "string", "The result (required when concluded or no further action)"),
+        Param("agency_reference", "string", "The agency's reference, e.g. a crime number"),
+    ),
+    "resume": (),
+    "record_support": (Param("text", "string", "What was done to support the member of staff"),),
+    "close": (Param("reason", "string", "Optional note on closing"),),
+    "reopen": (REASON,),
+}
+assert set(ACTION_PARAMS) == set(workflow.ACTIONS), "every action of the workflow table has its API parameters"
+for _name, _spec in workflow.ACTIONS.items():
+    assert set(_spec.required) <= {p.name for p in ACTION_PARAMS[_name]}, f"{_name}: a required field is missing"
+
+REPORT_PARAMS: tuple[Param, ...] = (
+    Param("kind", "string", "Breach of policy or online abuse", _codes(Kind)),
+    Param("source", "string", "Where the report came from (default employee_report)", _codes(Source)),
+    Param("subjects", "string_list", "E-mails of the people the report is about"),
+    Param(
+        "categories",
+        "string_list",
+        "Category codes for the kind of case (breach or abuse categories)",
+        tuple(dict.fromkeys([*BREACH_CATEGORIES, *ABUSE_CATEGORIES])),
+    ),
+    Param("platform", "string", "The platform", _codes(PLATFORMS)),
+    Param("content_url", "string", "Web address of the content"),
+    Param("incident_date", "date", "When it happened (YYYY-MM-DD)"),
+    Param("description", "string", "What happened"),
+    Param("severity", "string", "How serious it seems", _codes(SEVERITIES)),
+    Param("flags", "string_list", "Flag codes that apply", _codes(FLAGS)),
+    Param("complainant_name", "string", "For a complaint from outside the council: the complainant's name"),
+    Param("complainant_contact", "string", "For a complaint from outside the council: how to contact them"),
+    *(Param(flag, "boolean", label) for flag, label in FLAGS.items()),
+)
+
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _reject_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def read_json_object(raw: bytes, mimetype: str) -> dict:
+    """The request body as a JSON object; BadRequest when it is anything else."""
+    if mimetype != "application/json":
+        raise BadRequest("Send a JSON object with 'Content-Type: application/json'")
+    try:
+        body = json.loads(raw.decode("utf-8"), parse_constant=_reject_constant)
+    except (UnicodeDecodeError, ValueError, RecursionError):
+        raise BadRequest("The request body is not valid JSON") from None
+    if not isinstance(body, dict):
+        raise BadRequest("The request body must be a JSON object")
+    return body
+
+
+def _too_big(value) -> bool:
+    """Integers beyond 64 bits name no record, and the database cannot compare them."""
+    return isinstance(value, int) and not isinstance(value, bool) and not -(2**63) < value < 2**63
+
+
+def _check_types(body: dict, params: tuple[Param, ...]) -> dict:
+    """The values given for known fields (null means "not given").
+
+    BadRequest for a value of the wrong type; InvalidInput for an unknown field.
+    """
+    by_name = {p.name: p for p in params}
+    unknown = sorted(name for name in body if name not in by_name)
+    type_errors = {}
+    values = {}
+    for name, value in body.items():
+        param = by_name.get(name)
+        if param is None or value is None:
+            continue
+        problem = param.type_error(value)
+        if problem:
+            type_errors[name] = problem
+        elif isinstance(value, list) and len(value) > LIST_MAX:
+            raise InvalidInput("Too many values", {name: f"Give at most {LIST_MAX} values"})
+        elif any(_too_big(item) for item in (value if isinstance(value, list) else [value])):
+            raise InvalidInput("A number is out of range", {name: "No such record"})
+        else:
+            values[name] = value
+    if type_errors:
+        raise BadRequest("Some fields have the wrong type", type_errors)
+    if unknown:
+        raise InvalidInput(
+            "Unknown fields: " + ", ".join(unknown), {name: "This field is not recognised" for name in unknown}
+        )
+    return values
+
+
+def parse_action(body: dict) -> tuple[str, int, dict]:
+    """(action, version, params) from the body of POST /cases/{reference}/actions."""
+    action = body.get("action")
+    version = body.get("version")
+    if action is not None and not isinstance(action, str):
+        raise BadRequest("Some fields have the wrong type", {"action": "Must be a string"})
+    if version is not None and (not isinstance(version, int) or isinstance(version, bool)):
+        raise BadRequest("Some fields have the wrong type", {"version": "Must be an integer"})
+    missing = {}
+    if not action:
+        missing["action"] = "Choose an action"
+    if version is None:
+        missing["version"] = "Send the version of the case you are acting on"
+    if missing:
+        raise InvalidInput("Check the highlighted fields", missing)
+    if action not in ACTION_PARAMS:
+        raise InvalidInput(f"Unknown action: {action}", {"action": "Choose a known action"})
+    rest = {name: value for name, value in body.items() if name not in ("action", "version")}
+    return action, version, _check_types(rest, ACTION_PARAMS[action])
+
+
+def parse_report(body: dict) -> ReportInput:
+    """A ReportInput from the body of POST /cases (types checked; values are the domain's to judge)."""
+    values = _check_types(body, REPORT_PARAMS)
+    incident_date = None
+    if "incident_date" in values:
+        text = values["incident_date"]
+        try:
+            if not ISO_DATE.fullmatch(text):
+                raise ValueError(text)
+            incident_date = date.fromisoformat(text)
+        except ValueError:
+            raise InvalidInput(
+                "Check the highlighted fields", {"incident_date": "Enter a real date, as YYYY-MM-DD"}
+            ) from None
+    flags = list(values.get("flags", []))
+    flags += [flag for flag in FLAGS if values.get(flag) is True and flag not in flags]
+    return ReportInput(
+        kind=values.get("kind", ""),
+        source=values.get("source", Source.EMPLOYEE_REPORT),
+        subjects=list(values.get("subjects", [])),
+        categories=list(values.get("categories", [])),
+        platform=values.get("platform", ""),
+        content_url=values.get("content_url", ""),
+        incident_date=incident_date,
+        description=values.get("description", ""),
+        severity=values.get("severity", ""),
+        flags=flags,
+        complainant_name=values.get("complainant_name", ""),
+        complainant_contact=values.get("complainant_contact", ""),
+    )

@@ -1,0 +1,229 @@
+"""Cases, events and evidence as JSON: the full view, and the reporter's view (design §4)."""
+
+from datetime import date, datetime
+
+from flask import url_for
+
+from ..domain import workflow
+from ..domain.permissions import View
+from ..domain.policy import FLAGS, Kind, reporter_status
+from ..models import Case, CaseEvent, Evidence, Note, Outcome, Referral, Suspension, User
+from ..services.deadlines import case_deadlines
+
+
+def moment(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def day(value: date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def person(user: User | None) -> dict | None:
+    if user is None:
+        return None
+    return {"email": user.email, "name": user.name}
+
+
+def subject(user: User) -> dict:
+    return {
+        **person(user),
+        "staff_type": user.staff_type,
+        "department": user.department.name if user.department else None,
+        "contractor_org": user.contractor_org,
+    }
+
+
+def suspension(item: Suspension) -> dict:
+    return {
+        "id": item.id,
+        "subject": person(item.subject),
+        "account": (
+            {"id": item.account.id, "platform": item.account.platform, "handle": item.account.handle}
+            if item.account is not None
+            else None
+        ),
+        "all_accounts": item.account_id is None,
+        "reason": item.reason,
+        "started_at": moment(item.started_at),
+        "authorised_by": person(item.authorised_by),
+        "next_review_on": day(item.next_review_on),
+        "active": item.lifted_at is None,
+        "lifted_at": moment(item.lifted_at),
+        "lifted_by": person(item.lifted_by),
+        "lift_reason": item.lift_reason,
+    }
+
+
+def referral(item: Referral) -> dict:
+    return {
+        "id": item.id,
+        "agency": item.agency,
+        "status": item.status,
+        "reason": item.reason,
+        "agency_reference": item.agency_reference,
+        "referred_by": person(item.referred_by),
+        "referred_at": moment(item.referred_at),
+        "due_at": moment(item.due_at),
+        "result": item.result,
+        "updated_at": moment(item.updated_at),
+    }
+
+
+def outcome(item: Outcome | None) -> dict | None:
+    if item is None:
+        return None
+    return {
+        "finding": item.finding,
+        "sanction": item.sanction,
+        "rights_decision": item.rights_decision,
+        "content_removed": bool(item.content_removed),
+        "summary": item.summary,
+        "decided_by": person(item.decided_by),
+        "decided_at": moment(item.decided_at),
+        "live_until": day(item.live_until),
+        "appeal_due_on": day(item.appeal_due_on),
+        "separation_overridden": item.separation_override_by_id is not None,
+        "contractor_action": item.contractor_action,
+        "contractor_action_at": moment(item.contractor_action_at),
+    }
+
+
+def evidence(item: Evidence, reference: str) -> dict:
+    is_file = item.storage_key is not None
+    return {
+        "id": item.id,
+        "type": "file" if is_file else "link",
+        "description": item.description,
+        "original_name": item.original_name,
+        "content_type": item.content_type,
+        "size": item.size,
+        "sha256": item.sha256,
+        "source_url": item.source_url,
+        "captured_at": moment(item.captured_at),
+        "uploaded_by": person(item.uploaded_by),
+        "uploaded_at": moment(item.uploaded_at),
+        "download_url": (
+            url_for("api_v1.download_evidence", reference=reference, evidence_id=item.id) if is_file else None
+        ),
+    }
+
+
+def note(item: Note) -> dict:
+    return {
+        "id": item.id,
+        "kind": item.kind,
+        "interviewee_role": item.interviewee_role,
+        "text": item.text,
+        "author": person(item.author),
+        "created_at": moment(item.created_at),
+    }
+
+
+def next_deadline(case: Case) -> dict | None:
+    if case.next_deadline_at is None:
+        return None
+    return {"at": moment(case.next_deadline_at), "label": case.next_deadline_label}
+
+
+def case_core(case: Case) -> dict:
+    """The fields every full-view case carries, in lists too (DESIGN §10)."""
+    return {
+        "view": View.FULL.value,
+        "reference": case.reference,
+        "kind": case.kind,
+        "stage": case.stage,
+        "version": case.version,
+        "source": case.source,
+        "subjects": [subject(s) for s in case.subjects],
+        "categories": case.categories,
+        "platform": case.platform,
+        "incident_date": day(case.incident_date),
+        "severity": case.severity,
+        "flags": [flag for flag in FLAGS if getattr(case, flag)],
+        "department": case.department.name if case.department else None,
+        "reporter": person(case.reporter),
+        "owner": person(case.owner),
+        "investigator": person(case.investigator),
+        "suspensions": [suspension(s) for s in case.suspensions],
+        "referrals": [referral(r) for r in case.referrals],
+        "outcome": outcome(case.outcome),
+        "next_deadline": next_deadline(case),
+        "created_at": moment(case.created_at),
+        "updated_at": moment(case.updated_at),
+        "closed_at": moment(case.closed_at),
+    }
+
+
+def case_full(case: Case, viewer: User) -> dict:
+    """Everything a person with the full view may see, and what they may do next."""
+    return {
+        **case_core(case),
+        "content_url": case.content_url,
+        "description": case.description,
+        "complainant_name": case.complainant_name,
+        "complainant_contact": case.complainant_contact,
+        "stage_before_referral": case.stage_before_referral,
+        "ico_decision": case.ico_decision,
+        "evidence": [evidence(e, case.reference) for e in case.evidence],
+        "notes": [note(n) for n in case.notes],
+        "deadlines": [
+            {
+                "key": d.key,
+                "label": d.label,
+                "due_at": moment(d.due_at),
+                "met": d.met,
+                "overdue": d.overdue(),
+            }
+            for d in case_deadlines(case)
+        ],
+        "available_actions": [spec.name for spec in workflow.available_actions(viewer, case)],
+    }
+
+
+def case_summary_for_reporter(case: Case) -> dict:
+    return {
+        "view": View.REPORTER.value,
+        "reference": case.reference,
+        "kind": case.kind,
+        "status": reporter_status(case.stage),
+        "created_at": moment(case.created_at),
+        "platform": case.platform,
+        "incident_date": day(case.incident_date),
+    }
+
+
+def case_for_reporter(case: Case, viewer: User) -> dict:
+    """A reporter sees what they told us and a plain status; the victim of abuse also sees the support given."""
+    body = {
+        **case_summary_for_reporter(case),
+        "description": case.description,
+        "information_added": [
+            {"text": n.text, "created_at": moment(n.created_at)}
+            for n in case.notes
+            if n.visible_to_reporter and n.kind != "support" and n.author_id == viewer.id
+        ],
+    }
+    if case.kind == Kind.ABUSE:
+        body["support"] = [
+            {"text": n.text, "created_at": moment(n.created_at)} for n in case.notes if n.kind == "support"
+        ]
+    return body
+
+
+def case_for(case: Case, level: View, viewer: User) -> dict:
+    return case_full(case, viewer) if level == View.FULL else case_for_reporter(case, viewer)
+
+
+def event(item: CaseEvent) -> dict:
+    return {
+        "seq": item.seq,
+        "at": moment(item.at),
+        "actor": person(item.actor),
+        "action": item.action,
+        "from_stage": item.from_stage,
+        "to_stage": item.to_stage,
+        "data": item.data or {},
+        "prev_hash": item.prev_hash,
+        "hash": item.hash,
+    }

@@ -1,0 +1,279 @@
+"""The JSON API under /api/v1 (DESIGN §10): parse, authenticate, call the service, answer JSON.
+
+The views hold no rules: who may see or do what, and which changes are valid,
+are decided by the same services the pages call. Each request that changes
+something commits once on success; any error rolls everything back.
+"""
+
+import base64
+import binascii
+
+from flask import current_app, g, jsonify, request, url_for
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
+from werkzeug.exceptions import NotFound as RouteNotFound
+
+from ..domain import permissions
+from ..domain.permissions import View
+from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, STAGE_LABELS, Kind
+from ..extensions import db
+from ..models import Case, CaseEvent, Suspension, User
+from ..services import cases as case_service
+from ..services import evidence as evidence_service
+from ..services.errors import InvalidInput, NotAllowed
+from ..services.users import user_for_token
+from ..services.visibility import full_view_filter, visible_cases
+from ..services.workflow import perform
+from ..web.downloads import evidence_response
+from . import bp, serialise
+from .errors import BadRequest, Unauthorised, register_error_handlers
+from .openapi import openapi_document
+from .params import parse_action, parse_report, read_json_object
+
+PUBLIC_ENDPOINTS = {"api_v1.openapi", "api_v1.not_found"}
+TOKEN_MAX = 512
+PAGE_MAX = 100
+CURSOR_MAX = 64
+EVIDENCE_FORM_FIELDS = {"description"}
+EVIDENCE_FILE_FIELDS = {"file"}
+ALL_METHODS = ["GET", "POST", "PUT", "PATCH", "DELETE"]
+
+register_error_handlers(bp)
+
+
+@bp.before_request
+def authenticate():
+    """Every endpoint but the OpenAPI document needs `Authorization: Bearer TOKEN`."""
+    if request.endpoint in PUBLIC_ENDPOINTS or request.method == "OPTIONS":
+        return None
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise Unauthorised("Send an API token as 'Authorization: Bearer TOKEN'")
+    user = user_for_token(token) if len(token) <= TOKEN_MAX else None
+    if user is None:
+        raise Unauthorised("The API token is not valid: it may be wrong, expired or revoked")
+    g.api_user = user
+    return None
+
+
+def current_api_user() -> User:
+    return g.api_user
+
+
+def load_case(reference: str) -> tuple[Case, View]:
+    """The case as the caller may see it; 404 (never 403) when they may not see it at all."""
+    return case_service.get_case_for(current_api_user(), reference)
+
+
+def require_full_view(level: View, what: str) -> None:
+    if level != View.FULL:
+        raise NotAllowed(f"Only the people handling the case can see its {what}")
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(openapi_document())
+
+
+# --- cases ----------------------------------------------------------------------
+
+
+def _encode_cursor(case_id: int) -> str:
+    return base64.urlsafe_b64encode(f"id:{case_id}".encode()).decode("ascii").rstrip("=")
+
+
+def _decode_cursor(text: str) -> int:
+    try:
+        if len(text) > CURSOR_MAX:
+            raise ValueError(text)
+        raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True).decode("ascii")
+        prefix, _, number = raw.partition(":")
+        if prefix != "id" or not number.isdigit() or not 0 < int(number) < 2**62:
+            raise ValueError(raw)
+        return int(number)
+    except (ValueError, UnicodeError, binascii.Error):
+        raise BadRequest("The cursor is not valid", {"cursor": "Use the next_cursor of the previous page"}) from None
+
+
+def _choice(name: str, allowed) -> str | None:
+    value = request.args.get(name)
+    if value in (None, ""):
+        return None
+    if value not in allowed:
+        raise BadRequest(f"Unknown {name}: {value}", {name: f"Must be one of: {', '.join(allowed)}"})
+    return value
+
+
+def _limit() -> int:
+    value = request.args.get("limit")
+    if value in (None, ""):
+        return current_app.config["CASES_PER_PAGE"]
+    if not value.isdigit() or not 1 <= int(value) <= PAGE_MAX:
+        raise BadRequest("The limit is not valid", {"limit": f"Must be a whole number from 1 to {PAGE_MAX}"})
+    return int(value)
+
+
+CASE_LOADING = (
+    selectinload(Case.subjects).selectinload(User.department),
+    selectinload(Case.category_rows),
+    selectinload(Case.reporter),
+    selectinload(Case.owner),
+    selectinload(Case.investigator),
+    selectinload(Case.department),
+    selectinload(Case.suspensions).selectinload(Suspension.subject),
+    selectinload(Case.suspensions).selectinload(Suspension.account),
+    selectinload(Case.suspensions).selectinload(Suspension.authorised_by),
+    selectinload(Case.suspensions).selectinload(Suspension.lifted_by),
+    selectinload(Case.referrals),
+    selectinload(Case.outcome),
+)
+
+
+@bp.get("/cases")
+def list_cases():
+    """The cases the caller may see, newest first, in pages joined by an opaque cursor."""
+    user = current_api_user()
+    stage = _choice("stage", list(STAGE_LABELS))
+    kind = _choice("kind", list(Kind))
+    category = _choice("category", list(dict.fromkeys([*BREACH_CATEGORIES, *ABUSE_CATEGORIES])))
+    limit = _limit()
+    cursor = request.args.get("cursor")
+    query = select(Case, full_view_filter(user).label("full_view")).where(visible_cases(user))
+    if stage:
+        query = query.where(Case.stage == stage)
+    if kind:
+        query = query.where(Case.kind == kind)
+    if category:
+        query = query.where(Case.category_rows.any(category=category))
+    if cursor:
+        query = query.where(Case.id < _decode_cursor(cursor))
+    rows = db.session.execute(query.options(*CASE_LOADING).order_by(Case.id.desc()).limit(limit + 1)).all()
+    page = rows[:limit]
+    items = [serialise.case_core(case) if full else serialise.case_summary_for_reporter(case) for case, full in page]
+    next_cursor = _encode_cursor(page[-1][0].id) if len(rows) > limit else None
+    db.session.commit()  # the token's last use
+    return jsonify({"items": items, "next_cursor": next_cursor})
+
+
+@bp.post("/cases")
+def report_case():
+    """Report a breach or online abuse: the same checks and notifications as the report form."""
+    user = current_api_user()
+    report = parse_report(read_json_object(request.get_data(cache=False), request.mimetype))
+    case = case_service.report_case(user, report)
+    body = serialise.case_for(case, permissions.view_level(user, case), user)
+    body.setdefault("stage", case.stage)
+    db.session.commit()
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = url_for("api_v1.show_case", reference=body["reference"])
+    return response
+
+
+@bp.get("/cases/<reference>")
+def show_case(reference: str):
+    user = current_api_user()
+    case, level = load_case(reference)
+    body = serialise.case_for(case, level, user)
+    case_service.record_access(case, user, "view", "api")
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.post("/cases/<reference>/actions")
+def act(reference: str):
+    """Take one workflow action, at the version of the case the caller last saw."""
+    user = current_api_user()
+    case, _ = load_case(reference)
+    action, version, params = parse_action(read_json_object(request.get_data(cache=False), request.mimetype))
+    perform(case, user, action, params, version=version)
+    body = serialise.case_for(case, permissions.view_level(user, case), user)
+    db.session.commit()
+    return jsonify(body)
+
+
+@bp.get("/cases/<reference>/events")
+def events(reference: str):
+    """The hash-chained audit trail; for the people handling the case only."""
+    user = current_api_user()
+    case, level = load_case(reference)
+    require_full_view(level, "audit trail")
+    items = db.session.scalars(
+        select(CaseEvent)
+        .where(CaseEvent.case_id == case.id)
+        .options(selectinload(CaseEvent.actor))
+        .order_by(CaseEvent.seq)
+    ).all()
+    body = {"reference": case.reference, "items": [serialise.event(item) for item in items]}
+    case_service.record_access(case, user, "view", "api: audit trail")
+    db.session.commit()
+    return jsonify(body)
+
+
+# --- evidence ---------------------------------------------------------------------
+
+
+@bp.post("/cases/<reference>/evidence")
+def upload_evidence(reference: str):
+    """Add a file (multipart `file`, optional `description`); stored by its SHA-256."""
+    user = current_api_user()
+    case, _ = load_case(reference)
+    if request.mimetype != "multipart/form-data":
+        raise BadRequest("Send the file as multipart/form-data, in a field called 'file'")
+    unknown = sorted((set(request.form) - EVIDENCE_FORM_FIELDS) | (set(request.files) - EVIDENCE_FILE_FIELDS))
+    if unknown:
+        raise InvalidInput(
+            "Unknown fields: " + ", ".join(unknown), {name: "This field is not recognised" for name in unknown}
+        )
+    files = request.files.getlist("file")
+    if len(files) != 1 or not files[0].filename:
+        raise InvalidInput("Choose a file", {"file": "Choose one file to upload"})
+    descriptions = request.form.getlist("description")
+    if len(descriptions) > 1:
+        raise InvalidInput("Give one description", {"description": "Give one description"})
+    upload = files[0]
+    item = evidence_service.add_file(
+        case, user, upload.stream, upload.filename, descriptions[0] if descriptions else ""
+    )
+    body = serialise.evidence(item, case.reference)
+    db.session.commit()
+    response = jsonify(body)
+    response.status_code = 201
+    response.headers["Location"] = body["download_url"]
+    return response
+
+
+@bp.get("/cases/<reference>/evidence/<evidence_id>")
+def download_evidence(reference: str, evidence_id: str):
+    """The file, always as an attachment with nosniff; every download is logged."""
+    user = current_api_user()
+    case, level = load_case(reference)
+    require_full_view(level, "evidence")
+    item = evidence_service.get_evidence(case, evidence_id)
+    response = evidence_response(item)
+    case_service.record_access(case, user, "download", f"api: evidence {item.id} sha256 {item.sha256}")
+    db.session.commit()
+    return response
+
+
+# --- anything else under /api/v1 ----------------------------------------------------
+
+
+@bp.route("/", defaults={"rest": ""}, methods=ALL_METHODS)
+@bp.route("/<path:rest>", methods=ALL_METHODS)
+def not_found(rest: str):
+    """Unknown paths answer a JSON 404, and known paths with the wrong method a JSON 405."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    allowed = set()
+    for method in ALL_METHODS:
+        try:
+            endpoint, _ = adapter.match(request.path, method=method)
+        except HTTPException:
+            continue
+        if endpoint != "api_v1.not_found":
+            allowed.add(method)
+    if allowed:
+        raise MethodNotAllowed(valid_methods=sorted(allowed))
+    raise RouteNotFound()

@@ -1,0 +1,146 @@
+"""The OpenAPI document at /api/v1/openapi.json: valid, complete, and generated from the rules it describes."""
+
+import re
+
+from openapi_spec_validator import validate
+
+from casework.api.params import ACTION_PARAMS
+from casework.domain import policy, workflow
+
+
+def document(client):
+    response = client.get("/api/v1/openapi.json")
+    assert response.status_code == 200 and response.mimetype == "application/json"
+    return response.get_json()
+
+
+def test_the_document_is_valid_openapi(client):
+    doc = document(client)
+    assert doc["openapi"].startswith("3.")
+    validate(doc)  # openapi-spec-validator: raises on any error
+
+
+def test_every_route_of_the_api_is_documented(app, client):
+    doc = document(client)
+    documented = {(path, method) for path, item in doc["paths"].items() for method in item if method != "parameters"}
+    routed = set()
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("api_v1.") or rule.endpoint == "api_v1.not_found":
+            continue
+        path = re.sub(r"<(?:[^:>]+:)?([^>]+)>", r"{\1}", rule.rule.removeprefix("/api/v1"))
+        routed |= {(path, method.lower()) for method in rule.methods - {"HEAD", "OPTIONS"}}
+    assert routed == documented
+    for path, item in doc["paths"].items():
+        for name in re.findall(r"\{([^}]+)\}", path):
+            parameters = item.get("parameters", [])
+            resolved = [
+                doc["components"]["parameters"][p["$ref"].rsplit("/", 1)[-1]] if "$ref" in p else p for p in parameters
+            ]
+            assert any(p["name"] == name and p["in"] == "path" for p in resolved), (path, name)
+
+
+def test_bearer_tokens_are_the_security_scheme(client):
+    doc = document(client)
+    assert doc["components"]["securitySchemes"]["bearerAuth"] == {"type": "http", "scheme": "bearer"}
+    assert doc["security"] == [{"bearerAuth": []}]
+    assert doc["paths"]["/openapi.json"]["get"]["security"] == []
+
+
+def test_the_code_lists_come_from_the_policy(client):
+    schemas = document(client)["components"]["schemas"]
+    expected = {
+        "Stage": list(policy.STAGE_LABELS),
+        "Kind": ["breach", "abuse"],
+        "Source": ["employee_report", "public_complaint", "colleague", "council_monitoring", "platform"],
+        "BreachCategory": list(policy.BREACH_CATEGORIES),
+        "AbuseCategory": list(policy.ABUSE_CATEGORIES),
+        "Platform": list(policy.PLATFORMS),
+        "Finding": list(policy.FINDINGS),
+        "Sanction": list(policy.SANCTIONS),
+        "RightsDecision": ["restored", "revoked"],
+        "Agency": list(policy.AGENCIES),
+        "ReferralStatus": list(policy.REFERRAL_STATUSES),
+        "NoteKind": list(policy.NOTE_KINDS),
+        "ActionName": list(workflow.ACTIONS),
+        "Flag": list(policy.FLAGS),
+    }
+    for name, codes in expected.items():
+        assert schemas[name]["enum"] == [str(c) for c in codes], name
+    assert schemas["Stage"]["enum"] == [
+        "reported",
+        "assessment",
+        "rights_suspended",
+        "investigation",
+        "outcome",
+        "referred",
+        "support",
+        "closed",
+    ]
+    assert set(schemas["Category"]["enum"]) == set(policy.BREACH_CATEGORIES) | set(policy.ABUSE_CATEGORIES)
+    assert schemas["ReporterStatus"]["enum"] == ["Received", "Being looked into", "Concluded"]
+
+
+def test_each_action_is_described_from_the_workflow_table(client):
+    schemas = document(client)["components"]["schemas"]
+    request = schemas["ActionRequest"]
+    assert request["discriminator"]["propertyName"] == "action"
+    assert set(request["discriminator"]["mapping"]) == set(workflow.ACTIONS)
+    for name, spec in workflow.ACTIONS.items():
+        schema = schemas[f"Action_{name}"]
+        assert schema["properties"]["action"]["enum"] == [name]
+        assert {"action", "version", *spec.required} == set(schema["required"])
+        assert set(schema["properties"]) == {"action", "version", *(p.name for p in ACTION_PARAMS[name])}
+        assert schema["additionalProperties"] is False
+        assert spec.label in schema["description"]
+    outcome = schemas["Action_record_outcome"]["properties"]
+    assert {"$ref": "#/components/schemas/Finding"} in outcome["finding"]["oneOf"][0]["allOf"]
+    assert {"$ref": "#/components/schemas/RightsDecision"} in outcome["rights_decision"]["oneOf"][0]["allOf"]
+
+
+def test_the_case_schema_carries_the_contract_fields(client):
+    schemas = document(client)["components"]["schemas"]
+    contract = {
+        "reference",
+        "kind",
+        "stage",
+        "version",
+        "subjects",
+        "categories",
+        "platform",
+        "owner",
+        "investigator",
+        "suspensions",
+        "referrals",
+        "outcome",
+        "next_deadline",
+    }
+    for name in ("Case", "CaseSummary"):
+        assert contract <= set(schemas[name]["required"]), name
+    assert {"id", "agency", "status"} <= set(schemas["Referral"]["required"])
+    assert {"seq", "at", "actor", "action", "from_stage", "to_stage", "hash"} <= set(schemas["Event"]["required"])
+    assert {"code", "message", "fields"} == set(schemas["Error"]["properties"]["error"]["required"])
+    assert "stage" not in schemas["ReporterCase"]["required"]
+    assert "owner" not in schemas["ReporterCase"]["properties"]
+
+
+def test_answers_that_do_not_match_the_document_are_caught(app):
+    """The API tests check every JSON answer against the document; the check is not a formality."""
+    import pytest
+
+    from .test_api_fixtures import check_against_document
+
+    class Answer:
+        def __init__(self, status, body):
+            self.status_code, self.mimetype, self.body = status, "application/json", body
+
+        def get_json(self):
+            return self.body
+
+    with app.test_request_context():
+        check_against_document("/cases", "GET", Answer(200, {"items": [], "next_cursor": None}))
+        with pytest.raises(AssertionError):
+            check_against_document("/cases", "GET", Answer(200, {"items": []}))
+        with pytest.raises(AssertionError):
+            check_against_document("/cases/SMC-2026-00001", "GET", Answer(200, {"reference": "SMC-2026-00001"}))
+        with pytest.raises(AssertionError):
+            check_against_document("/cases/SMC-2026-00001/actions", "POST", Answer(409, {"error": "conflict"}))
