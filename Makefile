@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 
-.PHONY: run test test-postgres lint setup assets db clean
+.PHONY: run test test-postgres lint setup assets db clean bench-reports
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -55,3 +55,7 @@ test-postgres: setup
 
 clean:
 	rm -rf $(VENV) node_modules build
+
+## bench-reports: time the HR summary over 10,000 and 100,000 cases and a 200-event case report
+bench-reports: setup
+	$(BIN)/python scripts/bench_reports.py

@@ -15,6 +15,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -218,6 +219,8 @@ class Case(db.Model):
     referrals: Mapped[list[Referral]] = relationship(back_populates="case", order_by="Referral.id")
 
     __mapper_args__ = {"version_id_col": version}
+    # Covers the HR summary's grouping of a period's cases without reading the table
+    __table_args__ = (Index("ix_cases_summary", "created_at", "stage", "kind", "platform", "department_id"),)
 
     @property
     def categories(self) -> list[str]:
@@ -334,6 +337,9 @@ class Outcome(db.Model):
 
     case: Mapped[Case] = relationship(back_populates="outcome")
     decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id])
+
+    # Covers the summary's outcome figures and durations
+    __table_args__ = (Index("ix_outcomes_summary", "case_id", "sanction", "finding", "decided_at"),)
 
 
 class Referral(db.Model):

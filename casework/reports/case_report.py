@@ -85,7 +85,17 @@ class CaseReportData:
     notes: list[NoteRow] = field(default_factory=list)
 
 
-def build(data: CaseReportData, imprint: Imprint) -> bytes:
+def _fit(value: str, limit: int) -> str:
+    """Short cell text on up to two lines, broken at a space."""
+    value = value or ""
+    if len(value) <= limit:
+        return value
+    cut = value.rfind(" ", 0, limit)
+    first, rest = (value[:cut], value[cut + 1 :]) if cut > 0 else (value[:limit], value[limit:])
+    return first + "\n" + (rest if len(rest) <= limit else rest[: limit - 1] + "…")
+
+
+def build(data: CaseReportData, imprint: Imprint, *, seal: str = "") -> bytes:
     """The case report as PDF bytes (not yet sealed: see casework.services.exports)."""
     story = [
         para(f"Case report {data.reference}", "title"),
@@ -165,14 +175,25 @@ def build(data: CaseReportData, imprint: Imprint) -> bytes:
         Spacer(1, 2 * mm),
         grid_table(
             ["#", "When", "Who", "What", "Stage", "Details"],
-            [[str(e.seq), london(e.at), e.actor, e.action, e.stage, e.details] for e in data.events],
+            [
+                [
+                    str(e.seq),
+                    london(e.at, "%d %b %Y\n%H:%M"),
+                    _fit(e.actor, 22),
+                    _fit(e.action, 22),
+                    _fit(e.stage, 16),
+                    e.details,
+                ]
+                for e in data.events
+            ],
             [10 * mm, 25 * mm, 30 * mm, 31 * mm, 22 * mm, 56 * mm],
+            plain_columns=(0, 1, 2, 3, 4),
         ),
         Spacer(1, 4 * mm),
         para("Integrity", "h2"),
         para(f"Audit-chain head: {data.chain_head}", "small"),
         para(
-            f"Case version at export: {data.version}. This document carries a keyed digest of its text; "
+            f"Case version at export: {data.version}. This document carries a keyed digest of its contents; "
             "check it with: flask --app app casework verify-report FILE",
             "small",
         ),
@@ -182,5 +203,5 @@ def build(data: CaseReportData, imprint: Imprint) -> bytes:
         title=f"Case report {data.reference}",
         imprint=imprint,
         subject=f"Casework case report {data.reference}",
-        keywords="OFFICIAL-SENSITIVE",
+        keywords=seal or "OFFICIAL-SENSITIVE",
     )

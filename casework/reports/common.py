@@ -82,12 +82,17 @@ def key_value_table(rows: list[tuple[str, object]], widths=(45 * mm, 125 * mm)) 
     return table
 
 
-def grid_table(header: list[str], rows: list[list[object]], widths) -> Table:
-    data = [[para(h, "cell_bold") for h in header]] + [[para(c, "cell") for c in row] for row in rows]
+def grid_table(header: list[str], rows: list[list[object]], widths, *, plain_columns=()) -> Table:
+    """A table with a header row. Columns in `plain_columns` hold short text drawn
+    without wrapping (much faster for long tables); the rest wrap as paragraphs."""
+    data = [[para(h, "cell_bold") for h in header]] + [
+        [_plain(c) if index in plain_columns else para(c, "cell") for index, c in enumerate(row)] for row in rows
+    ]
     table = Table(data, colWidths=widths, hAlign="LEFT", repeatRows=1)
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 1), (-1, -1), FONT, 8.5, 10.5),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
                 ("BACKGROUND", (0, 0), (-1, 0), LIGHT),
                 ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#b1b4b6")),
@@ -97,6 +102,14 @@ def grid_table(header: list[str], rows: list[list[object]], widths) -> Table:
         )
     )
     return table
+
+
+def _plain(value) -> str:
+    return "".join(c for c in str(value if value is not None else "") if c == "\n" or ord(c) >= 32)
+
+
+def _plain(value) -> str:
+    return "".join(c for c in str(value if value is not None else "") if c == "\n" or ord(c) >= 32)
 
 
 @dataclass(frozen=True)

@@ -1,21 +1,17 @@
-"""Case report exports, sealed so that any change to their text is detected (design §6).
+"""Case report exports, sealed so that any change to them is detected (design §6).
 
-A report is sealed with an HMAC (keyed by the install's secret) over the text
-of its pages, the case reference, the case version and the audit-chain head.
-The seal travels in the PDF's metadata; `verify_report` extracts the text
-again and recomputes it.
+A report carries, in its keywords, the case reference, the case version, the
+audit-chain head and an HMAC (keyed by the install's secret) of every byte of
+the file. `verify_report` recomputes it: changing one byte of the text, or of
+anything else in the file, makes it fail.
 """
 
 import hashlib
 import hmac
-import io
-import json
 import re
 from dataclasses import dataclass
 
 from flask import current_app
-from pypdf import PdfReader, PdfWriter
-from pypdf.errors import PdfReadError
 from sqlalchemy import select
 
 from ..domain.policy import (
@@ -171,38 +167,37 @@ def _key() -> bytes:
     return hashlib.sha256(b"casework-report-seal:" + str(secret).encode()).digest()
 
 
-def page_text(pdf: bytes) -> str:
-    reader = PdfReader(io.BytesIO(pdf))
-    return "\f".join(page.extract_text() or "" for page in reader.pages)
+SEAL = "casework-seal reference={reference} version={version} chain={head} digest={digest}"
+SEAL_PATTERN = re.compile(
+    rb"casework-seal reference=([A-Za-z0-9-]{1,40}) version=(\d{1,12}) chain=([0-9a-f]{64}|none) digest=([0-9a-f]{64})"
+)
+UNSEALED = "0" * 64
 
 
-def _digest(text: str, reference: str, version: str, head: str) -> str:
-    message = json.dumps([reference, version, head, text], ensure_ascii=False).encode()
-    return hmac.new(_key(), message, hashlib.sha256).hexdigest()
+def seal_placeholder(reference: str, version: int, head: str) -> str:
+    """The seal written into the PDF's keywords before the digest is known."""
+    return SEAL.format(reference=reference, version=version, head=head or "none", digest=UNSEALED)
 
 
-def seal(pdf: bytes, reference: str, version: int, head: str) -> bytes:
-    """Add the keyed digest of the document's text to its metadata."""
-    digest = _digest(page_text(pdf), reference, str(version), head)
-    writer = PdfWriter(clone_from=PdfReader(io.BytesIO(pdf)))
-    writer.add_metadata(
-        {
-            "/CaseworkReference": reference,
-            "/CaseworkVersion": str(version),
-            "/CaseworkChainHead": head,
-            "/CaseworkDigest": digest,
-        }
-    )
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+def seal(pdf: bytes) -> bytes:
+    """Fill in the seal: an HMAC of every byte of the file with the digest itself left as zeros.
+
+    The digest has a fixed length, so writing it moves nothing else in the file.
+    """
+    matches = list(SEAL_PATTERN.finditer(pdf))
+    if len(matches) != 1 or matches[0].group(4) != UNSEALED.encode():
+        raise ValueError("the document does not carry exactly one unfilled seal")
+    digest = hmac.new(_key(), pdf, hashlib.sha256).hexdigest().encode()
+    start, end = matches[0].span(4)
+    return pdf[:start] + digest + pdf[end:]
 
 
 def case_report_pdf(case: Case, actor: User) -> bytes:
     """The sealed case report. The caller records the export in the access log."""
     imprint = Imprint(current_app.config["COUNCIL_NAME"], actor.name, utcnow())
     data = case_report_data(case)
-    return seal(case_report.build(data, imprint), case.reference, case.version, data.chain_head)
+    placeholder = seal_placeholder(case.reference, case.version, data.chain_head)
+    return seal(case_report.build(data, imprint, seal=placeholder))
 
 
 @dataclass(frozen=True)
@@ -215,25 +210,21 @@ class ReportCheck:
 
 def verify_report(pdf: bytes) -> ReportCheck:
     """Is this an unaltered export of this install? Says which case and version."""
-    try:
-        reader = PdfReader(io.BytesIO(pdf), strict=False)
-        metadata = reader.metadata or {}
-        values = {key: metadata.get(key) for key in SEAL_KEYS}
-        text = "\f".join(page.extract_text() or "" for page in reader.pages)
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as error:
-        return ReportCheck(False, f"Not a readable PDF: {error}")
-    except Exception as error:  # noqa: BLE001 (a damaged file can fail deep inside the PDF parser)
-        return ReportCheck(False, f"Not a readable PDF: {error.__class__.__name__}")
-    if any(values[key] is None for key in SEAL_KEYS):
+    if not pdf.startswith(b"%PDF-"):
+        return ReportCheck(False, "Not a PDF file")
+    matches = list(SEAL_PATTERN.finditer(pdf))
+    if not matches:
         return ReportCheck(False, "This file carries no Casework seal: it is not a Casework export")
-    reference, version, head, digest = (str(values[key]) for key in SEAL_KEYS)
-    if not re.fullmatch(r"[0-9a-f]{64}", digest):
-        return ReportCheck(False, "The seal is damaged", reference, version)
-    expected = _digest(text, reference, version, head)
+    if len(matches) > 1:
+        return ReportCheck(False, "ALTERED: the file carries more than one seal")
+    match = matches[0]
+    reference, version, head, digest = (group.decode() for group in match.groups())
+    start, end = match.span(4)
+    expected = hmac.new(_key(), pdf[:start] + UNSEALED.encode() + pdf[end:], hashlib.sha256).hexdigest()
     if not hmac.compare_digest(expected, digest):
         return ReportCheck(
             False,
-            "ALTERED: the text does not match its seal, or it was not exported by this install",
+            "ALTERED: the file does not match its seal, or it was not exported by this install",
             reference,
             version,
         )
@@ -244,7 +235,7 @@ def verify_report(pdf: bytes) -> ReportCheck:
     if not known_head:
         return ReportCheck(
             False,
-            "The seal is valid but the case's audit trail here does not contain its chain head",
+            "The seal is valid but this install's audit trail for the case does not contain its chain head",
             reference,
             version,
         )

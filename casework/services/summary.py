@@ -104,6 +104,11 @@ class Summary:
         }
 
 
+def _add(counts: dict[str, int], key, count: int) -> None:
+    key = str(key) if key is not None else "none"
+    counts[key] = counts.get(key, 0) + count
+
+
 def _counts(query) -> dict[str, int]:
     return {str(key) if key is not None else "none": count for key, count in db.session.execute(query).all()}
 
@@ -147,7 +152,18 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
     summary = Summary(period=period, generated_at=now)
     in_period = and_(Case.created_at >= period.start_at, Case.created_at < period.end_at)
 
-    summary.opened = db.session.scalar(select(func.count()).select_from(Case).where(in_period)) or 0
+    # One scan of the period's cases gives the totals by stage, kind, platform and department
+    departments = dict(db.session.execute(select(Department.id, Department.name)).all())
+    for stage, kind, platform, department_id, count in db.session.execute(
+        select(Case.stage, Case.kind, Case.platform, Case.department_id, func.count())
+        .where(in_period)
+        .group_by(Case.stage, Case.kind, Case.platform, Case.department_id)
+    ).all():
+        summary.opened += count
+        _add(summary.by_stage, stage, count)
+        _add(summary.by_kind, kind, count)
+        _add(summary.by_platform, platform, count)
+        _add(summary.by_department, departments.get(department_id, "No department"), count)
     summary.closed = (
         db.session.scalar(
             select(func.count())
@@ -156,25 +172,18 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
         )
         or 0
     )
-    summary.by_stage = _counts(select(Case.stage, func.count()).where(in_period).group_by(Case.stage))
-    summary.by_kind = _counts(select(Case.kind, func.count()).where(in_period).group_by(Case.kind))
-    summary.by_platform = _counts(select(Case.platform, func.count()).where(in_period).group_by(Case.platform))
-    summary.by_category = _counts(
-        select(CaseCategory.category, func.count())
+    # Categories, and the consistency table of category × sanction, in one grouping
+    for category, sanction, count in db.session.execute(
+        select(CaseCategory.category, Outcome.sanction, func.count())
+        .select_from(CaseCategory)
         .join(Case, Case.id == CaseCategory.case_id)
+        .outerjoin(Outcome, Outcome.case_id == CaseCategory.case_id)
         .where(in_period)
-        .group_by(CaseCategory.category)
-    )
-    summary.by_department = {
-        (name if name is not None else "No department"): count
-        for name, count in db.session.execute(
-            select(Department.name, func.count())
-            .select_from(Case)
-            .outerjoin(Department, Department.id == Case.department_id)
-            .where(in_period)
-            .group_by(Department.name)
-        ).all()
-    }
+        .group_by(CaseCategory.category, Outcome.sanction)
+    ).all():
+        _add(summary.by_category, category, count)
+        if sanction is not None:
+            summary.consistency.setdefault(category, {})[sanction] = count
     summary.by_staff_type = _counts(
         select(User.staff_type, func.count(func.distinct(Case.id)))
         .select_from(Case)
@@ -183,18 +192,14 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
         .where(in_period)
         .group_by(User.staff_type)
     )
-    summary.by_outcome = _counts(
-        select(Outcome.finding, func.count())
+    for finding, sanction, count in db.session.execute(
+        select(Outcome.finding, Outcome.sanction, func.count())
         .join(Case, Case.id == Outcome.case_id)
         .where(in_period)
-        .group_by(Outcome.finding)
-    )
-    summary.by_sanction = _counts(
-        select(Outcome.sanction, func.count())
-        .join(Case, Case.id == Outcome.case_id)
-        .where(in_period)
-        .group_by(Outcome.sanction)
-    )
+        .group_by(Outcome.finding, Outcome.sanction)
+    ).all():
+        _add(summary.by_outcome, finding, count)
+        _add(summary.by_sanction, sanction, count)
     month = _month(Case.created_at)
     summary.opened_per_month = dict(
         sorted(_counts(select(month, func.count()).where(in_period).group_by(month)).items())
@@ -246,14 +251,6 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
     ).all():
         summary.referrals.setdefault(agency, {})[status] = count
 
-    for category, sanction, count in db.session.execute(
-        select(CaseCategory.category, Outcome.sanction, func.count())
-        .join(Outcome, Outcome.case_id == CaseCategory.case_id)
-        .join(Case, Case.id == CaseCategory.case_id)
-        .where(in_period)
-        .group_by(CaseCategory.category, Outcome.sanction)
-    ).all():
-        summary.consistency.setdefault(category, {})[sanction] = count
     return summary
 
 

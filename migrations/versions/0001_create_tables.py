@@ -132,6 +132,9 @@ def upgrade():
         batch_op.create_index(batch_op.f("ix_cases_investigator_id"), ["investigator_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_kind"), ["kind"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_next_deadline_at"), ["next_deadline_at"], unique=False)
+        batch_op.create_index(
+            "ix_cases_summary", ["created_at", "stage", "kind", "platform", "department_id"], unique=False
+        )
         batch_op.create_index(batch_op.f("ix_cases_owner_id"), ["owner_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_platform"), ["platform"], unique=False)
         batch_op.create_index(batch_op.f("ix_cases_reporter_id"), ["reporter_id"], unique=False)
@@ -326,6 +329,7 @@ def upgrade():
     )
     with op.batch_alter_table("outcomes", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_outcomes_sanction"), ["sanction"], unique=False)
+        batch_op.create_index("ix_outcomes_summary", ["case_id", "sanction", "finding", "decided_at"], unique=False)
 
     op.create_table(
         "publishing_rights",
@@ -415,6 +419,7 @@ def downgrade():
 
     op.drop_table("publishing_rights")
     with op.batch_alter_table("outcomes", schema=None) as batch_op:
+        batch_op.drop_index("ix_outcomes_summary")
         batch_op.drop_index(batch_op.f("ix_outcomes_sanction"))
 
     op.drop_table("outcomes")
@@ -459,6 +464,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f("ix_cases_reporter_id"))
         batch_op.drop_index(batch_op.f("ix_cases_platform"))
         batch_op.drop_index(batch_op.f("ix_cases_owner_id"))
+        batch_op.drop_index("ix_cases_summary")
         batch_op.drop_index(batch_op.f("ix_cases_next_deadline_at"))
         batch_op.drop_index(batch_op.f("ix_cases_kind"))
         batch_op.drop_index(batch_op.f("ix_cases_investigator_id"))
