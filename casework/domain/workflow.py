@@ -18,8 +18,8 @@ from .policy import (
     REFERRAL_STATUSES,
     RIGHTS_DECISIONS,
     SANCTIONS,
-    Kind,
     STAGE_LABELS,
+    Kind,
     Role,
     StaffType,
     Stage,
@@ -346,7 +346,9 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
     """
     spec = ACTIONS.get(action) if isinstance(action, str) else None
     if spec is None:
-        raise Refusal(RefusalCode.UNKNOWN_ACTION, f"Unknown action: {action}", {"action": "Choose a known action"})
+        named = isinstance(action, str) and action.strip()
+        message = f"Unknown action: {action}" if named else "Choose an action to take"
+        raise Refusal(RefusalCode.UNKNOWN_ACTION, message, {"action": "Choose a known action"})
     if not capacities(actor, case) & spec.capacities:
         raise Refusal(RefusalCode.NOT_ALLOWED, f"You cannot {spec.label[0].lower()}{spec.label[1:]} on this case")
     if case.kind not in spec.kinds:
@@ -461,12 +463,10 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
     to_stage = spec.to_stage
     if action == "suspend_rights" and case.stage == Stage.INVESTIGATION:
         to_stage = Stage.INVESTIGATION  # the investigation carries on
-    if (
-        action == "lift_suspension"
-        and case.stage == Stage.RIGHTS_SUSPENDED
-        and all(s.subject_id == person.id for s in active_suspensions(case))
-    ):
-        to_stage = Stage.ASSESSMENT  # rights_suspended needs at least one active suspension
+    if action == "lift_suspension" and case.stage == Stage.RIGHTS_SUSPENDED:
+        lifted = people[str(params["subject"]).strip().lower()]
+        if all(s.subject_id == lifted.id for s in active_suspensions(case)):
+            to_stage = Stage.ASSESSMENT  # rights_suspended means at least one active suspension
     if to_stage is None:
         to_stage = case.stage
     elif to_stage == "previous":
