@@ -1,5 +1,8 @@
 """What evidence files are accepted: types told from content, never from the name."""
 
+import re
+import unicodedata
+
 ALLOWED_TYPES = {
     "image/png": ("png",),
     "image/jpeg": ("jpg", "jpeg"),
@@ -22,18 +25,22 @@ TYPE_LABELS = {
     "video/mp4": "MP4 video",
 }
 
-_EMAIL_HEADERS = (
-    b"from:",
-    b"received:",
-    b"return-path:",
-    b"mime-version:",
-    b"message-id:",
-    b"date:",
-    b"to:",
-    b"subject:",
-    b"delivered-to:",
-    b"x-",
-)
+# What a mismatch message calls the content ("… is a PNG image, which does not match its name")
+_CONTENT_DESCRIPTIONS = {
+    "image/png": "a PNG image",
+    "image/jpeg": "a JPEG image",
+    "image/gif": "a GIF image",
+    "image/webp": "a WebP image",
+    "application/pdf": "a PDF document",
+    "text/plain": "a text file",
+    "message/rfc822": "an email message",
+    "video/mp4": "an MP4 video",
+}
+
+# A saved message starts with a header field (RFC 5322 2.2: a name of printable
+# characters other than the colon, then a colon), whichever header its mail
+# program writes first (Received, Delivered-To, DKIM-Signature, ARC-Seal...)
+_HEADER_FIELD = re.compile(rb"[!-9;-~]+:")
 _HTML_MARKERS = (b"<!doctype", b"<html", b"<script", b"<head", b"<body", b"<svg", b"<?xml", b"<iframe")
 
 
@@ -64,7 +71,7 @@ def sniff(head: bytes) -> str | None:
     if any(marker in lowered[:1024] for marker in _HTML_MARKERS):
         return None  # HTML, SVG and XML could run script in a browser
     first_line = lowered.split(b"\n", 1)[0]
-    if any(first_line.startswith(header) for header in _EMAIL_HEADERS) and b":" in first_line:
+    if _HEADER_FIELD.match(first_line):
         return "message/rfc822"
     return "text/plain"
 
@@ -84,10 +91,12 @@ def check_file(filename: str, head: bytes, size: int, max_bytes: int) -> tuple[s
     if content_type is None:
         return None, "The selected file must be a PNG, JPEG, GIF, WebP, PDF, text, email (.eml) or MP4 file"
     ext = extension(filename)
+    if content_type == "message/rfc822" and ext in ALLOWED_TYPES["text/plain"]:
+        content_type = "text/plain"  # notes that begin "To:" or "Subject:" are still text
     if ext not in ALLOWED_TYPES[content_type]:
         return None, (
-            f"The selected file's content is a {TYPE_LABELS[content_type]}, which does not match its name. "
-            "Rename it or choose the right file"
+            f"The selected file's content is {_CONTENT_DESCRIPTIONS[content_type]}, which does not match its "
+            "name. Rename it or choose the right file"
         )
     return content_type, None
 
@@ -95,5 +104,7 @@ def check_file(filename: str, head: bytes, size: int, max_bytes: int) -> tuple[s
 def safe_display_name(filename: str) -> str:
     """The file's own name for display and download: no folders, no control characters."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(c for c in name if ord(c) >= 32 and ord(c) != 127 and c not in '"<>|*?:')
+    # Control and format characters (C0, C1, bidirectional overrides, zero-width) go,
+    # so a name cannot break a header or disguise its extension
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C" and c not in '"<>|*?:' and c.isprintable())
     return name.strip(" .")[:200] or "evidence"
