@@ -5,6 +5,7 @@ from datetime import date
 
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import permissions
 from ..domain.intake import ReportInput, validate_report
@@ -13,7 +14,7 @@ from ..domain.policy import FLAGS, Kind, Role, Source, StaffType, Stage
 from ..extensions import db
 from ..models import AccessLog, Case, CaseCategory, Department, Note, ReferenceCounter, User, utcnow
 from .deadlines import london_today, refresh_next_deadline
-from .errors import Conflict, InvalidInput, NotFound
+from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotFound
 from .events import record_event
 from .notify import notify
 from .visibility import visible_cases
@@ -183,7 +184,7 @@ def add_information(case: Case, actor: User, text: str, *, version: int | None =
     if not permissions.can_add_information(actor, case):
         raise NotFound("Case not found")
     if version is not None and version != case.version:
-        raise Conflict("This case changed since you opened it. Review the latest details and try again.")
+        raise Conflict(STALE_MESSAGE)
     text = (text or "").strip()
     if not text:
         raise InvalidInput("Enter the information to add", {"text": "Enter the information to add"})
@@ -192,7 +193,10 @@ def add_information(case: Case, actor: User, text: str, *, version: int | None =
     note = Note(case=case, kind="note", text=text, author_id=actor.id, visible_to_reporter=True)
     db.session.add(note)
     case.updated_at = utcnow()
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:  # another transaction changed the case since it was loaded
+        raise Conflict(STALE_MESSAGE) from None
     record_event(case, actor, "information_added", data={"note_id": note.id})
     return note
 

@@ -16,9 +16,15 @@ def record_event(
     to_stage: str | None = None,
     data: dict | None = None,
 ) -> CaseEvent:
-    """Append one event to the case's chain (design §6)."""
+    """Append one event to the case's chain (design §6).
+
+    The case row is locked first (PostgreSQL; SQLite writes one transaction at
+    a time), so two transactions appending to one case queue up and each
+    links to the event before it, even when neither changes the case itself.
+    """
     if case.id is None:
         db.session.flush()
+    db.session.execute(select(Case.id).where(Case.id == case.id).with_for_update(key_share=True))
     last = db.session.execute(
         select(CaseEvent.seq, CaseEvent.hash)
         .where(CaseEvent.case_id == case.id)
