@@ -44,9 +44,9 @@ def verify_all() -> AuditResult:
     holds (not objects the session already has) and the caller's objects stay
     attached.
     """
-    cases = db.session.execute(select(Case.id, Case.reference).order_by(Case.id)).all()
+    cases = db.session.execute(select(Case.id, Case.reference, Case.audit_head).order_by(Case.id)).all()
     events_checked = 0
-    for number, (case_id, reference) in enumerate(cases, start=1):
+    for number, (case_id, reference, audit_head) in enumerate(cases, start=1):
         events = db.session.execute(
             select(*EVENT_COLUMNS).where(CaseEvent.case_id == case_id).order_by(CaseEvent.seq)
         ).all()
@@ -56,4 +56,14 @@ def verify_all() -> AuditResult:
             return AuditResult(number, events_checked, reference, 1, None, "the case has no events")
         if broken is not None:
             return AuditResult(number, events_checked, reference, broken.seq, broken.event_id, broken.reason)
+        last = events[-1]
+        if audit_head is not None and last.hash != audit_head:
+            return AuditResult(
+                number,
+                events_checked,
+                reference,
+                last.seq + 1,
+                None,
+                "the case's latest event is missing: its chain ends before the recorded head",
+            )
     return AuditResult(len(cases), events_checked)

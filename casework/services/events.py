@@ -1,6 +1,6 @@
 """Appending to a case's hash-chained audit trail, in the caller's transaction."""
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from ..domain.audit import GENESIS_HASH, canonical_event, chain_hash
 from ..extensions import db
@@ -59,4 +59,7 @@ def record_event(
     )
     db.session.add(event)
     db.session.flush()
+    # The case remembers its latest hash, so removing events from the end shows too.
+    # A plain UPDATE: the audit head is not a change a stale form should trip over.
+    db.session.execute(update(Case).where(Case.id == case.id).values(audit_head=event.hash))
     return event

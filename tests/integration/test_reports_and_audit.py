@@ -446,3 +446,23 @@ def test_seed_demo_leaves_a_database_with_people_alone(db_session, cli, make_use
     skipped = cli("seed-demo", "--if-empty")
     assert skipped.exit_code == 0
     assert count(db_session, Case) == 0
+
+
+def test_removing_the_latest_event_is_detected(app, make_user, make_department, make_case, db_session):
+    from sqlalchemy import delete, select
+
+    from casework.models import CaseEvent
+    from casework.services.audit import verify_all
+    from casework.services.cases import add_information
+
+    housing = make_department("Housing")
+    reporter = make_user(department=housing)
+    case = make_case(reporter, subjects=[make_user(department=housing, password=None)])
+    add_information(case, reporter, "More detail")
+    assert verify_all().intact
+    last = db_session.scalar(select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq.desc()))
+    db_session.execute(delete(CaseEvent).where(CaseEvent.id == last.id))
+    db_session.expire_all()
+    result = verify_all()
+    assert not result.intact and result.broken_reference == case.reference
+    assert "latest event is missing" in result.reason
