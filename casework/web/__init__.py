@@ -54,7 +54,7 @@ def load_user(user_id: str):
 
 
 def register_web(app: Flask) -> None:
-    from . import accounts, auth, cases, main, reports
+    from . import accounts, auth, cases, letters, main, reports, subject_access
 
     app.session_interface = CouncilSessionInterface()
     app.register_blueprint(auth.bp)
@@ -62,6 +62,8 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(cases.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(letters.bp)
+    app.register_blueprint(subject_access.bp)
 
     app.add_template_filter(london_time, "london_time")
     app.add_template_filter(long_date, "long_date")

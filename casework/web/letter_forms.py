@@ -1,0 +1,66 @@
+"""Forms for letters and subject access exports (govuk-frontend-wtf widgets).
+
+The checks are the domain's (casework.domain.letters); these forms parse the
+input and show the domain's messages next to the right field.
+"""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import DateField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
+
+
+class MeetingDateField(DateField):
+    """Day, month and year boxes (three inputs of one name); a date that does not exist gets a clear message."""
+
+    def process_formdata(self, valuelist):
+        if len(valuelist) != 3:  # not sent by the page's form: the widget redraws empty boxes
+            self.raw_data = None
+            self.data = None
+            return
+        if not any(v.strip() for v in valuelist):
+            self.data = None
+            return
+        try:
+            super().process_formdata([" ".join(v.strip() for v in valuelist)])
+        except ValueError:
+            self.data = None
+            raise ValueError("The date of the meeting must be a real date") from None
+
+
+class LetterForm(FlaskForm):
+    """Produce a letter; invitations also say when and where the meeting is (ACAS Code)."""
+
+    meeting_date = MeetingDateField(
+        "Date of the meeting", widget=GovDateInput(), format="%d %m %Y", description="For example, 27 3 2026"
+    )
+    meeting_time = StringField("Time", widget=GovTextInput(), description="For example, 10:30am or 14:00")
+    meeting_place = StringField(
+        "Place", widget=GovTextInput(), description="For example, Room 2.14, Town Hall, or a video call link"
+    )
+    submit = SubmitField("Download the letter (PDF)", widget=GovSubmitInput())
+
+    def without_meeting(self) -> None:
+        del self.meeting_date
+        del self.meeting_time
+        del self.meeting_place
+
+
+class SubjectAccessForm(FlaskForm):
+    person = SelectField(
+        "Whose data is it?",
+        widget=GovSelect(),
+        description="Everyone in the staff directory, including people who have left",
+        validate_choice=False,  # checked against the directory, with its own message
+    )
+    submit = SubmitField("Download the export (ZIP)", widget=GovSubmitInput())
+
+    def setup(self, people) -> None:
+        def label(person) -> str:
+            left = "" if person.active else ", left"
+            return f"{person.name} ({person.email}{left})"
+
+        self.person.choices = [
+            SelectChoice("", "Choose a person"),
+            *[SelectChoice(str(p.id), label(p)) for p in people],
+        ]

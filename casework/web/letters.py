@@ -1,0 +1,80 @@
+"""Letters to the people a case is about (design §7): choose one, give any meeting details, download it."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required
+
+from ..domain import letters as rules
+from ..domain import workflow
+from ..extensions import db
+from ..services import letters as letter_service
+from ..services.errors import Conflict, InvalidInput, NotAllowed
+from .cases import load_full_case
+from .downloads import pdf_response
+from .letter_forms import LetterForm
+
+bp = Blueprint("letters", __name__)
+
+
+def load_letter_case(reference: str):
+    """A case whose letters the user may produce: 404 when not visible in full, 403 unless owner or HR."""
+    case = load_full_case(reference)
+    if not workflow.may_export_report(current_user, case):
+        abort(403)
+    return case
+
+
+@bp.route("/cases/<reference>/letters")
+@login_required
+def choose(reference: str):
+    case = load_letter_case(reference)
+    return render_template(
+        "letters/choose.html",
+        case=case,
+        offered=letter_service.offered_letters(case),
+        produced=letter_service.letters_produced(case),
+        letters=rules.LETTERS,
+    )
+
+
+@bp.route("/cases/<reference>/letters/<kind>", methods=["GET", "POST"])
+@login_required
+def letter(reference: str, kind: str):
+    case = load_letter_case(reference)
+    spec = rules.LETTERS.get(kind)
+    subject = letter_service.find_subject(case, request.args.get("subject"))
+    if spec is None or subject is None:
+        abort(404)
+    form = LetterForm()
+    if not spec.needs_meeting:
+        form.without_meeting()
+    not_now = rules.refusal(kind, case, subject)
+    if request.method == "POST" and not not_now:
+        form_ok = form.validate()
+        meeting = None
+        if spec.needs_meeting:
+            meeting = letter_service.Meeting(
+                form.meeting_date.data, form.meeting_time.data or "", form.meeting_place.data or ""
+            )
+        try:
+            if not form_ok:
+                # Show every problem at once: the form's (a date that does not exist) and the domain's
+                raise InvalidInput("The letter has errors", letter_service.meeting_errors(meeting))
+            produced = letter_service.produce_letter(case, current_user, kind, subject.email, meeting)
+        except InvalidInput as error:
+            db.session.rollback()
+            for name, message in error.fields.items():
+                field = getattr(form, name, None)
+                if field is not None and not field.errors:
+                    field.errors = [message]
+        except (Conflict, NotAllowed) as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("letters.choose", reference=reference))
+        else:
+            db.session.commit()
+            return pdf_response(produced.pdf, produced.filename)
+    preview = [] if not_now else letter_service.preview(case, current_user, spec, subject)
+    status = 409 if not_now else (422 if form.errors else 200)
+    return render_template(
+        "letters/letter.html", case=case, spec=spec, subject=subject, form=form, not_now=not_now, preview=preview
+    ), status
