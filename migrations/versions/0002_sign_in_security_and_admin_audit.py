@@ -6,9 +6,8 @@ Create Date: 2026-11-24 05:30:55.773848
 
 """
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0002"
