@@ -95,6 +95,7 @@ class User(UserMixin, db.Model):
     failed_logins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    mfa_last_used_step: Mapped[int | None] = mapped_column(Integer)  # TOTP time step last accepted: no replay
     session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bump: sign out everywhere
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
