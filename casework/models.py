@@ -207,6 +207,9 @@ class Case(db.Model):
     legal_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     audit_head: Mapped[str | None] = mapped_column(String(64))  # hash of the latest event: truncation shows
+    # SHA-256 of the reporter and the form's one-time token or the API's Idempotency-Key: a double submission
+    # finds the case the first one made instead of making another
+    submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
