@@ -170,5 +170,105 @@ def send_reminders():
     click.echo(f"Queued {queued} reminder{'' if queued == 1 else 's'}.")
 
 
+# --- operations: backup, restore, retention -------------------------------------------
+
+
+@casework_cli.command("backup")
+@click.argument("dest", type=click.Path(file_okay=False))
+def backup_command(dest):
+    """Back up the database, the evidence files and a manifest of SHA-256s into the new or empty directory DEST."""
+    from pathlib import Path
+
+    from .services.backup import BackupError, backup
+
+    try:
+        manifest = backup(Path(dest))
+    except BackupError as error:
+        _fail(str(error))
+    size = sum(entry["size"] for entry in manifest["files"])
+    click.echo(
+        f"Backed up the {manifest['database']} database (schema {manifest['schema_revision']}) and "
+        f"{len(manifest['files']) - 1} evidence files, {size:,} bytes, to {dest}."
+    )
+    if manifest["problems"]:
+        for problem in manifest["problems"]:
+            click.echo(f"Warning: {problem}", err=True)
+        _fail("the backup was written, but the evidence store has problems (listed above)")
+
+
+@casework_cli.command("restore")
+@click.argument("src", type=click.Path(exists=True, file_okay=False))
+def restore_command(src):
+    """Restore the backup in SRC into this empty install, then verify the audit chains and evidence files."""
+    from pathlib import Path
+
+    from .services.backup import BackupError, restore
+
+    try:
+        result = restore(Path(src))
+    except BackupError as error:
+        _fail(str(error))
+    click.echo(f"Restored the database (schema {result.schema_revision}) and {result.evidence_files} evidence files.")
+    if result.upgraded_to:
+        click.echo(f"Upgraded the schema to {result.upgraded_to}.")
+    for problem in result.backup_problems:
+        click.echo(f"Warning (noted when the backup was made): {problem}", err=True)
+    for problem in result.evidence_problems:
+        click.echo(f"Evidence problem: {problem}", err=True)
+    audit = result.audit
+    if audit.intact:
+        click.echo(f"Audit trail intact: {audit.cases_checked} cases, {audit.events_checked} events.")
+    else:
+        click.echo(
+            f"Audit trail BROKEN at case {audit.broken_reference}, event {audit.broken_seq}: {audit.reason}.", err=True
+        )
+    if not result.ok:
+        sys.exit(1)
+
+
+@casework_cli.command("purge-expired")
+def purge_expired_command():
+    """Anonymise closed cases past their retention date, except those on legal hold."""
+    from .services.retention import purge_expired
+
+    report = purge_expired()
+    click.echo(
+        f"Anonymised {len(report.anonymised)} case{'' if len(report.anonymised) == 1 else 's'}"
+        f"{': ' + ', '.join(report.anonymised) if report.anonymised else ''}; "
+        f"deleted {report.files_deleted} evidence file{'' if report.files_deleted == 1 else 's'}."
+    )
+    if report.held:
+        click.echo(f"Kept under legal hold: {', '.join(report.held)}.")
+    for reference, why in report.refused:
+        click.echo(f"Not anonymised: {reference}: {why}.", err=True)
+    for key in report.files_not_deleted:
+        click.echo(f"Evidence file {key} could not be deleted.", err=True)
+    if report.refused or report.files_not_deleted:
+        sys.exit(1)
+
+
+@casework_cli.command("legal-hold")
+@click.argument("reference")
+@click.option("--on/--off", "on", required=True, help="Put the case on legal hold, or take it off")
+@click.option("--reason", required=True, help="Why (recorded in the case's audit trail)")
+@click.option("--by", "by", required=True, metavar="EMAIL", help="The HR officer deciding it")
+def legal_hold_command(reference, on, reason, by):
+    """Put a case on legal hold (retention will not anonymise it) or take it off."""
+    from .models import Case
+    from .services.retention import set_legal_hold
+
+    actor = user_service.find_user(by)
+    case = db.session.scalar(select(Case).where(Case.reference == reference.strip().upper()))
+    if case is None:
+        _fail(f"No case {reference}")
+    try:
+        set_legal_hold(case, actor, on, reason)
+    except ServiceError as error:
+        db.session.rollback()
+        _fail(error.message)
+    db.session.commit()
+    click.echo(f"{case.reference} is {'now on' if on else 'no longer on'} legal hold.")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(casework_cli)

@@ -39,6 +39,8 @@ def perform(case: Case, actor: User, action: str, params: dict | None = None, *,
         raise InvalidInput("Send the case version you are acting on", {"version": "Enter the case version"})
     if version != case.version:
         raise Conflict(STALE_MESSAGE)
+    if case.anonymised_at is not None:
+        raise Conflict("The case was anonymised under the retention policy and cannot be changed")
     people = find_users_by_email([params.get("investigator"), params.get("subject")])
     try:
         allowed = workflow.check(action, actor, case, params, people=people)
