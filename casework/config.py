@@ -19,6 +19,8 @@ class DefaultConfig:
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None
+    # Behind a reverse proxy: how many proxies to trust for X-Forwarded-* (0: none; see casework.web.security)
+    TRUST_PROXY = 0
 
     # Pagination of case lists
     CASES_PER_PAGE = 25
@@ -71,6 +73,7 @@ ENVIRONMENT_KEYS = {
     "MAIL_SERVER": "MAIL_SERVER",
     "MAIL_PORT": "MAIL_PORT",
     "COUNCIL_NAME": "COUNCIL_NAME",
+    "TRUST_PROXY": "TRUST_PROXY",
 }
 
 

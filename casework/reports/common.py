@@ -108,10 +108,6 @@ def _plain(value) -> str:
     return "".join(c for c in str(value if value is not None else "") if c == "\n" or ord(c) >= 32)
 
 
-def _plain(value) -> str:
-    return "".join(c for c in str(value if value is not None else "") if c == "\n" or ord(c) >= 32)
-
-
 @dataclass(frozen=True)
 class Imprint:
     """Who produced a document, when, for which council."""

@@ -55,8 +55,10 @@ def load_user(user_id: str):
 
 def register_web(app: Flask) -> None:
     from . import accounts, auth, cases, letters, main, reports, subject_access
+    from .security import init_security
 
     app.session_interface = CouncilSessionInterface()
+    init_security(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)
     app.register_blueprint(cases.bp)

@@ -65,7 +65,10 @@ class IncidentDateField(DateField):
     """Day, month and year boxes; a date that does not exist gets a clear message."""
 
     def process_formdata(self, valuelist):
-        if not valuelist or not any(v.strip() for v in valuelist):
+        # Exactly day, month and year, whatever was posted (the widget shows three boxes)
+        self.raw_data = [str(v)[:10] for v in (list(valuelist) + ["", "", ""])[:3]]
+        valuelist = self.raw_data
+        if not any(v.strip() for v in valuelist):
             self.data = None
             return
         try:

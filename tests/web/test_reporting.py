@@ -291,3 +291,23 @@ def test_a_tampered_choice_gets_a_plain_message(client, db_session, make_user, l
     assert "Select the platform" in html
     assert "Select where the report came from" in html
     assert "Not a valid choice" not in html
+
+
+def test_report_without_any_date_boxes_gets_a_clear_error(client, login_as, make_user, make_department):
+    from sqlalchemy import func, select
+
+    from casework.models import Case
+
+    housing = make_department("Housing")
+    subject = make_user(department=housing, password=None)
+    login_as(make_user(department=housing))
+    before = client.application.extensions["sqlalchemy"].session.scalar(select(func.count()).select_from(Case))
+    for data in ({"incident_date": ["1", "2"]}, {}):
+        client.get("/report/breach")
+        response = client.post("/report/breach", data={
+            "subject_1": subject.email, "categories": ["defamation"], "platform": "x",
+            "description": "Something happened", **data})
+        assert response.status_code == 200
+        assert b"There is a problem" in response.data
+    after = client.application.extensions["sqlalchemy"].session.scalar(select(func.count()).select_from(Case))
+    assert before == after
