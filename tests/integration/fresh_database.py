@@ -230,3 +230,20 @@ def populate(app) -> dict:
         }
         db.session.remove()
         return result
+
+
+def report_input_for(text: str):
+    """A valid breach report about subject@test.invalid (as populate() creates)."""
+    from datetime import date
+
+    from casework.domain.intake import ReportInput
+
+    return ReportInput(
+        kind="breach",
+        subjects=["subject@test.invalid"],
+        categories=["disrepute"],
+        platform="x",
+        content_url="https://x.com/post/9",
+        incident_date=date(2026, 1, 8),
+        description=f"Posted about a resident ({text}).",
+    )
