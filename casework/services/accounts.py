@@ -5,30 +5,26 @@ disabled/removed (Social Networking Policy 7) and say who may publish on each
 (8.1: only people trained by the Communications team). The register shows a
 right's status but never the case that suspended it.
 
-Every change is written to the `casework.audit.register` log once its
-transaction commits; there is no table for administrative changes yet.
+Every change writes one AdminEvent (the admin audit) in its own
+transaction, with the values of the fields it changed before and after.
 """
 
-import json
-import logging
 from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import event, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 
 from ..domain import accounts as rules
 from ..domain.accounts import AccountInput
 from ..extensions import db
 from ..models import Department, PublishingRight, SocialAccount, User, utcnow
+from .admin_events import changed_fields, record_admin_event
 from .deadlines import london_today
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 
-audit_log = logging.getLogger("casework.audit.register")
-
-_PENDING_AUDIT = "casework.register_audit"
 CHANGED_MESSAGE = "This account changed since you opened the page. Check its details and try again."
 
 
@@ -41,29 +37,12 @@ class RegisterEntry:
 # --- audit -------------------------------------------------------------------
 
 
-def _audit(actor: User, action: str, account: SocialAccount, **details) -> None:
-    """Remember a change; it reaches the log only if its transaction commits."""
-    entry = {
-        "action": action,
-        "actor_id": actor.id,
-        "actor": actor.email,
-        "account_id": account.id,
-        "account": f"{account.platform}:{account.handle}",
-        **details,
-    }
-    db.session.info.setdefault(_PENDING_AUDIT, []).append(entry)
+def account_label(account: SocialAccount) -> str:
+    return f"{account.handle} on {rules.PLATFORMS.get(account.platform, account.platform)}"
 
 
-@event.listens_for(Session, "after_commit")
-def _write_audit(session: Session) -> None:
-    for entry in session.info.pop(_PENDING_AUDIT, []):
-        audit_log.info("register %s", json.dumps(entry, sort_keys=True, default=str), extra={"audit": entry})
-
-
-@event.listens_for(Session, "after_soft_rollback")
-def _forget_audit(session: Session, previous_transaction) -> None:
-    if previous_transaction.parent is None:
-        session.info.pop(_PENDING_AUDIT, None)
+def right_label(person: User, account: SocialAccount) -> str:
+    return f"{person.name} ({person.email}) on {account_label(account)}"
 
 
 # --- reading -----------------------------------------------------------------
@@ -171,7 +150,20 @@ def add_account(actor: User, account_input: AccountInput) -> SocialAccount:
             db.session.add(account)
     except IntegrityError:
         raise InvalidInput("The account has errors", {"handle": "This account is already on the register"}) from None
-    _audit(actor, "account_added", account, department_id=account.department_id, status="proposed")
+    record_admin_event(
+        actor,
+        "account_added",
+        "social_account",
+        account.id,
+        target=account_label(account),
+        after={
+            "platform": account.platform,
+            "handle": account.handle,
+            "url": account.url,
+            "department": db.session.get(Department, account.department_id),
+            "status": "proposed",
+        },
+    )
     return account
 
 
@@ -193,6 +185,12 @@ def change_status(
     if error:
         raise InvalidInput(error, {"status": error})
     values: dict = {"status": new_status}
+    seen = {
+        "status": current,
+        "went_live_on": account.went_live_on,
+        "trial_ends_on": account.trial_ends_on,
+        "approved_by": account.approved_by,
+    }
     if current == "proposed" and new_status == "trial":
         went_live = today or london_today()
         values |= {
@@ -214,13 +212,23 @@ def change_status(
         ).rowcount
     db.session.flush()
     db.session.refresh(account)
-    _audit(
+    before, after = changed_fields(
+        seen,
+        {
+            "status": account.status,
+            "went_live_on": account.went_live_on,
+            "trial_ends_on": account.trial_ends_on,
+            "approved_by": account.approved_by,
+        },
+    )
+    record_admin_event(
         actor,
         "account_status_changed",
-        account,
-        from_status=current,
-        to_status=new_status,
-        **({"trial_ends_on": account.trial_ends_on.isoformat()} if "trial_ends_on" in values else {}),
+        "social_account",
+        account.id,
+        target=account_label(account),
+        before=before,
+        after=after,
         **({"rights_revoked": revoked} if revoked else {}),
     )
     return account
@@ -268,7 +276,11 @@ def grant_right(
     right = db.session.scalar(
         select(PublishingRight).where(PublishingRight.account_id == account.id, PublishingRight.user_id == person.id)
     )
+    granted_now = {"status": "active", "trained_on": trained_on, "granted_by": actor}
     if right is not None:
+        before, after = changed_fields(
+            {"status": right.status, "trained_on": right.trained_on, "granted_by": right.granted_by}, granted_now
+        )
         renewed = db.session.execute(
             update(PublishingRight)
             .where(PublishingRight.id == right.id, PublishingRight.status == "revoked")
@@ -286,7 +298,16 @@ def grant_right(
         except IntegrityError:
             raise Conflict(CHANGED_MESSAGE) from None
         action = "right_granted"
-    _audit(actor, action, account, right_id=right.id, user_id=person.id, user=person.email, trained_on=trained_on)
+        before, after = {}, {"person": person, "account": account_label(account), **granted_now}
+    record_admin_event(
+        actor,
+        action,
+        "publishing_right",
+        right.id,
+        target=right_label(person, account),
+        before=before,
+        after=after,
+    )
     return right
 
 
@@ -305,13 +326,13 @@ def revoke_right(right: PublishingRight, actor: User) -> PublishingRight:
     if revoked.rowcount != 1:
         raise Conflict(CHANGED_MESSAGE)
     db.session.refresh(right)
-    _audit(
+    record_admin_event(
         actor,
         "right_revoked",
-        right.account,
-        right_id=right.id,
-        user_id=right.user_id,
-        user=right.user.email,
-        from_status=previous,
+        "publishing_right",
+        right.id,
+        target=right_label(right.user, right.account),
+        before={"status": previous},
+        after={"status": "revoked"},
     )
     return right

@@ -4,13 +4,18 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..domain.intake import has_control_characters
 from ..domain.policy import Role, StaffType
 from ..extensions import db
 from ..models import ApiToken, Department, User, utcnow
+from .admin_events import changed_fields, person_label, record_admin_event
 from .errors import InvalidInput
+
+NAME_MAX = 200
+DEPARTMENT_NAME_MAX = 120
 
 # Checked against when no such account exists, so a wrong e-mail costs as long as a wrong password
 _DUMMY_HASH = generate_password_hash("not a real password", method="scrypt")
@@ -25,29 +30,151 @@ def find_user(email: str) -> User | None:
 
 
 def find_department(name: str) -> Department | None:
-    return db.session.scalar(select(Department).where(Department.name == name.strip()))
+    """The department of that name, whatever its letter case."""
+    return db.session.scalar(
+        select(Department).where(func.lower(Department.name) == (name or "").strip().lower()).order_by(Department.id)
+    )
 
 
-def create_department(name: str, head_of_service_email: str | None = None) -> tuple[Department, bool]:
-    """Create a department, or update its head of service if it exists. Returns (department, created)."""
+def department_name_error(name: str) -> str | None:
     name = (name or "").strip()
     if not name:
-        raise InvalidInput("Enter the department's name", {"name": "Enter the department's name"})
+        return "Enter the department's name"
+    return text_error(name, "The department's name", DEPARTMENT_NAME_MAX)
+
+
+def head_of_service_error(head: User | None, email: str) -> str | None:
+    """Why `head` (found by `email`) cannot head a department, or None."""
+    if head is None:
+        return f"No user with e-mail {email}"
+    if not head.active:
+        return f"{head.email} has left: choose someone whose account is active"
+    if head.role != Role.HEAD_OF_SERVICE:
+        return f"{head.email} is not a head of service: give them that role first"
+    return None
+
+
+def create_department(
+    name: str, head_of_service_email: str | None = None, *, actor: User | None = None
+) -> tuple[Department, bool]:
+    """Create a department, or update its head of service if it exists. Returns (department, created).
+
+    Each change is recorded in the admin audit (`actor` None: the command line).
+    """
+    error = department_name_error(name)
+    if error:
+        raise InvalidInput(error, {"name": error})
+    name = name.strip()
+    head = None
+    if head_of_service_email:
+        head = find_user(head_of_service_email)
+        error = head_of_service_error(head, head_of_service_email)
+        if error:
+            raise InvalidInput(error, {"head_of_service": error})
     department = find_department(name)
     created = department is None
     if created:
-        department = Department(name=name)
+        department = Department(name=name, head_of_service=head)
         db.session.add(department)
-    if head_of_service_email:
-        head = find_user(head_of_service_email)
-        if head is None:
-            raise InvalidInput(
-                f"No user with e-mail {head_of_service_email}",
-                {"head_of_service": "Enter the e-mail of an existing user"},
-            )
-        department.head_of_service = head
+        db.session.flush()
+        record_admin_event(
+            actor,
+            "department_created",
+            "department",
+            department.id,
+            target=department.name,
+            after={"name": department.name, "head_of_service": head},
+        )
+    elif head is not None and department.head_of_service_id != head.id:
+        set_head_of_service(department, head, actor=actor)
     db.session.flush()
     return department, created
+
+
+def set_head_of_service(department: Department, head: User | None, *, actor: User | None) -> Department:
+    """Make `head` (checked by the caller) the department's head of service, audited."""
+    before, after = changed_fields({"head_of_service": department.head_of_service}, {"head_of_service": head})
+    department.head_of_service = head
+    db.session.flush()
+    if after:
+        record_admin_event(
+            actor,
+            "department_head_changed",
+            "department",
+            department.id,
+            target=department.name,
+            before=before,
+            after=after,
+        )
+    return department
+
+
+def text_error(value: str | None, what: str, limit: int = NAME_MAX) -> str | None:
+    """Why a name-like text is refused: too long or with control characters; None if fine."""
+    value = value or ""
+    if len(value.strip()) > limit:
+        return f"{what} must be {limit} characters or fewer"
+    if has_control_characters(value) or any(c in value for c in "\r\n\t"):
+        return f"{what} must not contain control characters"
+    return None
+
+
+def person_errors(
+    *,
+    name: str,
+    role: str,
+    staff_type: str,
+    department: str | None,
+    line_manager: str | None,
+    contractor_org: str | None,
+    person: User | None = None,
+) -> tuple[dict[str, str], Department | None, User | None]:
+    """What is wrong with a person's details, by field, with the department and line manager found.
+
+    `person` is the existing person when editing (so they cannot manage themselves).
+    """
+    errors = {}
+    if not (name or "").strip():
+        errors["name"] = "Enter the person's name"
+    elif error := text_error(name, "Name"):
+        errors["name"] = error
+    if role not in set(Role):
+        errors["role"] = f"Choose a role from the list: {', '.join(Role)}"
+    if staff_type not in set(StaffType):
+        errors["staff_type"] = f"Choose a staff type from the list: {', '.join(StaffType)}"
+    department_row = None
+    if department:
+        department_row = find_department(department)
+        if department_row is None:
+            errors["department"] = f"No department called {department}"
+    manager_row = None
+    if line_manager:
+        manager_row = find_user(line_manager)
+        if manager_row is None:
+            errors["line_manager"] = f"No user with e-mail {line_manager}"
+        elif person is not None and manager_row.id == person.id:
+            errors["line_manager"] = "A person cannot be their own line manager"
+        elif person is not None and _manages(person, manager_row):
+            errors["line_manager"] = f"{manager_row.name} reports to {person.name}, so cannot be their line manager"
+        elif not manager_row.active and (person is None or manager_row.id != person.line_manager_id):
+            errors["line_manager"] = f"{manager_row.email} has left: choose someone whose account is active"
+    if staff_type == StaffType.CONTRACTOR and not (contractor_org or "").strip():
+        errors["contractor_org"] = "Enter the contractor's organisation"
+    elif error := text_error(contractor_org, "The contractor's organisation"):
+        errors["contractor_org"] = error
+    return errors, department_row, manager_row
+
+
+def _manages(person: User, candidate: User) -> bool:
+    """Whether `person` is above `candidate` in the line (directly or through others)."""
+    seen = set()
+    current = candidate.line_manager
+    while current is not None and current.id not in seen:
+        if current.id == person.id:
+            return True
+        seen.add(current.id)
+        current = current.line_manager
+    return False
 
 
 def create_user(
@@ -60,32 +187,27 @@ def create_user(
     staff_type: str = StaffType.EMPLOYEE,
     contractor_org: str | None = None,
     password: str | None = None,
+    actor: User | None = None,
 ) -> User:
-    """Add a person. Without a password they cannot sign in but can be a case subject."""
+    """Add a person. Without a password they cannot sign in but can be a case subject.
+
+    The addition is recorded in the admin audit (`actor` None: the command line).
+    """
     email = normalise_email(email)
     errors = {}
-    if "@" not in email or len(email) > 254 or any(c.isspace() for c in email):
-        errors["email"] = "Enter an e-mail address in the correct format, like name@example.org"
+    if email_error := email_format_error(email):
+        errors["email"] = email_error
     elif find_user(email) is not None:
         errors["email"] = f"A user with e-mail {email} already exists"
-    if not (name or "").strip():
-        errors["name"] = "Enter the person's name"
-    if role not in set(Role):
-        errors["role"] = f"Role must be one of: {', '.join(Role)}"
-    if staff_type not in set(StaffType):
-        errors["staff_type"] = f"Staff type must be one of: {', '.join(StaffType)}"
-    department_row = None
-    if department:
-        department_row = find_department(department)
-        if department_row is None:
-            errors["department"] = f"No department called {department}"
-    manager_row = None
-    if line_manager:
-        manager_row = find_user(line_manager)
-        if manager_row is None:
-            errors["line_manager"] = f"No user with e-mail {line_manager}"
-    if staff_type == StaffType.CONTRACTOR and not (contractor_org or "").strip():
-        errors["contractor_org"] = "Enter the contractor's organisation"
+    field_errors, department_row, manager_row = person_errors(
+        name=name,
+        role=role,
+        staff_type=staff_type,
+        department=department,
+        line_manager=line_manager,
+        contractor_org=contractor_org,
+    )
+    errors |= field_errors
     if password is not None and len(password) < 12:
         errors["password"] = "Password must be 12 characters or more"  # noqa: S105 (a message, not a password)
     if errors:
@@ -104,7 +226,37 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    record_admin_event(
+        actor,
+        "person_added",
+        "user",
+        user.id,
+        target=person_label(user),
+        after={
+            "email": user.email,
+            "name": user.name,
+            "role": user.role,
+            "staff_type": user.staff_type,
+            "department": department_row,
+            "line_manager": manager_row,
+            "contractor_org": user.contractor_org,
+            "can_sign_in": user.can_sign_in,
+        },
+    )
     return user
+
+
+def email_format_error(email: str) -> str | None:
+    if (
+        "@" not in email
+        or len(email) > 254
+        or any(c.isspace() for c in email)
+        or has_control_characters(email)
+        or email.startswith("@")
+        or email.endswith("@")
+    ):
+        return "Enter an e-mail address in the correct format, like name@example.org"
+    return None
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -1,14 +1,12 @@
 """Keeping the register of council accounts and publishing rights, through the service layer."""
 
-import json
-import logging
 from datetime import date
 
 import pytest
 from sqlalchemy import select
 
 from casework.domain.accounts import AccountInput
-from casework.models import PublishingRight, SocialAccount
+from casework.models import AdminEvent, PublishingRight, SocialAccount
 from casework.services import accounts as register
 from casework.services import workflow
 from casework.services.errors import Conflict, InvalidInput, NotAllowed
@@ -34,24 +32,6 @@ def add(admin, housing):
         )
 
     return add
-
-
-@pytest.fixture
-def audit_log(caplog):
-    """Capture the register's audit log.
-
-    The test schema is built by `flask db upgrade` in this process, and
-    migrations/env.py's fileConfig() disables loggers that already exist.
-    """
-    logger = logging.getLogger("casework.audit.register")
-    disabled, logger.disabled = logger.disabled, False
-    caplog.set_level(logging.INFO, logger="casework.audit.register")
-    yield caplog
-    logger.disabled = disabled
-
-
-def audit_entries(caplog) -> list[dict]:
-    return [r.audit for r in caplog.records if r.name == "casework.audit.register"]
 
 
 def test_an_account_is_added_as_proposed(add, housing):
@@ -251,35 +231,91 @@ def test_the_register_counts_who_may_publish(add, admin, make_user, make_departm
     assert entries[second.id] == 0
 
 
-def test_every_change_is_logged_once_committed(add, admin, make_user, audit_log, db_session):
-    caplog = audit_log
-    account = add()
-    assert audit_entries(caplog) == []  # not before the change is committed
-    db_session.commit()
+def admin_events(db_session) -> list[AdminEvent]:
+    return list(db_session.scalars(select(AdminEvent).order_by(AdminEvent.id)).all())
+
+
+def test_every_change_writes_one_admin_event_with_before_and_after(add, admin, make_user, db_session, housing):
+    already = len(admin_events(db_session))
+    account = add(url="https://x.com/HousingDemo")
     register.change_status(account, admin, "trial", today=TODAY)
-    person = make_user()
+    person = make_user(name="Priya Publisher")
+    after_person = len(admin_events(db_session))
     right = register.grant_right(account, admin, person.email, date(2026, 3, 1), today=TODAY)
     register.revoke_right(right, admin)
-    db_session.commit()
-    entries = audit_entries(caplog)
-    assert [e["action"] for e in entries] == [
-        "account_added",
-        "account_status_changed",
-        "right_granted",
+    register.grant_right(account, admin, person.email, date(2026, 3, 20), today=TODAY)
+    register.change_status(account, admin, "removed")
+    events = admin_events(db_session)
+    assert len(events) == already + 1 + 1 + 1 + 4  # the person added is audited too
+    added, trial = events[already : already + 2]
+    granted, revoked, again, removed = events[after_person:]
+    assert all(e.actor_id == admin.id for e in (added, trial, granted, revoked, again, removed))
+    assert (added.action, added.target_type, added.target_id) == ("account_added", "social_account", account.id)
+    assert added.data == {
+        "target": "@HousingDemo on X (Twitter)",
+        "before": {},
+        "after": {
+            "platform": "x",
+            "handle": "@HousingDemo",
+            "url": "https://x.com/HousingDemo",
+            "department": "Housing",
+            "status": "proposed",
+        },
+    }
+    assert trial.action == "account_status_changed"
+    assert trial.data["before"] == {
+        "status": "proposed",
+        "went_live_on": None,
+        "trial_ends_on": None,
+        "approved_by": None,
+    }
+    assert trial.data["after"] == {
+        "status": "trial",
+        "went_live_on": "2026-03-27",
+        "trial_ends_on": "2026-06-27",
+        "approved_by": admin.email,
+    }
+    assert (granted.action, granted.target_type, granted.target_id) == ("right_granted", "publishing_right", right.id)
+    assert granted.data["target"] == f"Priya Publisher ({person.email}) on @HousingDemo on X (Twitter)"
+    assert granted.data["before"] == {}
+    assert granted.data["after"] == {
+        "person": person.email,
+        "account": "@HousingDemo on X (Twitter)",
+        "status": "active",
+        "trained_on": "2026-03-01",
+        "granted_by": admin.email,
+    }
+    assert (revoked.action, revoked.data["before"], revoked.data["after"]) == (
         "right_revoked",
-    ]
-    assert all(e["actor"] == admin.email and e["account_id"] == account.id for e in entries)
-    assert entries[1]["from_status"] == "proposed" and entries[1]["to_status"] == "trial"
-    assert entries[2]["user"] == person.email and entries[2]["trained_on"] == date(2026, 3, 1)
-    message = next(r.getMessage() for r in caplog.records if r.name == "casework.audit.register")
-    assert json.loads(message.removeprefix("register "))["action"] == "account_added"
+        {"status": "active"},
+        {"status": "revoked"},
+    )
+    assert (again.action, again.data["before"], again.data["after"]) == (
+        "right_granted_again",
+        {"status": "revoked", "trained_on": "2026-03-01"},
+        {"status": "active", "trained_on": "2026-03-20"},
+    )
+    assert removed.data["before"] == {"status": "trial"} and removed.data["after"] == {"status": "removed"}
+    assert removed.data["rights_revoked"] == 1
 
 
-def test_a_rolled_back_change_is_not_logged(add, admin, audit_log, db_session):
-    caplog = audit_log
+def test_a_refused_change_writes_no_admin_event(add, admin, make_user):
+    account = add()
+    before = len(admin_events(register.db.session))
+    with pytest.raises(InvalidInput):
+        register.change_status(account, admin, "active")
+    with pytest.raises(InvalidInput):
+        add("@housingdemo")
+    with pytest.raises(NotAllowed):
+        register.change_status(account, make_user("manager"), "trial")
+    assert len(admin_events(register.db.session)) == before + 1  # only the manager made for the test
+
+
+def test_a_rolled_back_change_leaves_no_admin_event(add, admin, db_session):
     db_session.commit()  # the admin and department exist
+    before = len(admin_events(db_session))
     add()
     db_session.rollback()
     db_session.commit()
-    assert audit_entries(caplog) == []
+    assert len(admin_events(db_session)) == before
     assert db_session.scalar(select(SocialAccount).where(SocialAccount.handle == "@HousingDemo")) is None
