@@ -352,7 +352,78 @@ def _schemas() -> dict:
         },
         required=["file"],
     )
+    schemas.update(_summary_schemas())
     return schemas
+
+
+def counts(key: dict | None, description: str) -> dict:
+    """A {value: count} object; `key` is the schema its keys follow, when they are codes."""
+    schema = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}, "description": description}
+    if key:
+        schema["propertyNames"] = key
+    return schema
+
+
+def _summary_schemas() -> dict:
+    """The HR summary (DESIGN §7): every breakdown is {value: count} over the cases reported in the period."""
+    number_or_null = {"type": ["number", "null"]}
+    return {
+        "Summary": obj(
+            {
+                "period": obj(
+                    {"from": DATE, "to": DATE},
+                    description="Cases reported from the start of `from` to the end of `to`, Europe/London",
+                ),
+                "generated_at": DATE_TIME,
+                "opened": {"type": "integer", "description": "Cases reported in the period"},
+                "closed": {"type": "integer", "description": "Cases closed in the period"},
+                "by_stage": counts(ref("Stage"), "The period's cases by their stage now"),
+                "by_kind": counts(ref("Kind"), "By kind"),
+                "by_category": counts(ref("Category"), "By category; a case with two categories counts in both"),
+                "by_platform": counts(ref("Platform"), "By platform"),
+                "by_department": counts(None, "By department name ('No department' when none)"),
+                "by_staff_type": counts(ref("StaffType"), "Cases by the staff type of their subjects"),
+                "by_outcome": counts(ref("Finding"), "Outcomes by finding"),
+                "by_sanction": counts(ref("Sanction"), "Outcomes by sanction"),
+                "opened_per_month": counts(
+                    {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}, "Cases reported each month (YYYY-MM)"
+                ),
+                "durations": obj(
+                    {
+                        "outcomes_timed": {"type": "integer", "description": "Outcomes the figures are taken from"},
+                        "median_working_days_to_outcome": number_or_null,
+                        "p90_working_days_to_outcome": number_or_null,
+                    },
+                    description="Working days (England and Wales) from report to outcome; null when no outcomes",
+                ),
+                "overdue": obj(
+                    {
+                        "total": INTEGER,
+                        "by_deadline": counts(None, "Open cases past their next deadline, by its label"),
+                    },
+                    description="Open cases whose next deadline has passed, now (whatever the period)",
+                ),
+                "long_suspensions": {
+                    "type": "array",
+                    "description": "Suspensions of publishing rights active longer than 20 working days",
+                    "items": obj({"reference": STRING, "person": STRING, "since": DATE_TIME, "working_days": INTEGER}),
+                },
+                "referrals": {
+                    "type": "object",
+                    "propertyNames": ref("Agency"),
+                    "additionalProperties": counts(ref("ReferralStatus"), "By status"),
+                    "description": "Referrals of the period's cases, by agency then status",
+                },
+                "consistency": {
+                    "type": "object",
+                    "propertyNames": ref("Category"),
+                    "additionalProperties": counts(ref("Sanction"), "By sanction"),
+                    "description": "Category x sanction, so that like cases get like outcomes",
+                },
+            },
+            description="The HR summary for a period: the same figures as the page, the PDF and the CSV",
+        )
+    }
 
 
 ERROR_RESPONSES = {
@@ -363,6 +434,9 @@ ERROR_RESPONSES = {
     "Conflict": "Wrong stage for this action, or the case changed since that version",
     "TooLarge": "The file or request is too large",
     "Invalid": "Invalid fields, named in error.fields (unknown fields too)",
+    "BadPeriod": "A date is not YYYY-MM-DD, is out of range, or the period ends before it starts "
+    "or is longer than ten years; error.fields names `from` or `to`",
+    "HROnly": "Only HR may see the HR summary",
 }
 
 
@@ -372,6 +446,58 @@ def _error(name: str) -> dict:
 
 def _json(schema_name: str, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": ref(schema_name)}}}
+
+
+DOWNLOAD_HEADERS = {
+    "Content-Disposition": {"schema": STRING, "description": "attachment, with a file name"},
+    "X-Content-Type-Options": {"schema": {"type": "string", "enum": ["nosniff"]}},
+    "Cache-Control": {"schema": {"type": "string", "enum": ["no-store"]}},
+}
+
+
+def _summary_path(operation_id: str, summary: str, ok: dict) -> dict:
+    return {
+        "get": {
+            "operationId": operation_id,
+            "summary": summary,
+            "parameters": [
+                {"$ref": "#/components/parameters/periodFrom"},
+                {"$ref": "#/components/parameters/periodTo"},
+            ],
+            "responses": {
+                "200": ok,
+                "400": _error("BadPeriod"),
+                "401": _error("Unauthorised"),
+                "403": _error("HROnly"),
+            },
+        }
+    }
+
+
+def _summary_paths() -> dict:
+    return {
+        "/reports/summary.json": _summary_path(
+            "getSummary", "The HR summary for a period (HR only)", _json("Summary", "The summary")
+        ),
+        "/reports/summary.csv": _summary_path(
+            "getSummaryCsv",
+            "The HR summary as CSV (HR only): UTF-8 with a byte order mark, rows of section, item, code, value",
+            {
+                "description": "The summary as CSV, as an attachment",
+                "headers": DOWNLOAD_HEADERS,
+                "content": {"text/csv": {"schema": {"type": "string"}}},
+            },
+        ),
+        "/reports/summary.pdf": _summary_path(
+            "getSummaryPdf",
+            "The HR summary as a PDF with charts, marked OFFICIAL-SENSITIVE (HR only)",
+            {
+                "description": "The summary as a PDF, as an attachment",
+                "headers": DOWNLOAD_HEADERS,
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            },
+        ),
+    }
 
 
 def _paths() -> dict:
@@ -517,6 +643,26 @@ def _paths() -> dict:
                 },
             },
         },
+        "/cases/{reference}/report.pdf": {
+            "parameters": [reference],
+            "get": {
+                "operationId": "getCaseReport",
+                "summary": "The case report, marked OFFICIAL-SENSITIVE and sealed against alteration "
+                "(HR and the case's owner); every export is logged",
+                "responses": {
+                    "200": {
+                        "description": "The case report as a PDF, as an attachment; "
+                        "`flask --app app casework verify-report FILE` checks its seal",
+                        "headers": DOWNLOAD_HEADERS,
+                        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    "401": _error("Unauthorised"),
+                    "403": _error("Forbidden"),
+                    "404": _error("NotFound"),
+                },
+            },
+        },
+        **_summary_paths(),
     }
 
 
@@ -544,7 +690,19 @@ def openapi_document() -> dict:
                     "required": True,
                     "description": "The case reference, SMC-YYYY-NNNNN",
                     "schema": STRING,
-                }
+                },
+                "periodFrom": {
+                    "name": "from",
+                    "in": "query",
+                    "description": "The first day of the period, YYYY-MM-DD (default: 364 days before today)",
+                    "schema": DATE,
+                },
+                "periodTo": {
+                    "name": "to",
+                    "in": "query",
+                    "description": "The last day of the period, YYYY-MM-DD (default: today in Europe/London)",
+                    "schema": DATE,
+                },
             },
             "responses": {
                 name: {"description": text, "content": {"application/json": {"schema": ref("Error")}}}

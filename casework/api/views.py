@@ -14,18 +14,20 @@ from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.exceptions import NotFound as RouteNotFound
 
-from ..domain import permissions
+from ..domain import permissions, workflow
 from ..domain.permissions import View
-from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, STAGE_LABELS, Kind
+from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, STAGE_LABELS, Kind, Role
 from ..extensions import db
 from ..models import Case, CaseEvent, Suspension, User
 from ..services import cases as case_service
 from ..services import evidence as evidence_service
+from ..services import exports
+from ..services import summary as summary_service
 from ..services.errors import InvalidInput, NotAllowed
 from ..services.users import user_for_token
 from ..services.visibility import full_view_filter, visible_cases
 from ..services.workflow import perform
-from ..web.downloads import evidence_response
+from ..web.downloads import evidence_response, pdf_response
 from . import bp, serialise
 from .errors import BadRequest, Unauthorised, register_error_handlers
 from .openapi import openapi_document
@@ -256,6 +258,64 @@ def download_evidence(reference: str, evidence_id: str):
     case_service.record_access(case, user, "download", f"api: evidence {item.id} sha256 {item.sha256}")
     db.session.commit()
     return response
+
+
+# --- reports ----------------------------------------------------------------------
+
+
+@bp.get("/cases/<reference>/report.pdf")
+def case_report(reference: str):
+    """The sealed case report (DESIGN §7), for HR and the case's owner; every export is logged."""
+    user = current_api_user()
+    case, _ = load_case(reference)
+    if not workflow.may_export_report(user, case):
+        raise NotAllowed("Only HR and the case's owner can export its report")
+    pdf = exports.case_report_pdf(case, user)
+    case_service.record_access(case, user, "export", "case report PDF")
+    db.session.commit()
+    return pdf_response(pdf, f"{case.reference}-case-report.pdf")
+
+
+def summary_for_hr() -> summary_service.Summary:
+    """The HR summary for ?from=&to=: 403 for anyone but HR, then 400 for a bad period."""
+    user = current_api_user()
+    if user.role != Role.HR:
+        raise NotAllowed("Only HR can see the HR summary")
+    period, errors = summary_service.parse_period(request.args)
+    if errors:
+        raise BadRequest("The period is not valid", errors)
+    return summary_service.build_summary(period)
+
+
+def _summary_filename(summary: summary_service.Summary, extension: str) -> str:
+    return f"hr-summary-{summary.period.start}-to-{summary.period.end}.{extension}"
+
+
+@bp.get("/reports/summary.json")
+def summary_json():
+    summary = summary_for_hr()
+    db.session.commit()  # the token's last use
+    return jsonify(summary.as_json())
+
+
+@bp.get("/reports/summary.csv")
+def summary_csv():
+    summary = summary_for_hr()
+    body = summary_service.summary_csv(summary)
+    db.session.commit()
+    response = current_app.response_class(body, mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{_summary_filename(summary, "csv")}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/reports/summary.pdf")
+def summary_pdf():
+    summary = summary_for_hr()
+    pdf = summary_service.summary_pdf(summary, current_api_user(), current_app.config["COUNCIL_NAME"])
+    db.session.commit()
+    return pdf_response(pdf, _summary_filename(summary, "pdf"))
 
 
 # --- anything else under /api/v1 ----------------------------------------------------

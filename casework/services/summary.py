@@ -5,7 +5,9 @@ pairs fetched by one query, against a precomputed calendar index, so the cost
 does not depend on how many events or people a case has.
 """
 
+import re
 import statistics
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -35,6 +37,46 @@ class Period:
     def last_year(cls, today: date | None = None) -> "Period":
         today = today or london_today()
         return cls(today - timedelta(days=364), today)
+
+
+ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+EARLIEST = date(1900, 1, 1)
+LATEST = date(2999, 12, 31)
+LONGEST_DAYS = 366 * 10
+
+
+def parse_period(args: Mapping) -> tuple[Period, dict[str, str]]:
+    """The period from ?from=YYYY-MM-DD&to=YYYY-MM-DD (the last year when absent), and errors by field.
+
+    Shared by the HR summary page and the API; when there are errors the period is the default.
+    """
+    default = Period.last_year()
+    errors = {}
+    values = {}
+    for name, fallback in (("from", default.start), ("to", default.end)):
+        raw = (args.get(name) or "").strip()
+        if not raw:
+            values[name] = fallback
+            continue
+        try:
+            if not ISO_DATE.fullmatch(raw):  # date.fromisoformat also takes 20260401 and 2026W141
+                raise ValueError(raw)
+            values[name] = date.fromisoformat(raw)
+        except ValueError:
+            errors[name] = (
+                f"Enter the {'start' if name == 'from' else 'end'} date as YYYY-MM-DD, for example 2026-04-01"
+            )
+            values[name] = fallback
+            continue
+        if not EARLIEST <= values[name] <= LATEST:
+            errors[name] = f"Enter a date from {EARLIEST.year} to {LATEST.year}"
+            values[name] = fallback
+    if not errors and values["from"] > values["to"]:
+        errors["to"] = "The end date must be the same as or after the start date"
+    if not errors and (values["to"] - values["from"]).days > LONGEST_DAYS:
+        errors["from"] = "Choose a period of ten years or less"
+    period = Period(values["from"], values["to"]) if not errors else default
+    return period, errors
 
 
 @dataclass

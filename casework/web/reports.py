@@ -1,7 +1,5 @@
 """HR reports: the summary for a period as a page, PDF and CSV."""
 
-from datetime import date
-
 from flask import Blueprint, abort, current_app, render_template, request
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -9,6 +7,7 @@ from markupsafe import Markup
 from ..domain.policy import Role
 from ..services import summary as summary_service
 from ..services.deadlines import london_today
+from ..services.summary import parse_period
 from .downloads import pdf_response
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -17,31 +16,6 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 def _hr_only():
     if current_user.role != Role.HR:
         abort(404)
-
-
-def parse_period(args) -> tuple[summary_service.Period, dict[str, str]]:
-    """The period from ?from=YYYY-MM-DD&to=YYYY-MM-DD; the last year when absent. Errors by field."""
-    default = summary_service.Period.last_year()
-    errors = {}
-    values = {}
-    for name, fallback in (("from", default.start), ("to", default.end)):
-        raw = (args.get(name) or "").strip()
-        if not raw:
-            values[name] = fallback
-            continue
-        try:
-            values[name] = date.fromisoformat(raw)
-        except ValueError:
-            errors[name] = (
-                f"Enter the {'start' if name == 'from' else 'end'} date as YYYY-MM-DD, for example 2026-04-01"
-            )
-            values[name] = fallback
-    if not errors and values["from"] > values["to"]:
-        errors["to"] = "The end date must be the same as or after the start date"
-    if not errors and (values["to"] - values["from"]).days > 366 * 10:
-        errors["from"] = "Choose a period of ten years or less"
-    period = summary_service.Period(values["from"], values["to"]) if not errors else default
-    return period, errors
 
 
 @bp.route("/summary")
