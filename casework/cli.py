@@ -74,18 +74,43 @@ def create_user(email, name, role, department, line_manager, staff_type, contrac
 
 @casework_cli.command("api-token")
 @click.argument("email")
-@click.option("--days", default=None, type=click.IntRange(1, 3650), help="Days until it expires")
-def api_token(email, days):
+@click.option("--days", default=None, type=click.IntRange(1, 3650), help="Days until it expires [API_TOKEN_DAYS: 90]")
+@click.option("--label", default="Made on the command line", show_default=True, help="What the token is for")
+def api_token(email, days, label):
     """Print a new API bearer token for EMAIL (last line of output). Only its hash is kept."""
     from flask import current_app
+
+    from .services import api_tokens
 
     user = user_service.find_user(email)
     if user is None or not user.active:
         _fail(f"No active user with e-mail {email}")
-    token = user_service.issue_api_token(user, days=days or current_app.config["API_TOKEN_DAYS"])
+    try:
+        new = api_tokens.create(
+            user, label=label, days=days or current_app.config["API_TOKEN_DAYS"], actor=None, longest=3650
+        )
+    except ServiceError as error:
+        db.session.rollback()
+        _fail(error.message)
     db.session.commit()
-    click.echo(f"API token for {user.email} (shown once; keep it secret):")
-    click.echo(token)
+    click.echo(f"API token for {user.email}, expires {new.row.expires_at:%Y-%m-%d} (shown once; keep it secret):")
+    click.echo(new.token)
+
+
+@casework_cli.command("reset-two-factor")
+@click.argument("email")
+def reset_two_factor(email):
+    """Turn off two-factor sign-in for EMAIL (a lost phone and no recovery codes) and end their sessions.
+
+    If their role requires two-factor they set it up again at their next sign-in."""
+    from .services import two_factor
+
+    user = user_service.find_user(email)
+    if user is None:
+        _fail(f"No user with e-mail {email}")
+    two_factor.reset(user, actor=None)
+    db.session.commit()
+    click.echo(f"Two-factor sign-in reset for {user.email}; their sessions have ended.")
 
 
 @casework_cli.command("seed-demo")

@@ -65,6 +65,32 @@ class DefaultConfig:
     MAIL_CLAIM_MINUTES = 10
 
     API_TOKEN_DAYS = 90
+    API_TOKEN_MAX_DAYS = 365
+
+    # Sign-in security. Rate limits (Flask-Limiter) are counted in memory, per
+    # process; with several app processes set RATELIMIT_STORAGE_URI to a shared
+    # redis://host:6379 so they count together.
+    RATELIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_KEY_PREFIX = "casework"
+    RATELIMIT_HEADERS_ENABLED = True
+    SIGN_IN_LIMITS_PER_ADDRESS = "60 per minute;600 per hour"
+    SIGN_IN_LIMITS_PER_ACCOUNT = "10 per minute;50 per hour"
+    TWO_FACTOR_LIMITS = "10 per minute;30 per hour"  # the code step, per person signing in
+    PASSWORD_CHANGE_LIMITS = "10 per hour"  # noqa: S105 (a rate, per person)
+    API_LIMITS_PER_TOKEN = "300 per minute"  # noqa: S105 (a rate)
+    API_LIMITS_PER_ADDRESS = "1200 per minute"
+    # After LOCKOUT_ATTEMPTS wrong passwords or codes in a row an account is locked for LOCKOUT_MINUTES
+    LOCKOUT_ATTEMPTS = 5
+    LOCKOUT_MINUTES = 15
+    PASSWORD_MIN_LENGTH = 12
+    # Two-factor (an authenticator app's codes) is required for these roles
+    MFA_REQUIRED_ROLES = ("hr", "admin")
+    MFA_PENDING_MINUTES = 10  # time to give the code after the password
+    RECOVERY_CODE_COUNT = 10
+    # A session ends after this long unused, and after this long whatever happens
+    SESSION_IDLE_MINUTES = 30
+    SESSION_ABSOLUTE_HOURS = 12
 
 
 ENVIRONMENT_KEYS = {
@@ -73,6 +99,7 @@ ENVIRONMENT_KEYS = {
     "MAIL_SERVER": "MAIL_SERVER",
     "MAIL_PORT": "MAIL_PORT",
     "COUNCIL_NAME": "COUNCIL_NAME",
+    "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "TRUST_PROXY": "TRUST_PROXY",
 }
 

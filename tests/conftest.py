@@ -19,7 +19,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from casework import create_app
 from casework.domain.intake import ReportInput
-from casework.extensions import db
+from casework.extensions import db, limiter
 from casework.models import Case
 from casework.services import cases as case_service
 from casework.services import users as user_service
@@ -46,6 +46,10 @@ def app(database_url, tmp_path_factory):
     )
     app.instance_path = str(instance)
     app.test_client_class = CheckedClient
+    # The general suite signs people in many times over: the sign-in security tests
+    # (tests/web/test_security_sign_in.py, test_mfa.py) turn these back on for themselves.
+    app.config["RATELIMIT_ENABLED"] = False  # read on each request (casework.web.limits)
+    app.config["MFA_REQUIRED_ROLES"] = ()
     with app.app_context():
         if database_url.startswith("postgres"):
             db.session.remove()
@@ -80,6 +84,7 @@ def db_session(app):
 
 @pytest.fixture
 def client(app, db_session):
+    limiter.reset()  # counts of attempts (and locks of unknown addresses) start afresh for each test
     return app.test_client()
 
 

@@ -4,10 +4,12 @@ import hashlib
 import secrets
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from ..domain.intake import has_control_characters
+from ..domain.passwords import context_words, password_problem
 from ..domain.policy import Role, StaffType
 from ..extensions import db
 from ..models import ApiToken, Department, User, utcnow
@@ -208,8 +210,10 @@ def create_user(
         contractor_org=contractor_org,
     )
     errors |= field_errors
-    if password is not None and len(password) < 12:
-        errors["password"] = "Password must be 12 characters or more"  # noqa: S105 (a message, not a password)
+    if password is not None:
+        problem = check_new_password(email, password)
+        if problem:
+            errors["password"] = problem
     if errors:
         raise InvalidInput("; ".join(errors.values()), errors)
     user = User(
@@ -257,6 +261,16 @@ def email_format_error(email: str) -> str | None:
     ):
         return "Enter an e-mail address in the correct format, like name@example.org"
     return None
+
+
+def check_new_password(email: str, password: str | None) -> str | None:
+    """What is wrong with a new password for this person: too short, too long, common, or their own
+    e-mail name dressed up; None when it will do."""
+    return password_problem(
+        password,
+        min_length=current_app.config.get("PASSWORD_MIN_LENGTH", 12),
+        context=context_words(email, current_app.config.get("SERVICE_NAME")),
+    )
 
 
 def authenticate(email: str, password: str) -> User | None:

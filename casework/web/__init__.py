@@ -44,17 +44,21 @@ def long_date(value: date | None) -> str:
 
 @login_manager.user_loader
 def load_user(user_id: str):
+    """The signed-in person, while their session is still good (see casework.web.sessions)."""
+    from . import sessions
+
     try:
         user = db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
+        user = None
+    if user is None:
+        sessions.end()
         return None
-    if user is None or not user.can_sign_in:
-        return None
-    return user
+    return user if sessions.check(user) else None
 
 
 def register_web(app: Flask) -> None:
-    from . import accounts, auth, cases, letters, main, reports, subject_access
+    from . import accounts, auth, cases, letters, limits, main, reports, subject_access, two_factor, your_account
     from .security import init_security
 
     app.session_interface = CouncilSessionInterface()
@@ -66,6 +70,9 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(letters.bp)
     app.register_blueprint(subject_access.bp)
+    app.register_blueprint(two_factor.bp)
+    app.register_blueprint(your_account.bp)
+    app.register_error_handler(429, limits.too_many_requests)
 
     app.add_template_filter(london_time, "london_time")
     app.add_template_filter(long_date, "long_date")

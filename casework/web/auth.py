@@ -2,16 +2,20 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, logout_user
 
-from ..extensions import db
-from ..services.users import authenticate
+from ..extensions import db, limiter
+from ..services import sign_in as sign_in_service
+from ..services import two_factor
+from . import limits, sessions
 from .forms import SignInForm
 
 bp = Blueprint("auth", __name__)
 
 SIGN_IN_FAILED = "Enter a correct email address and password"
+# The same words whether or not the address has an account
+LOCKED = "There have been too many attempts to sign in with this email address. Wait {minutes} minutes, then try again"
 
 
 def safe_next(target: str | None) -> str | None:
@@ -27,20 +31,35 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def locked_message() -> str:
+    return LOCKED.format(minutes=current_app.config["LOCKOUT_MINUTES"])
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(limits.setting("SIGN_IN_LIMITS_PER_ADDRESS"), key_func=limits.client_address, methods=["POST"])
+@limiter.limit(
+    limits.setting("SIGN_IN_LIMITS_PER_ACCOUNT"), key_func=limits.account_typed, methods=["POST"], scope="account"
+)
 def sign_in():
+    """The password step. People who need two-factor go on to the code step, still signed out."""
     if current_user.is_authenticated:
         return redirect(url_for("main.dashboard"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = authenticate(form.email.data, form.password.data)
+        result = sign_in_service.check_password(form.email.data, form.password.data)
+        db.session.commit()  # failures and locks are kept, whatever happens next
+        user = result.user
         if user is not None:
             next_url = safe_next(request.args.get("next"))
-            session.clear()  # a fresh session on sign-in: no fixation
-            login_user(user)
+            if two_factor.is_required(user):
+                sessions.begin_second_step(user, next_url)
+                endpoint = "two_factor.code" if two_factor.is_enrolled(user) else "two_factor.set_up"
+                return redirect(url_for(endpoint))
+            sessions.start(user)  # a fresh session on sign-in: no fixation
+            sign_in_service.signed_in(user)
             db.session.commit()
             return redirect(next_url or url_for("main.dashboard"))
-        form.email.errors = [SIGN_IN_FAILED]
+        form.email.errors = [locked_message() if result.locked else SIGN_IN_FAILED]
     return render_template("auth/sign_in.html", form=form)
 
 
