@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 
-.PHONY: run test test-postgres lint setup assets db clean bench-reports
+.PHONY: run test test-postgres lint setup assets db clean bench-reports security-checks
 
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,10 +40,15 @@ lint: setup
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-## test: set up, lint, then the whole suite on SQLite
-test: setup
+## test: set up, lint, static security checks, then the whole suite on SQLite
+test: setup security-checks
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## security-checks: bandit (no high-severity findings) and pip-audit of the pins (skipped, saying why, offline)
+security-checks: setup
+	$(BIN)/bandit -q -r casework -lll
+	$(BIN)/python scripts/audit_dependencies.py requirements.txt
 
 ## test-postgres: the whole suite on a throw-away PostgreSQL database
 test-postgres: setup
