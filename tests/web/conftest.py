@@ -30,3 +30,44 @@ def make_user(make_user):
         return user
 
     return make
+
+
+# --- sign-in security (issue 6) -----------------------------------------------------
+
+
+@pytest.fixture
+def security_on(app, monkeypatch):
+    """Rate limits and two-factor for HR and admins, as in production (the general suite lifts them)."""
+    from casework.extensions import limiter
+
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)
+    monkeypatch.setitem(app.config, "MFA_REQUIRED_ROLES", ("hr", "admin"))
+    limiter.reset()
+    yield app.config
+    limiter.reset()
+
+
+class Clock:
+    """A settable clock for the sign-in services: starts at the real time; `advance` moves it on."""
+
+    def __init__(self):
+        from casework.models import utcnow
+
+        self.now = utcnow()
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        from datetime import timedelta
+
+        self.now += timedelta(**delta)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    from casework.services import sign_in
+
+    clock = Clock()
+    monkeypatch.setattr(sign_in, "utcnow", clock)
+    return clock
