@@ -138,7 +138,12 @@ def _notify_reported(case: Case, actor: User) -> None:
     hr = db.session.scalars(select(User).where(User.role == Role.HR, User.active.is_(True))).all()
     line_managers = [p.line_manager for p in concerned]
     subject_ids = {s.id for s in case.subjects}
-    people = [p for p in [*line_managers, *managers, *hr] if p is not None and p.id not in subject_ids]
+    # An administrator who line-manages someone concerned cannot open the case, so is not told of it
+    people = [
+        p
+        for p in [*line_managers, *managers, *hr]
+        if p is not None and p.id not in subject_ids and p.role != Role.ADMIN
+    ]
     kind = "breach of the social media policy" if case.kind == Kind.BREACH else "online abuse of a member of staff"
     notify(people, case, f"{case.reference}: a new report of {kind} needs assessment.", exclude=actor)
 

@@ -59,6 +59,7 @@ def load_user(user_id: str):
 
 def register_web(app: Flask) -> None:
     from . import accounts, auth, cases, letters, limits, main, reports, subject_access, two_factor, your_account
+    from . import admin as admin_pages
     from .security import init_security
 
     app.session_interface = CouncilSessionInterface()
@@ -68,6 +69,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(cases.bp)
     app.register_blueprint(reports.bp)
     app.register_blueprint(accounts.bp)
+    app.register_blueprint(admin_pages.bp)
     app.register_blueprint(letters.bp)
     app.register_blueprint(subject_access.bp)
     app.register_blueprint(two_factor.bp)
