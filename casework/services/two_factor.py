@@ -134,8 +134,7 @@ def verify(user: User, code: str) -> str | None:
     if not is_enrolled(user) or not text:
         return None
     if text.isdigit() and len(text) == CODE_DIGITS:
-        step = _matching_step(user.mfa_secret, text, utcnow())
-        return "app" if step is not None and _use_step(user, step) else None
+        return "app" if verify_app_code(user, text) else None
     text = text.translate(str.maketrans("ilo", "110"))  # Crockford: read i and l as 1, o as 0
     if len(text) != RECOVERY_CODE_LENGTH:
         return None
@@ -156,6 +155,15 @@ def verify(user: User, code: str) -> str | None:
     return "recovery"
 
 
+def verify_app_code(user: User, code: str) -> bool:
+    """Whether `code` is the app's code now (and not used before); it is then used up."""
+    text = _normalised(code)
+    if not is_enrolled(user):
+        return False
+    step = _matching_step(user.mfa_secret, text, utcnow())
+    return step is not None and _use_step(user, step)
+
+
 def recovery_codes_left(user: User) -> int:
     return db.session.scalar(
         select(func.count())
@@ -166,7 +174,7 @@ def recovery_codes_left(user: User) -> int:
 
 def replace_recovery_codes(user: User, code: str) -> list[str] | None:
     """New recovery codes for a person who proves, with a current code from their app, that they hold it."""
-    if verify(user, code) != "app":
+    if not verify_app_code(user, code):  # a recovery code will not do: it would be spent for nothing
         return None
     codes = _new_recovery_codes(user)
     security_events.record(security_events.RECOVERY_CODES_REPLACED, user, actor=user)

@@ -286,6 +286,7 @@ def test_new_recovery_codes_replace_the_old_ones(client, make_user, db_session):
     page = client.get("/your-account/recovery-codes")
     assert "You have 10 unused recovery codes" in text(page)
     assert "Enter the code" in text(client.post("/your-account/recovery-codes", data={"code": old_codes[0]}))
+    assert two_factor_service.recovery_codes_left(hr) == 10  # not spent by trying it there
 
     response = client.post(
         "/your-account/recovery-codes", data={"code": fresh_code(secret, after_step=hr.mfa_last_used_step)}
