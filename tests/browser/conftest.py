@@ -10,18 +10,26 @@ Reusable pieces for later browser tests:
 - `page` — a fresh browser context (no cookies) per test. Every document it
   loads must be checked with `check_page`/`visit`/`follow`, or the test fails
   at teardown naming the page that escaped axe.
+- `open_page(who)` — another such browser in the same test, for a second
+  person signed in at the same time (screenshots named after `who`).
 - `visit(page, path)` — go to a page, check it (axe, status, screenshot).
 - `follow(page, action)` — run an action that navigates (a click, a form
   submit), then check the page it leads to.
-- `sign_in(page, person)` / `sign_out(page)`.
+- `sign_in(page, person)` / `sign_out(page)`; someone enrolled in two-factor
+  sign-in (HR in the seed) gives a code from `person.next_code()`.
 """
 
+import base64
+import hashlib
+import hmac
 import os
 import re
+import struct
 import subprocess
 import threading
+import time
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -53,6 +61,23 @@ class Person:
     email: str
     name: str
     password: str | None = PASSWORD
+    totp_secret: str | None = None  # enrolled in two-factor sign-in with this (base 32) secret
+    last_step: int = 0  # the last time step whose code was used: each code works once
+
+    def next_code(self) -> str:
+        """A code for the next unused time step (RFC 6238: 30 s, 6 digits, SHA-1), waiting if need be."""
+        while True:
+            now = int(time.time()) // 30
+            # The server accepts a step either side of its own (casework.services.two_factor); a second
+            # sign-in within 30 s takes the next step
+            step = next((s for s in (now, now + 1) if s > self.last_step), None)
+            if step is not None:
+                self.last_step = step
+                key = base64.b32decode(self.totp_secret.upper() + "=" * (-len(self.totp_secret) % 8))
+                digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
+                offset = digest[-1] & 0x0F
+                return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+            time.sleep(1)
 
 
 @dataclass
@@ -93,11 +118,16 @@ def _ensure_assets():
 
 def _seed() -> tuple[dict[str, Person], dict[str, str]]:
     """Two departments; in Housing an employee, a colleague and the colleague's
-    line manager; in Finance a case the Housing manager must not see."""
+    line manager; in Finance a case the Housing manager must not see. For the
+    lifecycle: a Housing employee who may publish on the council's Housing
+    account, a Finance manager to investigate, an HR officer, and a few Finance
+    cases taken along the workflow so the HR summary has figures to show."""
     from casework.domain.intake import ReportInput
     from casework.extensions import db
+    from casework.models import PublishingRight, SocialAccount
     from casework.services import cases as case_service
     from casework.services import users as user_service
+    from casework.services import workflow as workflow_service
 
     people = {
         "employee": Person("amira.khan@council.test", "Amira Khan"),
@@ -105,9 +135,13 @@ def _seed() -> tuple[dict[str, Person], dict[str, str]]:
         "colleague": Person("ben.carter@council.test", "Ben Carter", password=None),
         "finance_employee": Person("fiona.price@council.test", "Fiona Price"),
         "finance_colleague": Person("gary.hughes@council.test", "Gary Hughes", password=None),
+        "publisher": Person("liam.walsh@council.test", "Liam Walsh", password=None),
+        "investigator": Person("grace.mensah@council.test", "Grace Mensah"),
+        "hr": Person("nadia.okafor@council.test", "Nadia Okafor", totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
     }
     user_service.create_department("Housing")
     user_service.create_department("Finance")
+    user_service.create_department("Human Resources")
     make = user_service.create_user
     make(
         people["line_manager"].email,
@@ -133,17 +167,82 @@ def _seed() -> tuple[dict[str, Person], dict[str, str]]:
         people["finance_employee"].email, name=people["finance_employee"].name, department="Finance", password=PASSWORD
     )
     make(people["finance_colleague"].email, name=people["finance_colleague"].name, department="Finance")
-    other = case_service.report_case(
-        finance_employee,
-        ReportInput(
-            kind="breach",
-            subjects=[people["finance_colleague"].email],
-            categories=["disrepute"],
-            platform="x",
-            incident_date=date.today() - timedelta(days=10),
-            description="Posted a rude comment about the council's budget from a personal account.",
-        ),
+    publisher = make(
+        people["publisher"].email,
+        name=people["publisher"].name,
+        department="Housing",
+        line_manager=people["line_manager"].email,
     )
+    investigator = make(
+        people["investigator"].email,
+        name=people["investigator"].name,
+        role="manager",
+        department="Finance",
+        password=PASSWORD,
+    )
+    hr = make(people["hr"].email, name=people["hr"].name, role="hr", department="Human Resources", password=PASSWORD)
+    hr.mfa_secret, hr.mfa_enabled_at = people["hr"].totp_secret, datetime.now(UTC)  # HR signs in with a code
+
+    went_live = date.today() - timedelta(days=400)
+    housing_account = SocialAccount(
+        platform="facebook",
+        handle="CouncilHousingNews",
+        url="https://www.facebook.com/CouncilHousingNews",
+        department=user_service.find_department("Housing"),
+        status="active",
+        went_live_on=went_live,
+        trial_ends_on=went_live + timedelta(days=91),
+    )
+    db.session.add(housing_account)
+    db.session.add(
+        SocialAccount(
+            platform="instagram",
+            handle="@council_budget",
+            department=user_service.find_department("Finance"),
+            status="trial",
+            went_live_on=date.today() - timedelta(days=30),
+            trial_ends_on=date.today() + timedelta(days=61),
+        )
+    )
+    db.session.flush()
+    db.session.add(
+        PublishingRight(
+            user_id=publisher.id,
+            account_id=housing_account.id,
+            trained_on=went_live - timedelta(days=7),
+            granted_by_id=hr.id,
+            status="active",
+        )
+    )
+
+    def report(categories, platform, days_ago, description):
+        return case_service.report_case(
+            finance_employee,
+            ReportInput(
+                kind="breach",
+                subjects=[people["finance_colleague"].email],
+                categories=categories,
+                platform=platform,
+                incident_date=date.today() - timedelta(days=days_ago),
+                description=description,
+            ),
+        )
+
+    def act(case, actor, action, **params):
+        workflow_service.perform(case, actor, action, params, version=case.version)
+
+    other = report(["disrepute"], "x", 10, "Posted a rude comment about the council's budget from a personal account.")
+    # Taken through to closure and to investigation, by HR, so the summary has an outcome and a chart to draw
+    for categories, platform, days_ago, sanction in (
+        (["political"], "facebook", 40, "training"),
+        (["disrepute", "personal_views_as_council"], "linkedin", 25, None),
+    ):
+        case = report(categories, platform, days_ago, "Shared a party-political post while naming the council.")
+        act(case, hr, "take_ownership")
+        act(case, hr, "start_investigation", investigator=investigator.email, no_suspension_reason="No council page.")
+        if sanction:
+            act(case, hr, "record_outcome", finding="substantiated", sanction=sanction, summary="Training arranged.")
+            act(case, hr, "close")
     db.session.commit()
     return people, {"finance": other.reference}
 
@@ -247,24 +346,42 @@ class PageChecks:
 
 
 @pytest.fixture
-def page(chromium_browser, live_server, request):
-    """A new browser context (no cookies) for each test, at the live server."""
-    context = chromium_browser.new_context(
-        base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True, locale="en-GB"
-    )
-    context.set_default_timeout(10_000)
-    page = context.new_page()
-    page.checks = PageChecks(request.node.name)
-    page.on("domcontentloaded", lambda p: p.checks.loaded.append(p.url))
-    errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    yield page
-    loaded, checked = page.checks.loaded, page.checks.checked
-    context.close()
+def open_page(chromium_browser, live_server, request):
+    """Open another browser (a new context, no cookies) at the live server: another
+    person at another desk, signed in alongside the others. `who` names its
+    screenshots. Each page is held to the same checks as `page` at teardown."""
+    opened = []
+
+    def open_(who: str = ""):
+        context = chromium_browser.new_context(
+            base_url=live_server.url, viewport={"width": 1280, "height": 900}, bypass_csp=True, locale="en-GB"
+        )
+        context.set_default_timeout(10_000)
+        context.add_init_script(path=str(AXE))  # in every document from the start: far quicker than a tag each time
+        page = context.new_page()
+        page.checks = PageChecks(f"{request.node.name}-{who}" if who else request.node.name)
+        page.on("domcontentloaded", lambda p: p.checks.loaded.append(p.url))
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        opened.append((context, page, errors))
+        return page
+
+    yield open_
+    seen = []
+    for context, page, errors in opened:
+        seen.append((list(page.checks.loaded), page.checks.checked, errors))
+        context.close()
     outcome = getattr(request.node, "rep_call", None)
     if outcome is not None and outcome.passed:
-        assert not errors, f"JavaScript errors: {errors}"
-        assert checked >= len(loaded), f"pages visited but never checked with axe: {loaded[checked:]}"
+        for loaded, checked, errors in seen:
+            assert not errors, f"JavaScript errors: {errors}"
+            assert checked >= len(loaded), f"pages visited but never checked with axe: {loaded[checked:]}"
+
+
+@pytest.fixture
+def page(open_page):
+    """A new browser context (no cookies) for each test, at the live server."""
+    return open_page()
 
 
 # --- helpers for every page ------------------------------------------------------
@@ -272,9 +389,10 @@ def page(chromium_browser, live_server, request):
 
 def check_a11y(page) -> None:
     """axe-core at WCAG 2.2 AA on the current page: no violations."""
-    page.add_script_tag(path=str(AXE))
+    if not page.evaluate("typeof axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
     result = page.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})",
         AXE_TAGS,
     )
     violations = result["violations"]
@@ -331,10 +449,15 @@ def follow(page, action, *, label: str = "", status: int = 200):
 
 
 def sign_in(page, person: Person, password: str | None = None, *, label: str = "sign-in"):
+    """Sign in with the password and, for a person enrolled in two-factor sign-in, a code."""
     visit(page, "/sign-in", label=label)
     page.get_by_label("Email address").fill(person.email)
     page.get_by_label("Password", exact=True).fill(password or person.password)
-    return follow(page, lambda: page.get_by_role("button", name="Sign in").click())
+    response = follow(page, lambda: page.get_by_role("button", name="Sign in").click())
+    if person.totp_secret and password is None and page.url.split("?")[0].endswith("/sign-in/two-factor"):
+        page.get_by_label("Code", exact=True).fill(person.next_code())
+        response = follow(page, lambda: page.get_by_role("button", name="Continue").click())
+    return response
 
 
 def sign_out(page):
