@@ -163,3 +163,22 @@ def test_a_backup_without_a_manifest_is_refused(source, backup_dir, tmp_path):
         result = cli(target, "restore", str(backup_dir))
         assert result.exit_code == 1
         assert "not a Casework backup" in result.output
+
+
+def test_a_backup_of_an_older_schema_is_upgraded_on_restore(tmp_path):
+    from flask_migrate import upgrade
+
+    with fresh_app(tmp_path, "old", migrate=False) as old:
+        with old.app_context():
+            upgrade(revision="0001")
+            db.session.remove()
+        result = cli(old, "backup", str(tmp_path / "old-backup"))
+        assert result.exit_code == 0, result.output
+    assert json.loads((tmp_path / "old-backup" / "manifest.json").read_text())["schema_revision"] == "0001"
+    with fresh_app(tmp_path, "new", migrate=False) as new:
+        result = cli(new, "restore", str(tmp_path / "old-backup"))
+        assert result.exit_code == 0, result.output
+        with new.app_context():
+            head = ScriptDirectory.from_config(new.extensions["migrate"].migrate.get_config()).get_current_head()
+            db.session.remove()
+        assert f"Upgraded the schema to {head}." in result.output
