@@ -138,6 +138,7 @@ def _seed() -> tuple[dict[str, Person], dict[str, str]]:
         "publisher": Person("liam.walsh@council.test", "Liam Walsh", password=None),
         "investigator": Person("grace.mensah@council.test", "Grace Mensah"),
         "hr": Person("nadia.okafor@council.test", "Nadia Okafor", totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
+        "admin": Person("olu.adeyemi@council.test", "Olu Adeyemi"),  # two-factor not yet set up
     }
     user_service.create_department("Housing")
     user_service.create_department("Finance")
@@ -181,6 +182,7 @@ def _seed() -> tuple[dict[str, Person], dict[str, str]]:
         password=PASSWORD,
     )
     hr = make(people["hr"].email, name=people["hr"].name, role="hr", department="Human Resources", password=PASSWORD)
+    make(people["admin"].email, name=people["admin"].name, role="admin", password=PASSWORD)
     hr.mfa_secret, hr.mfa_enabled_at = people["hr"].totp_secret, datetime.now(UTC)  # HR signs in with a code
 
     went_live = date.today() - timedelta(days=400)
