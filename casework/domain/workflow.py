@@ -278,6 +278,22 @@ def _missing(params: dict, names) -> dict[str, str]:
     return errors
 
 
+def _text(params: dict, name: str) -> str:
+    """A text parameter, or "" when it is absent or not text (those are refused elsewhere)."""
+    value = params.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def _choice_error(params: dict, name: str, allowed, message: str) -> dict[str, str]:
+    """{name: message} when a value was given that is not one of `allowed` (nor text at all)."""
+    value = params.get(name)
+    if value is None or value == "":
+        return {}
+    if not isinstance(value, str) or value not in allowed:
+        return {name: message}
+    return {}
+
+
 def _text_errors(params: dict) -> dict[str, str]:
     errors = {}
     for name, limit in (
@@ -366,7 +382,7 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
     subject_ids = {s.id for s in case.subjects}
 
     if action in ("suspend_rights", "lift_suspension", "review_suspension") and "subject" not in errors:
-        person = people.get(str(params["subject"]).strip().lower())
+        person = people.get(params["subject"].strip().lower()) if isinstance(params["subject"], str) else None
         if person is None or person.id not in subject_ids:
             errors["subject"] = "Choose a person the case is about"
         elif action != "suspend_rights" and not active_suspensions(case, person.id):
@@ -374,7 +390,8 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
 
     if action == "start_investigation":
         if "investigator" not in errors:
-            person = people.get(str(params["investigator"]).strip().lower())
+            investigator = params["investigator"]
+            person = people.get(investigator.strip().lower()) if isinstance(investigator, str) else None
             if person is None or not person.active:
                 errors["investigator"] = "Choose an investigator from the staff directory"
             elif person.id in subject_ids:
@@ -383,23 +400,29 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
                 errors["investigator"] = "The investigator cannot be the person who reported the case"
             elif person.role not in MANAGEMENT_ROLES:
                 errors["investigator"] = "The investigator must be a manager or HR"
-        if not active_suspensions(case) and not (params.get("no_suspension_reason") or "").strip():
+        if not active_suspensions(case) and not _text(params, "no_suspension_reason"):
             errors["no_suspension_reason"] = (
                 "Enter why publishing rights are not suspended while the case is investigated"
             )
 
     if action == "add_note":
-        if params.get("kind") and params["kind"] not in NOTE_KINDS:
-            errors["kind"] = "Choose a note, an interview record or a meeting record"
-        if params.get("interviewee_role") and params["interviewee_role"] not in ("complainant", "subject", "witness"):
-            errors["interviewee_role"] = "Choose complainant, subject or witness"
+        errors.update(
+            _choice_error(params, "kind", NOTE_KINDS, "Choose a note, an interview record or a meeting record")
+        )
+        errors.update(
+            _choice_error(
+                params,
+                "interviewee_role",
+                ("complainant", "subject", "witness"),
+                "Choose complainant, subject or witness",
+            )
+        )
 
     if action == "record_outcome":
         contractor_case = any(s.staff_type == StaffType.CONTRACTOR for s in case.subjects)
-        if params.get("finding") and params["finding"] not in FINDINGS:
-            errors["finding"] = "Choose a finding from the list"
+        errors.update(_choice_error(params, "finding", FINDINGS, "Choose a finding from the list"))
         sanction = params.get("sanction")
-        if sanction and sanction not in SANCTIONS:
+        if _choice_error(params, "sanction", SANCTIONS, "x"):
             errors["sanction"] = "Choose a sanction from the list"
         elif sanction == "referred_to_contractor" and not contractor_case:
             errors["sanction"] = "Only a contractor's case is referred to the contractor"
@@ -415,7 +438,7 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
         ):
             errors["sanction"] = "A warning or dismissal needs the allegation to be at least partly substantiated"
         decision = params.get("rights_decision")
-        if decision and decision not in RIGHTS_DECISIONS:
+        if _choice_error(params, "rights_decision", RIGHTS_DECISIONS, "x"):
             errors["rights_decision"] = "Choose restored or revoked"
         elif not decision and active_suspensions(case):
             errors["rights_decision"] = "Decide whether the suspended publishing rights are restored or revoked"
@@ -429,13 +452,19 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
                 warnings.append("separation_of_duties_overridden")
 
     if action == "refer":
-        if params.get("agency") and params["agency"] not in AGENCIES:
-            errors["agency"] = "Choose the police, the ICO, the LADO, the contractor or another agency"
+        errors.update(
+            _choice_error(
+                params, "agency", AGENCIES, "Choose the police, the ICO, the LADO, the contractor or another agency"
+            )
+        )
 
     if action == "update_referral":
         status = params.get("status")
-        if status and status not in REFERRAL_STATUSES:
-            errors["status"] = "Choose pending, acknowledged, concluded or no further action"
+        errors.update(
+            _choice_error(
+                params, "status", REFERRAL_STATUSES, "Choose pending, acknowledged, concluded or no further action"
+            )
+        )
         referral_id = params.get("referral_id")
         referral = next((r for r in case.referrals if str(r.id) == str(referral_id)), None)
         if referral_id is not None and referral is None:
@@ -449,7 +478,7 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
                 and not (capacities(actor, case) & {Capacity.OWNER, Capacity.HR})
             ):
                 errors["referral_id"] = "A head of service updates the contractor referral only"
-        if status in ("concluded", "no_further_action") and not (params.get("result") or "").strip():
+        if status in ("concluded", "no_further_action") and not _text(params, "result"):
             errors["result"] = "Enter the result of the referral"
 
     if action == "record_ico_decision":
@@ -471,6 +500,8 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
         to_stage = case.stage
     elif to_stage == "previous":
         to_stage = case.stage_before_referral
+        if to_stage == Stage.RIGHTS_SUSPENDED and not active_suspensions(case):
+            to_stage = Stage.ASSESSMENT  # the suspensions were lifted while the case was referred
     return Allowed(spec, to_stage, tuple(warnings))
 
 

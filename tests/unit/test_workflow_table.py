@@ -397,7 +397,17 @@ def test_close_from_outcome_needs_the_outcome():
 @pytest.mark.parametrize("before", [S.REPORTED, S.ASSESSMENT, S.RIGHTS_SUSPENDED, S.INVESTIGATION, S.OUTCOME])
 def test_resume_returns_to_the_stage_before_referral(before):
     case = make_case(stage=S.REFERRED, stage_before_referral=before, referrals=[referral(status="concluded")])
+    case.suspensions = [suspension(case.subjects[0])]
     assert allowed("resume", OWNER_USER, case).to_stage == before
+
+
+def test_resume_after_every_suspension_was_lifted_returns_to_assessment():
+    """rights_suspended means at least one active suspension (found by tests/unit/test_workflow_properties.py)."""
+    case = make_case(
+        stage=S.REFERRED, stage_before_referral=S.RIGHTS_SUSPENDED, referrals=[referral(status="concluded")]
+    )
+    case.suspensions = [suspension(case.subjects[0], lifted=True)]
+    assert allowed("resume", OWNER_USER, case).to_stage == S.ASSESSMENT
 
 
 def test_resume_refused_while_a_referral_is_open_or_with_nowhere_to_go():
