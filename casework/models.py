@@ -424,6 +424,8 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
+    case: Mapped[Case | None] = relationship()
+
 
 class OutboxEmail(db.Model):
     """An e-mail waiting to be sent (transactional outbox)."""

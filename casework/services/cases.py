@@ -144,7 +144,7 @@ def _notify_reported(case: Case, actor: User) -> None:
         for p in [*line_managers, *managers, *hr]
         if p is not None and p.id not in subject_ids and p.role != Role.ADMIN
     ]
-    kind = "breach of the social media policy" if case.kind == Kind.BREACH else "online abuse of a member of staff"
+    kind = "a breach of the social media policy" if case.kind == Kind.BREACH else "online abuse of a member of staff"
     notify(people, case, f"{case.reference}: a new report of {kind} needs assessment.", exclude=actor)
 
     # Each head of service is told once, however many of their contractors are named

@@ -26,7 +26,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
-from ..domain.policy import AGENCIES, FINDINGS, NOTE_KINDS, REFERRAL_STATUSES, RIGHTS_DECISIONS, SANCTIONS
+from ..domain.policy import AGENCIES, FINDINGS, NOTE_KINDS, PLATFORMS, REFERRAL_STATUSES, RIGHTS_DECISIONS, SANCTIONS
 from .forms import choices
 
 
@@ -78,7 +78,10 @@ class SuspendRightsForm(ActionForm):
             SelectChoice("", "Choose a person"),
             *[SelectChoice(s.email, s.name) for s in case.subjects],
         ]
-        self.accounts.choices = [SelectChoice(str(a.id), f"{a.handle} ({a.platform})") for a in context["accounts"]]
+        self.accounts.choices = [
+            SelectChoice(str(a.id), f"{a.handle} ({PLATFORMS.get(a.platform, a.platform)})")
+            for a in context["accounts"]
+        ]
 
     def params(self):
         return {"subject": self.subject.data, "accounts": self.accounts.data or "all", "reason": self.reason.data}
@@ -157,6 +160,13 @@ class RecordOutcomeForm(ActionForm):
     field_names = ("finding", "sanction", "rights_decision", "content_removed", "summary", "override_separation")
 
     def setup(self, case, context):
+        # Social Networking Policy 11.4: a contractor is referred to the contractor, never sanctioned here
+        contractor_case = any(s.staff_type == "contractor" for s in case.subjects)
+        self.sanction.choices = (
+            [SelectChoice("referred_to_contractor", SANCTIONS["referred_to_contractor"])]
+            if contractor_case
+            else [SelectChoice(code, label) for code, label in SANCTIONS.items() if code != "referred_to_contractor"]
+        )
         if not context.get("actor_is_investigator"):
             del self.override_separation
             self.field_names = tuple(n for n in self.field_names if n != "override_separation")

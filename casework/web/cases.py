@@ -192,6 +192,28 @@ def _int_or_none(value):
         return None
 
 
+# What the person sees after each action, in plain words
+DONE_MESSAGES = {
+    "take_ownership": "You now own this case.",
+    "close_no_further_action": "The case is closed with no further action.",
+    "suspend_rights": "Publishing rights suspended.",
+    "lift_suspension": "The suspension is lifted.",
+    "review_suspension": "Suspension review recorded.",
+    "start_investigation": "The investigation has started and the investigator has been told.",
+    "add_note": "Note added.",
+    "record_outcome": "Outcome recorded.",
+    "record_contractor_action": "The contractor's action is recorded.",
+    "acknowledge_contractor_case": "You have acknowledged this contractor case.",
+    "record_ico_decision": "The ICO decision is recorded.",
+    "refer": "Referral recorded.",
+    "update_referral": "Referral updated.",
+    "resume": "The case has resumed.",
+    "record_support": "Support recorded. The member of staff can see it on their report.",
+    "close": "The case is closed.",
+    "reopen": "The case is reopened.",
+}
+
+
 def load_full_case(reference: str):
     """A case the user may see in full; 404 for anyone else (reporters included)."""
     case, level = load_case(reference)
@@ -236,7 +258,7 @@ def act(reference: str, action: str):
             return redirect(url_for("cases.show", reference=reference))
         else:
             db.session.commit()
-            flash(f"{spec.label}: done.", "success")
+            flash(DONE_MESSAGES.get(action, f"{spec.label}: done."), "success")
             return redirect(url_for("cases.show", reference=reference))
     extra = {}
     if action == "record_outcome":

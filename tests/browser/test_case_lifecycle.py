@@ -22,6 +22,9 @@ from pathlib import Path
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
+from casework.domain.workflow import ACTIONS
+from casework.web.cases import DONE_MESSAGES
+
 from .conftest import follow, sign_in, visit
 
 REFERENCE = re.compile(r"SMC-\d{4}-\d{5}")
@@ -75,7 +78,8 @@ def act(page, label: str, fill=None, *, slug: str) -> None:
     if fill:
         fill(page)
     follow(page, lambda: page.get_by_role("button", name=label, exact=True).click(), label=f"{slug}-done")
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(f"{label}: done.")
+    action = next(name for name, spec in ACTIONS.items() if spec.label == label)
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(DONE_MESSAGES[action])
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
 
 
