@@ -4,6 +4,7 @@ and the API's parameter table, so that it cannot drift from what the API does.""
 from functools import cache
 
 from ..domain import workflow
+from ..domain.evidence import ALLOWED_TYPES as EVIDENCE_TYPES
 from ..domain.policy import (
     ABUSE_CATEGORIES,
     AGENCIES,
@@ -630,12 +631,15 @@ def _paths() -> dict:
                 "summary": "The file, as an attachment (never shown inline)",
                 "responses": {
                     "200": {
-                        "description": "The file",
+                        "description": "The file, with the type its content was found to be when it was uploaded",
                         "headers": {
                             "Content-Disposition": {"schema": STRING},
                             "X-Content-Type-Options": {"schema": {"type": "string", "enum": ["nosniff"]}},
                         },
-                        "content": {"application/octet-stream": {}},
+                        "content": {
+                            media_type: {"schema": {"type": "string", "format": "binary"}}
+                            for media_type in [*EVIDENCE_TYPES, "application/octet-stream"]
+                        },
                     },
                     "401": _error("Unauthorised"),
                     "403": _error("Forbidden"),

@@ -171,8 +171,8 @@ def read_json_object(raw: bytes, mimetype: str) -> dict:
 
 
 def _too_big(value) -> bool:
-    """Integers beyond 64 bits name no record, and the database cannot compare them."""
-    return isinstance(value, int) and not isinstance(value, bool) and not -(2**63) < value < 2**63
+    """Integers beyond 32 bits name no record, and PostgreSQL cannot compare them with an INTEGER id."""
+    return isinstance(value, int) and not isinstance(value, bool) and not -(2**31) < value < 2**31
 
 
 def _check_types(body: dict, params: tuple[Param, ...]) -> dict:

@@ -92,7 +92,7 @@ def _decode_cursor(text: str) -> int:
             raise ValueError(text)
         raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True).decode("ascii")
         prefix, _, number = raw.partition(":")
-        if prefix != "id" or not number.isdigit() or not 0 < int(number) < 2**62:
+        if prefix != "id" or not number.isdigit() or not 0 < int(number) < 2**31:  # ids are INTEGERs
             raise ValueError(raw)
         return int(number)
     except (ValueError, UnicodeError, binascii.Error):

@@ -161,7 +161,7 @@ def get_evidence(case: Case, evidence_id) -> Evidence:
         evidence_id = int(evidence_id)
     except (TypeError, ValueError):
         raise NotFound("Evidence not found") from None
-    if not 0 < evidence_id < 2**63:  # beyond any id, and beyond what the database can compare
+    if not 0 < evidence_id < 2**31:  # beyond any id, and beyond what an INTEGER column can compare
         raise NotFound("Evidence not found")
     evidence = db.session.scalar(select(Evidence).where(Evidence.id == evidence_id, Evidence.case_id == case.id))
     if evidence is None or evidence.storage_key is None:
