@@ -7,9 +7,12 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from flask import current_app
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.policy import AGENCIES, StaffType, Stage
 from ..domain.working_days import add_working_days
+from ..extensions import db
 from ..models import Case, utcnow
 
 LONDON = ZoneInfo("Europe/London")
@@ -123,11 +126,20 @@ def case_deadlines(case: Case) -> list[Deadline]:
 
 
 def refresh_next_deadline(case: Case) -> None:
-    """Store the earliest unmet deadline on the case, so overdue cases can be found in SQL."""
+    """Store the earliest unmet deadline on the case, so overdue cases can be found in SQL.
+
+    Written with a plain UPDATE: a deadline that follows from a change is not a
+    change of its own, so it does not move the case's version a second time.
+    """
     pending = [d for d in case_deadlines(case) if not d.met and d.key != "appeal_window"]
     if case.stage == Stage.CLOSED or not pending:
-        case.next_deadline_at = None
-        case.next_deadline_label = None
+        due_at, label = None, None
     else:
-        case.next_deadline_at = pending[0].due_at
-        case.next_deadline_label = pending[0].label[:100]
+        due_at, label = pending[0].due_at, pending[0].label[:100]
+    if (due_at, label) == (case.next_deadline_at, case.next_deadline_label):
+        return
+    db.session.execute(
+        update(Case).where(Case.id == case.id).values(next_deadline_at=due_at, next_deadline_label=label)
+    )
+    set_committed_value(case, "next_deadline_at", due_at)
+    set_committed_value(case, "next_deadline_label", label)

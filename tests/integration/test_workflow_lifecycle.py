@@ -156,3 +156,18 @@ def test_event_count_only_grows(people, make_case, db_session):
     with pytest.raises(InvalidInput):
         act(case, people["manager"], "nonsense")
     assert db.session.scalar(select(func.count()).select_from(CaseEvent)) == before
+
+
+def test_each_action_moves_the_version_by_one(people, make_case):
+    case = make_case(people["reporter"], subjects=[people["subject"]])
+    version = case.version
+    act(case, people["manager"], "take_ownership")
+    assert case.version == version + 1
+    act(
+        case,
+        people["manager"],
+        "start_investigation",
+        investigator=people["investigator"].email,
+        no_suspension_reason="Nothing to suspend",
+    )
+    assert case.version == version + 2 and case.next_deadline_label == "Complete the investigation"
