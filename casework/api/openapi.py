@@ -546,12 +546,29 @@ def _paths() -> dict:
             "post": {
                 "operationId": "reportCase",
                 "summary": "Report a breach or online abuse",
+                "parameters": [
+                    {
+                        "name": "Idempotency-Key",
+                        "in": "header",
+                        "required": False,
+                        "description": "A key of your choosing for this report: sending it again with the same key "
+                        "makes no second case, and answers the case the first made",
+                        "schema": {"type": "string", "pattern": "^[!-~]{8,200}$"},
+                    }
+                ],
                 "requestBody": {"required": True, "content": {"application/json": {"schema": ref("NewCase")}}},
                 "responses": {
                     "201": {
                         **case_or_reporter,
-                        "description": "Reported; the answer carries `reference` and `stage`",
-                        "headers": {"Location": {"schema": STRING}},
+                        "description": "Reported (or, for an Idempotency-Key already used, the case it made); "
+                        "the answer carries `reference` and `stage`",
+                        "headers": {
+                            "Location": {"schema": STRING},
+                            "Idempotent-Replayed": {
+                                "schema": {"type": "string", "enum": ["true"]},
+                                "description": "Present when the key was used before and no case was made",
+                            },
+                        },
                     },
                     "400": _error("BadRequest"),
                     "401": _error("Unauthorised"),

@@ -163,14 +163,21 @@ def list_cases():
 def report_case():
     """Report a breach or online abuse: the same checks and notifications as the report form."""
     user = current_api_user()
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not case_service.SUBMISSION_TOKEN.fullmatch(key):
+        raise BadRequest(
+            "The Idempotency-Key is not valid", {"Idempotency-Key": "Use 8 to 200 printable ASCII characters"}
+        )
     report = parse_report(read_json_object(request.get_data(cache=False), request.mimetype))
-    case = case_service.report_case(user, report)
+    case, created = case_service.report_once(user, report, key)
     body = serialise.case_for(case, permissions.view_level(user, case), user)
     body.setdefault("stage", case.stage)
     db.session.commit()
     response = jsonify(body)
     response.status_code = 201
     response.headers["Location"] = url_for("api_v1.show_case", reference=body["reference"])
+    if not created:
+        response.headers["Idempotent-Replayed"] = "true"  # the case this key already made; nothing new
     return response
 
 
@@ -224,7 +231,8 @@ def upload_evidence(reference: str):
     case, _ = load_case(reference)
     if request.mimetype != "multipart/form-data":
         raise BadRequest("Send the file as multipart/form-data, in a field called 'file'")
-    unknown = sorted((set(request.form) - EVIDENCE_FORM_FIELDS) | (set(request.files) - EVIDENCE_FILE_FIELDS))
+    given = (set(request.form) - EVIDENCE_FORM_FIELDS) | (set(request.files) - EVIDENCE_FILE_FIELDS)
+    unknown = sorted(str(name or "") for name in given)  # a part may come without a name
     if unknown:
         raise InvalidInput(
             "Unknown fields: " + ", ".join(unknown), {name: "This field is not recognised" for name in unknown}

@@ -43,7 +43,19 @@ class ReportInput:
 
 
 def has_control_characters(text: str) -> bool:
-    return any((ord(ch) < 32 and ch not in "\r\n\t") or ord(ch) == 127 for ch in text)
+    """C0 and C1 control characters and DEL (NUL included); tabs and line breaks are text."""
+    return any((ord(ch) < 32 and ch not in "\r\n\t") or 127 <= ord(ch) <= 159 for ch in text)
+
+
+# Explicit bidirectional formatting: embeddings, overrides, isolates and marks. Names in
+# Arabic or Hebrew need none of them (the Unicode bidi algorithm orders them); in a name
+# they only serve to make text display in another order than it is stored ("Trojan
+# Source"), so names refuse them. Emoji, their joiners and combining marks are accepted.
+BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def has_bidi_controls(text: str) -> bool:
+    return any(ch in BIDI_CONTROLS for ch in text)
 
 
 def validate_report(
@@ -96,7 +108,12 @@ def validate_report(
         parts = urlsplit(url)
         if len(url) > URL_MAX:
             errors["content_url"] = f"Web address must be {URL_MAX} characters or fewer"
-        elif parts.scheme not in ("http", "https") or not parts.netloc or has_control_characters(url) or " " in url:
+        elif (
+            parts.scheme not in ("http", "https")
+            or not parts.netloc
+            or has_control_characters(url)
+            or any(ch.isspace() for ch in url)
+        ):
             errors["content_url"] = "Enter a web address starting with http:// or https://"
 
     if report.incident_date is None:
@@ -130,6 +147,8 @@ def validate_report(
             value = getattr(report, name)
             if len(value) > limit:
                 errors[name] = f"{label} must be {limit} characters or fewer"
-            elif has_control_characters(value):
+            elif has_control_characters(value) or any(ch in value for ch in "\r\n\t"):
                 errors[name] = f"{label} must not contain control characters"
+            elif has_bidi_controls(value):
+                errors[name] = f"{label} must not contain formatting characters such as right-to-left overrides"
     return errors

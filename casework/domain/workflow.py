@@ -10,6 +10,7 @@ the change and write the audit events. Pages, the API and the tests all read
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from .intake import has_control_characters
 from .permissions import Relationship, View, relationships, view_level
 from .policy import (
     AGENCIES,
@@ -311,7 +312,7 @@ def _text_errors(params: dict) -> dict[str, str]:
             errors[name] = "Enter text"
         elif len(value) > limit:
             errors[name] = f"Must be {limit:,} characters or fewer"
-        elif any((ord(c) < 32 and c not in "\r\n\t") or ord(c) == 127 for c in value):
+        elif has_control_characters(value):
             errors[name] = "Must not contain control characters"
     return errors
 

@@ -1,5 +1,7 @@
 """Reporting a case, finding the cases a person may see, and logging access."""
 
+import hashlib
+import re
 from dataclasses import dataclass
 from datetime import date
 
@@ -8,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import permissions
-from ..domain.intake import ReportInput, validate_report
+from ..domain.intake import ReportInput, has_control_characters, validate_report
 from ..domain.permissions import View
 from ..domain.policy import FLAGS, Kind, Role, Source, StaffType, Stage
 from ..extensions import db
@@ -60,7 +62,50 @@ def report_errors(actor: User, report: ReportInput, *, today: date | None = None
     )
 
 
-def report_case(actor: User, report: ReportInput, *, today: date | None = None) -> Case:
+# A submission token (the report form's hidden one-time token, or the API's Idempotency-Key)
+SUBMISSION_TOKEN = re.compile(r"[!-~]{8,200}")
+
+
+def submission_key(actor: User, token: str | None) -> str | None:
+    """What a case stores to recognise a repeat of the submission that made it: the person and their token."""
+    if not token:
+        return None
+    return hashlib.sha256(f"{actor.id}:{token}".encode()).hexdigest()
+
+
+def find_submitted(actor: User, token: str | None) -> Case | None:
+    """The case this person's submission with `token` already made, if any."""
+    key = submission_key(actor, token)
+    return db.session.scalar(select(Case).where(Case.submission_key == key)) if key else None
+
+
+def report_once(actor: User, report: ReportInput, token: str | None) -> tuple[Case, bool]:
+    """Report a case unless this submission (`token`) already did: (the case, whether it was made now).
+
+    A double-clicked form or a retried API call sends the same token twice. The
+    second finds the first's case; if both arrive at once, the unique key lets one
+    insert win and the other, rolled back, finds the winner's case.
+    """
+    if token is not None and not SUBMISSION_TOKEN.fullmatch(token):
+        raise InvalidInput(
+            "The submission token is not valid", {"submission_token": "Use 8 to 200 printable characters"}
+        )
+    existing = find_submitted(actor, token)
+    if existing is not None:
+        return existing, False
+    try:
+        return report_case(actor, report, submission_token=token), True
+    except IntegrityError:
+        db.session.rollback()
+        existing = find_submitted(actor, token)
+        if existing is None:
+            raise
+        return existing, False
+
+
+def report_case(
+    actor: User, report: ReportInput, *, today: date | None = None, submission_token: str | None = None
+) -> Case:
     """Record a new report (stage `reported`) and tell who must act.
 
     Line managers of the people concerned, managers of their department and HR
@@ -93,6 +138,7 @@ def report_case(actor: User, report: ReportInput, *, today: date | None = None) 
         stage=Stage.REPORTED,
         created_at=now,
         updated_at=now,
+        submission_key=submission_key(actor, submission_token),
     )
     for flag in FLAGS:
         setattr(case, flag, flag in report.flags)
@@ -195,6 +241,8 @@ def add_information(case: Case, actor: User, text: str, *, version: int | None =
         raise InvalidInput("Enter the information to add", {"text": "Enter the information to add"})
     if len(text) > 20_000:
         raise InvalidInput("Too long", {"text": "Information must be 20,000 characters or fewer"})
+    if has_control_characters(text):
+        raise InvalidInput("Control characters", {"text": "Information must not contain control characters"})
     note = Note(case=case, kind="note", text=text, author_id=actor.id, visible_to_reporter=True)
     db.session.add(note)
     case.updated_at = utcnow()

@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from ..domain import workflow
 from ..domain.evidence import check_file, safe_display_name
+from ..domain.intake import has_control_characters
 from ..domain.policy import Stage
 from ..domain.workflow import Capacity
 from ..extensions import db
@@ -44,6 +45,18 @@ def path_for(storage_key: str) -> Path:
     if len(storage_key) != 64 or any(c not in "0123456789abcdef" for c in storage_key):
         raise NotFound("Evidence not found")
     return storage_root() / storage_key[:2] / storage_key
+
+
+DESCRIPTION_MAX = 2000
+
+
+def _description_problem(description: str | None) -> str | None:
+    description = (description or "").strip()
+    if len(description) > DESCRIPTION_MAX:
+        return "Description must be 2,000 characters or fewer"
+    if has_control_characters(description):
+        return "Description must not contain control characters"
+    return None
 
 
 def add_file(case: Case, actor: User, stream, filename: str, description: str = "") -> Evidence:
@@ -81,6 +94,10 @@ def add_file(case: Case, actor: User, stream, filename: str, description: str = 
     if problem:
         os.unlink(temp.name)
         raise InvalidInput(problem, {"file": problem})
+    description_problem = _description_problem(description)
+    if description_problem:
+        os.unlink(temp.name)
+        raise InvalidInput(description_problem, {"description": description_problem})
     sha256 = digest.hexdigest()
     target = path_for(sha256)
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -90,8 +107,6 @@ def add_file(case: Case, actor: User, stream, filename: str, description: str = 
         os.chmod(temp.name, 0o440)
         os.replace(temp.name, target)
     description = (description or "").strip()
-    if len(description) > 2000:
-        raise InvalidInput("Description too long", {"description": "Description must be 2,000 characters or fewer"})
     evidence = Evidence(
         case=case,
         description=description or None,
@@ -129,15 +144,23 @@ def add_link(case: Case, actor: User, url: str, captured_at: datetime | None, de
     url = (url or "").strip()
     parts = urlsplit(url)
     errors = {}
-    if parts.scheme not in ("http", "https") or not parts.netloc or len(url) > 2000 or " " in url:
+    if (
+        parts.scheme not in ("http", "https")
+        or not parts.netloc
+        or len(url) > 2000
+        or any(ch.isspace() for ch in url)
+        or has_control_characters(url)
+    ):
         errors["url"] = "Enter a web address starting with http:// or https://"
     if captured_at is not None and captured_at > utcnow():
         errors["captured_at"] = "The time of capture must be in the past"
+    if _description_problem(description):
+        errors["description"] = _description_problem(description)
     if errors:
         raise InvalidInput("Check the link", errors)
     evidence = Evidence(
         case=case,
-        description=(description or "").strip()[:2000] or None,
+        description=(description or "").strip() or None,
         source_url=url,
         captured_at=captured_at or utcnow(),
         uploaded_by_id=actor.id,

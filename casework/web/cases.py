@@ -1,5 +1,7 @@
 """Case pages: report, list, my reports, view, add information."""
 
+import secrets
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -52,6 +54,8 @@ def report(kind: str):
         del form.source
         del form.complainant_name
         del form.complainant_contact
+    if request.method == "GET":
+        form.submission_token.data = secrets.token_urlsafe(24)
     if request.method == "POST":
         form_ok = form.validate()
         report_input = ReportInput(
@@ -73,7 +77,10 @@ def report(kind: str):
                 # Show every problem at once: the form's (a date that does not
                 # exist) and the domain's (everything else).
                 raise InvalidInput("The report has errors", case_service.report_errors(current_user, report_input))
-            case = case_service.report_case(current_user, report_input)
+            token = form.submission_token.data or None
+            if token is not None and not case_service.SUBMISSION_TOKEN.fullmatch(token):
+                token = None  # a tampered token: the report is still taken, once
+            case, created = case_service.report_once(current_user, report_input, token)
         except InvalidInput as error:
             db.session.rollback()
             for name, message in error.fields.items():
@@ -82,7 +89,10 @@ def report(kind: str):
                     field.errors = [message]
         else:
             db.session.commit()
-            flash(f"Report sent. Your reference is {case.reference}.", "success")
+            if created:
+                flash(f"Report sent. Your reference is {case.reference}.", "success")
+            else:
+                flash(f"You have already sent this report. Its reference is {case.reference}.", "success")
             return redirect(url_for("cases.show", reference=case.reference))
     return render_template("cases/report_form.html", form=form, kind=kind, may_log=may_log)
 

@@ -138,6 +138,8 @@ class ReportForm(FlaskForm):
         choices=choices(FLAGS),
         validate_choice=False,
     )
+    # One per opening of the form: a second press of "Send report" finds the case the first made
+    submission_token = HiddenField()
     submit = SubmitField("Send report", widget=GovSubmitInput())
 
     def setup(self, *, kind: str, people, exclude_id: int | None):
