@@ -97,6 +97,27 @@ def api_token(email, days, label):
     click.echo(new.token)
 
 
+@casework_cli.command("set-password")
+@click.argument("email")
+def set_password(email):
+    """Give EMAIL a new password, read from standard input (so they can sign in); ends their sessions.
+
+    Use it for people added on the admin pages, who have no password until one is set."""
+    from .services import sign_in
+
+    user = user_service.find_user(email)
+    if user is None or not user.active:
+        _fail(f"No active user with e-mail {email}")
+    password = sys.stdin.readline().rstrip("\r\n")
+    try:
+        sign_in.set_password(user, password, actor=None)
+    except ServiceError as error:
+        db.session.rollback()
+        _fail(error.message)
+    db.session.commit()
+    click.echo(f"Password set for {user.email}.")
+
+
 @casework_cli.command("reset-two-factor")
 @click.argument("email")
 def reset_two_factor(email):
