@@ -238,3 +238,30 @@ def test_an_upload_beyond_the_request_limit_gets_the_error_page_and_saves_nothin
         db_session.scalar(select(func.count()).select_from(CaseEvent)),
     )
     assert after == before
+
+
+def test_the_two_factor_set_up_page_draws_its_qr_code_within_the_policy(client, make_user, security_on):
+    """The QR code is inline SVG: drawn with attributes, never a style attribute the policy would block."""
+    from tests.conftest import TEST_PASSWORD
+
+    hr = make_user("hr")
+    client.get("/sign-in")
+    response = client.post("/sign-in", data={"email": hr.email, "password": TEST_PASSWORD})
+    assert response.headers["Location"] == "/sign-in/set-up-two-factor"
+    page = client.get("/sign-in/set-up-two-factor")
+    assert page.status_code == 200
+    assert "<svg" in page.get_data(as_text=True)
+    check_page_headers(page)
+    assert page.headers["Cache-Control"] == "no-store"  # the page shows the secret
+
+
+def test_no_template_carries_inline_style_or_script():
+    """Every template, not only the pages the tests visit: the policy blocks inline styles, handlers and scripts."""
+    from pathlib import Path
+
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    for path in templates.rglob("*.html"):
+        text = path.read_text()
+        assert not re.search(r"\sstyle=|<style\b|\son[a-z]+=", text), f"{path}: inline style or event handler"
+        for tag in re.findall(r"<script\b[^>]*>", text):
+            assert "nonce=" in tag, f"{path}: a script without the nonce: {tag}"
