@@ -43,6 +43,7 @@ lint: setup
 ## test: set up, lint, static security checks, then the whole suite on SQLite
 test: setup security-checks
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## security-checks: bandit (no high-severity findings) and pip-audit of the pins (skipped, saying why, offline)

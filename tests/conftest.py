@@ -90,6 +90,7 @@ def client(app, db_session):
 
 # --- factories -----------------------------------------------------------------
 
+
 @pytest.fixture
 def make_department(db_session):
     def make(name="Housing", head_of_service=None):
@@ -106,8 +107,17 @@ def make_department(db_session):
 def make_user(db_session):
     counter = iter(range(1, 100_000))
 
-    def make(role="employee", *, department=None, line_manager=None, staff_type="employee", name=None,
-             email=None, password=TEST_PASSWORD, contractor_org=None):
+    def make(
+        role="employee",
+        *,
+        department=None,
+        line_manager=None,
+        staff_type="employee",
+        name=None,
+        email=None,
+        password=TEST_PASSWORD,
+        contractor_org=None,
+    ):
         n = next(counter)
         return user_service.create_user(
             email or f"{role}.{n}@test.invalid",
@@ -125,8 +135,17 @@ def make_user(db_session):
 
 @pytest.fixture
 def make_case(db_session):
-    def make(reporter, *, kind="breach", subjects=(), categories=None, owner=None, investigator=None,
-             description="Posted a resident's address on Facebook.", **fields) -> Case:
+    def make(
+        reporter,
+        *,
+        kind="breach",
+        subjects=(),
+        categories=None,
+        owner=None,
+        investigator=None,
+        description="Posted a resident's address on Facebook.",
+        **fields,
+    ) -> Case:
         report = ReportInput(
             kind=kind,
             subjects=[s.email for s in subjects],
@@ -163,6 +182,7 @@ def login_as(client):
 
 # --- page quality ----------------------------------------------------------------
 
+
 class PageParser(HTMLParser):
     def __init__(self):
         super().__init__()
@@ -182,8 +202,11 @@ class PageParser(HTMLParser):
             if tag == "h1":
                 self.h1.append("")
         if tag == "form":
-            self._form = {"method": (attrs.get("method") or "get").lower(), "action": attrs.get("action"),
-                          "csrf": False}
+            self._form = {
+                "method": (attrs.get("method") or "get").lower(),
+                "action": attrs.get("action"),
+                "csrf": False,
+            }
             self.forms.append(self._form)
         if tag == "input" and self._form is not None and attrs.get("name") == "csrf_token" and attrs.get("value"):
             self._form["csrf"] = True

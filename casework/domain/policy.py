@@ -242,5 +242,6 @@ EVENT_LABELS = {
 def event_label(action: str) -> str:
     return EVENT_LABELS.get(action) or action.replace("_", " ").capitalize()
 
+
 # Notes as shown on a case: the kinds of add_note, and support given to a victim of abuse
 NOTE_LABELS = {**NOTE_KINDS, "support": "Support given"}

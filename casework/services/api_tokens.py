@@ -79,7 +79,7 @@ def tokens_of(user: User) -> list[ApiToken]:
 
 def revoke(user: User, token_id: int, *, actor: User | None) -> ApiToken:
     """Stop one of `user`'s tokens working, at once. Another person's token is not found."""
-    row = db.session.get(ApiToken, token_id) if 0 < token_id < 2**63 else None
+    row = db.session.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
     if row is None or row.user_id != user.id:
         raise NotFound("No such API token")
     if row.revoked_at is None:

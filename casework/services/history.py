@@ -35,13 +35,18 @@ def subject_warnings(case: Case, today: date | None = None) -> list[WarningOnRec
         select(Case.reference, case_subjects.c.user_id, Outcome.sanction, Outcome.decided_at, Outcome.live_until)
         .join(Outcome, Outcome.case_id == Case.id)
         .join(case_subjects, case_subjects.c.case_id == Case.id)
-        .where(case_subjects.c.user_id.in_(subject_ids), Case.id != case.id,
-               Outcome.sanction.in_(WARNING_SANCTIONS))
+        .where(case_subjects.c.user_id.in_(subject_ids), Case.id != case.id, Outcome.sanction.in_(WARNING_SANCTIONS))
         .order_by(Outcome.decided_at.desc())
     ).all()
     found = [
-        WarningOnRecord(r.reference, names[r.user_id], r.sanction, r.decided_at.date(), r.live_until,
-                        r.live_until is not None and r.live_until >= today)
+        WarningOnRecord(
+            r.reference,
+            names[r.user_id],
+            r.sanction,
+            r.decided_at.date(),
+            r.live_until,
+            r.live_until is not None and r.live_until >= today,
+        )
         for r in rows
     ]
     return sorted(found, key=lambda w: (not w.live, w.decided_on), reverse=False)

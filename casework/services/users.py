@@ -8,7 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..domain.intake import has_control_characters
+from ..domain.intake import has_bidi_controls, has_control_characters
 from ..domain.passwords import context_words, password_problem
 from ..domain.policy import Role, StaffType
 from ..extensions import db
@@ -118,6 +118,8 @@ def text_error(value: str | None, what: str, limit: int = NAME_MAX) -> str | Non
         return f"{what} must be {limit} characters or fewer"
     if has_control_characters(value) or any(c in value for c in "\r\n\t"):
         return f"{what} must not contain control characters"
+    if has_bidi_controls(value):
+        return f"{what} must not contain formatting characters such as right-to-left overrides"
     return None
 
 

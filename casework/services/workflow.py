@@ -350,9 +350,7 @@ def _resume(case, actor, params, people):
 
 
 def _record_support(case, actor, params, people):
-    note = Note(
-        case=case, kind="support", text=params["text"].strip(), author_id=actor.id, visible_to_reporter=True
-    )
+    note = Note(case=case, kind="support", text=params["text"].strip(), author_id=actor.id, visible_to_reporter=True)
     db.session.add(note)
     db.session.flush()
     if case.reporter is not None:

@@ -107,8 +107,11 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(403)
     def forbidden(error):
-        return error_page(403, "You cannot do that on this case",
-                          "Only the people responsible for the case can do this. Ask its owner or HR.")
+        return error_page(
+            403,
+            "You cannot do that on this case",
+            "Only the people responsible for the case can do this. Ask its owner or HR.",
+        )
 
     @app.errorhandler(405)
     def method_not_allowed(error):

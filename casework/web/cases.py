@@ -251,9 +251,7 @@ def act(reference: str, action: str):
         form.version.data = str(case.version)
     elif allowed and form.validate():
         try:
-            workflow_service.perform(
-                case, current_user, action, form.params(), version=_int_or_none(form.version.data)
-            )
+            workflow_service.perform(case, current_user, action, form.params(), version=_int_or_none(form.version.data))
         except InvalidInput as error:
             db.session.rollback()
             for name, message in error.fields.items():

@@ -644,3 +644,18 @@ def test_no_admin_function_loads_case_content_for_an_administrator(db_session, a
     finally:
         sa_event.remove(db_session, "loaded_as_persistent", spy)
     assert loaded == []
+
+
+def test_a_name_with_a_right_to_left_override_is_refused(db_session):
+    import pytest
+
+    from casework.services.errors import InvalidInput
+    from casework.services.users import create_user
+
+    with pytest.raises(InvalidInput) as error:
+        create_user("rtl@test.invalid", name="Sam \u202egnp.exe", role="employee")
+    assert "right-to-left" in error.value.fields["name"]
+    with pytest.raises(InvalidInput):
+        create_user(
+            "rtl2@test.invalid", name="Sam", role="employee", staff_type="contractor", contractor_org="Evil \u202e Ltd"
+        )

@@ -658,10 +658,14 @@ def test_a_multipart_upload_with_a_nameless_part_is_refused(api: Api, council, i
     unchanged = Unchanged(db_session)
     boundary = "b0undary"
     body = (
-        f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\n{{}}\r\n"
-        f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.png\"\r\n"
-        f"Content-Type: image/png\r\n\r\n"
-    ).encode() + png_bytes() + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f"--{boundary}\r\nContent-Disposition: form-data\r\n\r\n{{}}\r\n"
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="a.png"\r\n'
+            f"Content-Type: image/png\r\n\r\n"
+        ).encode()
+        + png_bytes()
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     response = api.post(
         council["manager"],
         f"/cases/{reference}/evidence",

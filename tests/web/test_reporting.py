@@ -304,9 +304,16 @@ def test_report_without_any_date_boxes_gets_a_clear_error(client, login_as, make
     before = client.application.extensions["sqlalchemy"].session.scalar(select(func.count()).select_from(Case))
     for data in ({"incident_date": ["1", "2"]}, {}):
         client.get("/report/breach")
-        response = client.post("/report/breach", data={
-            "subject_1": subject.email, "categories": ["defamation"], "platform": "x",
-            "description": "Something happened", **data})
+        response = client.post(
+            "/report/breach",
+            data={
+                "subject_1": subject.email,
+                "categories": ["defamation"],
+                "platform": "x",
+                "description": "Something happened",
+                **data,
+            },
+        )
         assert response.status_code == 200
         assert b"There is a problem" in response.data
     after = client.application.extensions["sqlalchemy"].session.scalar(select(func.count()).select_from(Case))

@@ -11,7 +11,14 @@ def test_report_and_see(client, make_user, make_department, login_as):
     reporter = make_user(department=housing)
     login_as(reporter)
     client.get("/report/breach")
-    response = client.post("/report/breach", data={
-        "subject_1": subject.email, "categories": ["defamation"], "platform": "x",
-        "incident_date": ["3", "2", "2026"], "description": "Said untrue things"})
+    response = client.post(
+        "/report/breach",
+        data={
+            "subject_1": subject.email,
+            "categories": ["defamation"],
+            "platform": "x",
+            "incident_date": ["3", "2", "2026"],
+            "description": "Said untrue things",
+        },
+    )
     assert response.status_code == 302, response.data

@@ -28,8 +28,7 @@ def people(make_department, make_user, db_session):
     db_session.flush()
     db_session.add(PublishingRight(user_id=subject.id, account_id=account.id, trained_on=date(2025, 1, 1)))
     db_session.flush()
-    return dict(manager=manager, investigator=investigator, hr=hr, subject=subject, reporter=reporter,
-                account=account)
+    return dict(manager=manager, investigator=investigator, hr=hr, subject=subject, reporter=reporter, account=account)
 
 
 def do(client, case, action, **data):
@@ -61,9 +60,11 @@ def test_breach_lifecycle_on_pages(client, login_as, people, make_case, db_sessi
     assert do(client, case, "start_investigation", investigator=p["investigator"].email).status_code == 302
     assert case.stage == "investigation"
 
-    upload = client.post(f"/cases/{case.reference}/evidence",
-                         data={"file": (io.BytesIO(PNG), "screenshot.png"), "description": "The post"},
-                         content_type="multipart/form-data")
+    upload = client.post(
+        f"/cases/{case.reference}/evidence",
+        data={"file": (io.BytesIO(PNG), "screenshot.png"), "description": "The post"},
+        content_type="multipart/form-data",
+    )
     assert upload.status_code == 302, upload.data
     evidence = db_session.scalar(select(Evidence).where(Evidence.case_id == case.id))
     download = client.get(f"/cases/{case.reference}/evidence/{evidence.id}")
@@ -72,14 +73,23 @@ def test_breach_lifecycle_on_pages(client, login_as, people, make_case, db_sessi
     assert download.headers["X-Content-Type-Options"] == "nosniff"
 
     switch(client, login_as, p["investigator"])
-    assert do(client, case, "add_note", kind="interview", interviewee_role="subject",
-              text="Admitted it").status_code == 302
+    assert (
+        do(client, case, "add_note", kind="interview", interviewee_role="subject", text="Admitted it").status_code
+        == 302
+    )
 
     switch(client, login_as, p["hr"])
     outcome_page = client.get(f"/cases/{case.reference}/actions/record_outcome")
     assert b"Warnings on record" in outcome_page.data and b"Sanctions in similar cases" in outcome_page.data
-    response = do(client, case, "record_outcome", finding="substantiated", sanction="first_written_warning",
-                  rights_decision="restored", summary="Breach of confidentiality")
+    response = do(
+        client,
+        case,
+        "record_outcome",
+        finding="substantiated",
+        sanction="first_written_warning",
+        rights_decision="restored",
+        summary="Breach of confidentiality",
+    )
     assert response.status_code == 302, response.data
     assert case.stage == "outcome"
     db_session.refresh(right)
@@ -106,9 +116,11 @@ def test_stale_form_is_refused(client, login_as, people, make_case, db_session):
     login_as(people["manager"])
     old_version = case.version
     do(client, case, "take_ownership")
-    response = client.post(f"/cases/{case.reference}/actions/close_no_further_action",
-                           data={"version": str(old_version), "reason": "Informal advice given"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/cases/{case.reference}/actions/close_no_further_action",
+        data={"version": str(old_version), "reason": "Informal advice given"},
+        follow_redirects=True,
+    )
     assert b"changed since you opened it" in response.data
     assert db_session.get(Case, case.id).stage == "assessment"
 
@@ -117,9 +129,11 @@ def test_disguised_upload_refused(client, login_as, people, make_case, db_sessio
     case = make_case(people["reporter"], subjects=[people["subject"]])
     login_as(people["hr"])
     do(client, case, "take_ownership")
-    response = client.post(f"/cases/{case.reference}/evidence",
-                           data={"file": (io.BytesIO(b"<html><script>alert(1)</script></html>"), "photo.png")},
-                           content_type="multipart/form-data")
+    response = client.post(
+        f"/cases/{case.reference}/evidence",
+        data={"file": (io.BytesIO(b"<html><script>alert(1)</script></html>"), "photo.png")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     assert b"must be a PNG" in response.data
     assert db_session.scalar(select(func.count()).select_from(Evidence)) == 0
