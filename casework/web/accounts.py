@@ -5,8 +5,8 @@ from functools import wraps
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import DateField, HiddenField, RadioField, SelectField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
+from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
 from ..domain import accounts as rules
@@ -16,25 +16,12 @@ from ..extensions import db
 from ..services import accounts as register
 from ..services.deadlines import london_today
 from ..services.errors import Conflict, InvalidInput, NotFound
+from .forms import GovDateField
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
 
 # --- forms -------------------------------------------------------------------
-
-
-class TrainingDateField(DateField):
-    """Day, month and year boxes; a date that does not exist gets a clear message."""
-
-    def process_formdata(self, valuelist):
-        if not valuelist or not any(v.strip() for v in valuelist):
-            self.data = None
-            return
-        try:
-            super().process_formdata([" ".join(v.strip() for v in valuelist)])
-        except ValueError:
-            self.data = None
-            raise ValueError("Date of training must be a real date") from None
 
 
 class AccountForm(FlaskForm):
@@ -76,10 +63,9 @@ class StatusForm(FlaskForm):
 
 class GrantForm(FlaskForm):
     person = SelectField("Who may publish on this account?", widget=GovSelect(), validate_choice=False)
-    trained_on = TrainingDateField(
+    trained_on = GovDateField(
         "When were they trained by the Communications team?",
-        widget=GovDateInput(),
-        format="%d %m %Y",
+        invalid_message="Date of training must be a real date",
         description=(
             "Social Networking Policy 8.1: no one publishes for the council before training. For example, 27 3 2026"
         ),

@@ -61,8 +61,15 @@ class SignInForm(FlaskForm):
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
 
-class IncidentDateField(DateField):
-    """Day, month and year boxes; a date that does not exist gets a clear message."""
+class GovDateField(DateField):
+    """Day, month and year boxes (three inputs of one name). A date that does not
+    exist gets `invalid_message`; missing or extra boxes never break the page."""
+
+    def __init__(self, label=None, validators=None, *, invalid_message: str, **kwargs):
+        kwargs.setdefault("widget", GovDateInput())
+        kwargs.setdefault("format", "%d %m %Y")
+        super().__init__(label, validators, **kwargs)
+        self.invalid_message = invalid_message
 
     def process_formdata(self, valuelist):
         # Exactly day, month and year, whatever was posted (the widget shows three boxes)
@@ -75,7 +82,7 @@ class IncidentDateField(DateField):
             super().process_formdata([" ".join(v.strip() for v in valuelist)])
         except ValueError:
             self.data = None
-            raise ValueError("Date of the incident must be a real date") from None
+            raise ValueError(self.invalid_message) from None
 
 
 class ReportForm(FlaskForm):
@@ -113,10 +120,9 @@ class ReportForm(FlaskForm):
         widget=GovTextInput(),
         description="For example, https://www.facebook.com/…",
     )
-    incident_date = IncidentDateField(
+    incident_date = GovDateField(
         "When did it happen?",
-        widget=GovDateInput(),
-        format="%d %m %Y",
+        invalid_message="Date of the incident must be a real date",
         description="For example, 27 3 2026",
     )
     description = TextAreaField(

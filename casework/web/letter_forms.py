@@ -5,34 +5,20 @@ input and show the domain's messages next to the right field.
 """
 
 from flask_wtf import FlaskForm
-from govuk_frontend_wtf.wtforms_widgets import GovDateInput, GovSelect, GovSubmitInput, GovTextInput
-from wtforms import DateField, SelectField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
+from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
-
-class MeetingDateField(DateField):
-    """Day, month and year boxes (three inputs of one name); a date that does not exist gets a clear message."""
-
-    def process_formdata(self, valuelist):
-        if len(valuelist) != 3:  # not sent by the page's form: the widget redraws empty boxes
-            self.raw_data = None
-            self.data = None
-            return
-        if not any(v.strip() for v in valuelist):
-            self.data = None
-            return
-        try:
-            super().process_formdata([" ".join(v.strip() for v in valuelist)])
-        except ValueError:
-            self.data = None
-            raise ValueError("The date of the meeting must be a real date") from None
+from .forms import GovDateField
 
 
 class LetterForm(FlaskForm):
     """Produce a letter; invitations also say when and where the meeting is (ACAS Code)."""
 
-    meeting_date = MeetingDateField(
-        "Date of the meeting", widget=GovDateInput(), format="%d %m %Y", description="For example, 27 3 2026"
+    meeting_date = GovDateField(
+        "Date of the meeting",
+        invalid_message="The date of the meeting must be a real date",
+        description="For example, 27 3 2026",
     )
     meeting_time = StringField("Time", widget=GovTextInput(), description="For example, 10:30am or 14:00")
     meeting_place = StringField(

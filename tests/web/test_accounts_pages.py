@@ -229,3 +229,21 @@ def test_unknown_accounts_and_rights_are_not_found(client, login_as, admin, acco
     assert client.get("/accounts/999999").status_code == 404
     assert client.get(f"/accounts/{account.id}/rights/{right.id}/revoke").status_code == 404
     assert client.get(f"/accounts/{account.id}/rights/999999/revoke").status_code == 404
+
+
+def test_granting_a_right_without_the_date_boxes_gets_a_clear_error(client, db_session, make_user, login_as):
+    """Missing day/month/year boxes (a hand-made post) get the form's message, never a server error."""
+    from casework.models import SocialAccount
+    from casework.services.users import create_department
+
+    department, _ = create_department("Parks")
+    account = SocialAccount(platform="x", handle="@parks", department_id=department.id, status="active")
+    db_session.add(account)
+    db_session.flush()
+    person = make_user(department=department)
+    login_as(make_user("admin"))
+    page = client.get(f"/accounts/{account.id}/rights/new")
+    assert page.status_code == 200
+    response = client.post(f"/accounts/{account.id}/rights/new", data={"person": person.email})
+    assert response.status_code in (200, 422)
+    assert b"There is a problem" in response.data
