@@ -108,6 +108,20 @@ def redact_data(data: dict | None) -> dict:
     return kept
 
 
+def canonical_of(event) -> str:
+    """The canonical JSON of a stored event (an object with the CaseEvent attributes)."""
+    return canonical_event(
+        case_id=event.case_id,
+        seq=event.seq,
+        at=event.at,
+        actor_id=event.actor_id,
+        action=event.action,
+        from_stage=event.from_stage,
+        to_stage=event.to_stage,
+        data=event.data or {},
+    )
+
+
 def is_redacted(data: dict | None) -> bool:
     return isinstance(data, dict) and REDACTED_KEY in data
 
@@ -116,16 +130,7 @@ def redaction_digest(events) -> str:
     """SHA-256 over the redacted events exactly as they are stored (every column, in seq order)."""
     digest = hashlib.sha256()
     for event in events:
-        canonical = canonical_event(
-            case_id=event.case_id,
-            seq=event.seq,
-            at=event.at,
-            actor_id=event.actor_id,
-            action=event.action,
-            from_stage=event.from_stage,
-            to_stage=event.to_stage,
-            data=event.data or {},
-        )
+        canonical = canonical_of(event)
         digest.update(f"{event.prev_hash}|{event.hash}|{canonical}\n".encode())
     return digest.hexdigest()
 
@@ -167,16 +172,7 @@ def first_break(events) -> ChainBreak | None:
             prev = event.hash
             expected_seq += 1
             continue
-        canonical = canonical_event(
-            case_id=event.case_id,
-            seq=event.seq,
-            at=event.at,
-            actor_id=event.actor_id,
-            action=event.action,
-            from_stage=event.from_stage,
-            to_stage=event.to_stage,
-            data=event.data or {},
-        )
+        canonical = canonical_of(event)
         if chain_hash(prev, canonical) != event.hash:
             return ChainBreak(event.seq, event.id, "content does not match its hash")
         if redacted:
