@@ -8,13 +8,19 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 
-.PHONY: run test test-postgres lint setup assets db clean bench-reports security-checks
+.PHONY: run demo-reset test test-postgres lint install setup assets db clean bench-reports security-checks
 
+# What the app needs to run (requirements.txt) ...
 $(BIN)/activate: requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -r requirements.txt
 	touch $(BIN)/activate
+
+# ... and, for the tests and checks only, the tools of requirements-dev.txt
+$(VENV)/.dev-installed: $(BIN)/activate requirements-dev.txt
+	$(BIN)/pip install --quiet -r requirements-dev.txt
+	touch $(VENV)/.dev-installed
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
@@ -25,15 +31,23 @@ build/assets/application.css: node_modules/.package-lock.json assets/scss/applic
 
 assets: build/assets/application.css
 
-setup: $(BIN)/activate assets
+## install: what running Casework needs: .venv with requirements.txt only, and the built stylesheet
+install: $(BIN)/activate assets
 
-db: setup
+## setup: install, plus the test and check tools of requirements-dev.txt (every target below but run and demo-reset)
+setup: install $(VENV)/.dev-installed
+
+db: install
 	$(FLASK) db upgrade
 
-## run: set up, upgrade the database, add demo data when empty, serve on http://127.0.0.1:5000
+## run: set up (runtime packages only), upgrade the database, add demo data when empty, print the demo sign-ins, serve on http://127.0.0.1:5000
 run: db
 	$(FLASK) casework seed-demo --if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## demo-reset: delete the local SQLite demo database and its evidence files, upgrade, and seed a fresh demo
+demo-reset: install
+	$(FLASK) casework demo-reset $(if $(YES),--yes,)
 
 ## lint: ruff over the Python code
 lint: setup
@@ -49,7 +63,7 @@ test: setup security-checks
 ## security-checks: bandit (no high-severity findings) and pip-audit of the pins (skipped, saying why, offline)
 security-checks: setup
 	$(BIN)/bandit -q -r casework -lll
-	$(BIN)/python scripts/audit_dependencies.py requirements.txt
+	$(BIN)/python scripts/audit_dependencies.py requirements-dev.txt
 
 ## test-postgres: the whole suite on a throw-away PostgreSQL database
 test-postgres: setup

@@ -280,3 +280,24 @@ class CheckedClient(FlaskClient):
         if csrf and isinstance(data, dict) and "csrf_token" not in data and not kwargs.get("json"):
             kwargs["data"] = {**data, "csrf_token": self.csrf_token or self.fetch_csrf_token()}
         return super().post(*args, **kwargs)
+
+
+# --- nothing left behind ---------------------------------------------------------
+
+# Folders test tools create in the working directory unless told otherwise; a test run leaves none of them
+_ARTEFACT_FOLDERS = (".schemathesis", ".hypothesis")
+_CHECKOUT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def pytest_sessionstart(session):
+    session.config._artefacts_before = {
+        name for name in _ARTEFACT_FOLDERS if os.path.exists(os.path.join(_CHECKOUT, name))
+    }
+
+
+def pytest_sessionfinish(session, exitstatus):
+    before = getattr(session.config, "_artefacts_before", set())
+    left = [name for name in _ARTEFACT_FOLDERS if name not in before and os.path.exists(os.path.join(_CHECKOUT, name))]
+    if left:
+        print(f"\nThe tests left {', '.join(left)} in {_CHECKOUT}: write test artefacts to a temporary folder")
+        session.exitstatus = 1

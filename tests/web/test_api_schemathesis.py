@@ -12,13 +12,16 @@ remaining examples are not sent.
 """
 
 import os
+import tempfile
 import time
 from itertools import count
+from pathlib import Path
 
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.config import SchemathesisConfig
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -51,9 +54,15 @@ def api_world(app, api: Api, council, db_session):
     return {"reference": reference, "evidence_id": str(evidence_id), "token": token, "subject": p["subject"].email}
 
 
+# Schemathesis keeps a cache of requests under ./.schemathesis/ unless told otherwise: a test run must
+# leave nothing in the working tree, so the cache is off and any file it would write goes to a temporary folder
+SCHEMATHESIS_CONFIG = SchemathesisConfig.from_dict(
+    {"cache": {"enabled": False, "directory": str(Path(tempfile.gettempdir()) / "casework-schemathesis")}}
+)
+
 # Built from the document the API serves (the same function answers GET /api/v1/openapi.json;
 # test_the_document_is_the_one_served checks that), so the operations are known when tests are collected
-schema = schemathesis.openapi.from_dict(openapi_document())
+schema = schemathesis.openapi.from_dict(openapi_document(), config=SCHEMATHESIS_CONFIG)
 
 
 @schema.parametrize()
@@ -98,3 +107,10 @@ def test_the_api_answers_every_generated_request_as_documented(case, app, api_wo
 
 def test_the_document_is_the_one_served(client):
     assert client.get("/api/v1/openapi.json").get_json() == openapi_document()
+
+
+def test_schemathesis_keeps_nothing_in_the_working_tree():
+    """Its request cache is off, and would be written outside the checkout, never to ./.schemathesis/."""
+    root = Path(__file__).resolve().parents[2]
+    assert schema.config.cache.enabled is False
+    assert not Path(schema.config.cache.directory).resolve().is_relative_to(root)
