@@ -225,7 +225,8 @@ def get_case_for(user: User, reference: str) -> tuple[Case, View]:
 
 
 def record_access(case: Case, user: User, action: str = "view", detail: str | None = None) -> None:
-    """Social Networking Policy 10 / design §4: every view, download and export is logged."""
+    """Design §4 and §6: every view, download and export of a case is logged, because a case holds
+    confidential and person-identifiable information (Social Networking Policy 4.1 and 4.2)."""
     db.session.add(AccessLog(case_id=case.id, user_id=user.id, action=action, detail=detail))
     db.session.flush()
 
