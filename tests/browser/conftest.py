@@ -85,6 +85,7 @@ class LiveServer:
     url: str
     people: dict[str, Person] = field(default_factory=dict)
     cases: dict[str, str] = field(default_factory=dict)  # key -> reference
+    app: object = None  # the served app, for a test module that adds its own committed data
 
 
 def _browser_database(tmp_path_factory):
@@ -280,7 +281,7 @@ def live_server(tmp_path_factory):
         server = make_server("127.0.0.1", 0, app, threaded=True)
         thread = threading.Thread(target=server.serve_forever, name="casework-live-server", daemon=True)
         thread.start()
-        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", people=people, cases=cases)
+        yield LiveServer(url=f"http://127.0.0.1:{server.server_port}", people=people, cases=cases, app=app)
     finally:
         if server is not None:
             server.shutdown()
