@@ -4,9 +4,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Spacer
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
-from .common import Imprint, build_pdf, grid_table, key_value_table, london, para
+from .common import Imprint, build_pdf, fit_lines, grid_table, key_value_table, london, para
+
+# The chronology's columns (174 mm across), and the room for text in each (reportlab pads a cell 6 points a side)
+CHRONOLOGY_WIDTHS = [9 * mm, 22 * mm, 27 * mm, 28 * mm, 25 * mm, 63 * mm]
+CELL_PADDING = 12
+# When the integrity note would stand alone on the last page, this many chronology rows go over with it
+ROWS_WITH_NOTE = 3
 
 
 @dataclass(frozen=True)
@@ -85,18 +91,55 @@ class CaseReportData:
     notes: list[NoteRow] = field(default_factory=list)
 
 
-def _fit(value: str, limit: int) -> str:
-    """Short cell text on up to two lines, broken at a space."""
-    value = value or ""
-    if len(value) <= limit:
-        return value
-    cut = value.rfind(" ", 0, limit)
-    first, rest = (value[:cut], value[cut + 1 :]) if cut > 0 else (value[:limit], value[limit:])
-    return first + "\n" + (rest if len(rest) <= limit else rest[: limit - 1] + "…")
+class _PageMark(Flowable):
+    """Takes no room; notes the page it lands on."""
+
+    def __init__(self, pages: dict, name: str):
+        super().__init__()
+        self.pages, self.name = pages, name
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        self.pages[self.name] = self.canv.getPageNumber()
+
+
+def _chronology_rows(events: list[EventRow]) -> list[list[str]]:
+    room = [width - CELL_PADDING for width in CHRONOLOGY_WIDTHS]
+    return [
+        [
+            fit_lines(str(e.seq), room[0]),
+            london(e.at, "%d %b %Y\n%H:%M"),
+            fit_lines(e.actor, room[2]),
+            fit_lines(e.action, room[3]),
+            fit_lines(e.stage, room[4]),
+            e.details,
+        ]
+        for e in events
+    ]
+
+
+def _chronology_table(rows: list[list[str]]):
+    return grid_table(
+        ["#", "When", "Who", "What", "Stage", "Details"], rows, CHRONOLOGY_WIDTHS, plain_columns=(0, 1, 2, 3, 4)
+    )
 
 
 def build(data: CaseReportData, imprint: Imprint, *, seal: str = "") -> bytes:
-    """The case report as PDF bytes (not yet sealed: see casework.services.exports)."""
+    """The case report as PDF bytes (not yet sealed: see casework.services.exports).
+
+    The integrity note ends the report. Where it would stand alone on a last
+    page, the last few rows of the chronology go over with it.
+    """
+    pages: dict[str, int] = {}
+    pdf = _build(data, imprint, seal, pages, rows_with_note=0)
+    if len(data.events) > ROWS_WITH_NOTE and pages.get("note", 0) > pages.get("chronology", 0):
+        pdf = _build(data, imprint, seal, {}, rows_with_note=ROWS_WITH_NOTE)
+    return pdf
+
+
+def _build(data: CaseReportData, imprint: Imprint, seal: str, pages: dict, *, rows_with_note: int) -> bytes:
     story = [
         para(f"Case report {data.reference}", "title"),
         para(f"{data.kind} · stage: {data.stage} · case version {data.version}", "small"),
@@ -171,25 +214,14 @@ def build(data: CaseReportData, imprint: Imprint, *, seal: str = "") -> bytes:
         ]
     story += [
         para("Chronology", "h2"),
-        para("From the case's audit trail, oldest first. Times are UK time.", "small"),
-        Spacer(1, 2 * mm),
-        grid_table(
-            ["#", "When", "Who", "What", "Stage", "Details"],
-            [
-                [
-                    str(e.seq),
-                    london(e.at, "%d %b %Y\n%H:%M"),
-                    _fit(e.actor, 22),
-                    _fit(e.action, 22),
-                    _fit(e.stage, 16),
-                    e.details,
-                ]
-                for e in data.events
-            ],
-            [10 * mm, 25 * mm, 30 * mm, 31 * mm, 22 * mm, 56 * mm],
-            plain_columns=(0, 1, 2, 3, 4),
-        ),
-        Spacer(1, 4 * mm),
+        para("From the case's audit trail, oldest first. Times are UK time.", "intro"),
+    ]
+    rows = _chronology_rows(data.events)
+    split = len(rows) - rows_with_note if rows_with_note else len(rows)
+    if split:
+        story.append(_chronology_table(rows[:split]))
+    story.append(_PageMark(pages, "chronology"))
+    note = [
         para("Integrity", "h2"),
         para(f"Audit-chain head: {data.chain_head}", "small"),
         para(
@@ -197,11 +229,17 @@ def build(data: CaseReportData, imprint: Imprint, *, seal: str = "") -> bytes:
             "check it with: flask --app app casework verify-report FILE",
             "small",
         ),
+        _PageMark(pages, "note"),
     ]
+    if split < len(rows):
+        note = [_chronology_table(rows[split:]), Spacer(1, 4 * mm), *note]
+    else:
+        note = [Spacer(1, 4 * mm), *note]
+    story.append(KeepTogether(note))
     return build_pdf(
         story,
         title=f"Case report {data.reference}",
         imprint=imprint,
-        subject=f"Casework case report {data.reference}",
+        subject=f"{data.kind}: the case report of {data.reference} at version {data.version} (OFFICIAL-SENSITIVE)",
         keywords=seal or "OFFICIAL-SENSITIVE",
     )

@@ -2,6 +2,7 @@
 every page, "page n of m", and who generated it and when."""
 
 import io
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -39,11 +40,23 @@ BLUE = colors.HexColor("#1d70b8")
 
 STYLES = {
     "title": ParagraphStyle("title", fontName=FONT_BOLD, fontSize=18, leading=22, spaceAfter=6, textColor=BLACK),
+    # A heading is never the last thing on a page: it goes over with what it heads
     "h2": ParagraphStyle(
-        "h2", fontName=FONT_BOLD, fontSize=13, leading=16, spaceBefore=10, spaceAfter=4, textColor=BLACK
+        "h2",
+        fontName=FONT_BOLD,
+        fontSize=13,
+        leading=16,
+        spaceBefore=10,
+        spaceAfter=4,
+        textColor=BLACK,
+        keepWithNext=1,
     ),
     "body": ParagraphStyle("body", fontName=FONT, fontSize=9.5, leading=12.5, alignment=TA_LEFT, textColor=BLACK),
     "small": ParagraphStyle("small", fontName=FONT, fontSize=8, leading=10, textColor=GREY),
+    # A line introducing a table: kept with the table, like a heading
+    "intro": ParagraphStyle(
+        "intro", fontName=FONT, fontSize=8, leading=10, spaceAfter=4, textColor=GREY, keepWithNext=1
+    ),
     "cell": ParagraphStyle("cell", fontName=FONT, fontSize=8.5, leading=10.5, textColor=BLACK),
     "cell_bold": ParagraphStyle("cell_bold", fontName=FONT_BOLD, fontSize=8.5, leading=10.5, textColor=BLACK),
     "letter": ParagraphStyle("letter", fontName=FONT, fontSize=11, leading=15, spaceAfter=8, textColor=BLACK),
@@ -104,6 +117,46 @@ def grid_table(header: list[str], rows: list[list[object]], widths, *, plain_col
     return table
 
 
+def fit_lines(value, width: float, *, font: str = FONT, size: float = 8.5, max_lines: int = 4) -> str:
+    """Short text for a plain (unwrapped) table cell, broken into lines that fit `width` points.
+
+    A plain cell is drawn as it is given, never wrapped: a line wider than its
+    column would print over the next one. Words longer than a line are cut.
+    """
+
+    def fits(candidate: str) -> bool:
+        return pdfmetrics.stringWidth(candidate, font, size) <= width
+
+    lines: list[str] = []
+    for paragraph in _plain(value).split("\n"):
+        line = ""
+        # Words, and the parts of a hyphenated word (a line may end after its hyphen)
+        tokens = [
+            (part, index > 0) for word in paragraph.split() for index, part in enumerate(re.findall(r"[^-]+-?|-", word))
+        ]
+        for token, joined in tokens:
+            candidate = f"{line}{'' if joined else ' '}{token}" if line else token
+            if fits(candidate):
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            while not fits(token):
+                cut = len(token)
+                while cut > 1 and not fits(token[:cut]):
+                    cut -= 1
+                lines.append(token[:cut])
+                token = token[cut:]
+            line = token
+        lines.append(line)
+    if len(lines) > max_lines:
+        last = lines[max_lines - 1]
+        while last and pdfmetrics.stringWidth(last + "…", font, size) > width:
+            last = last[:-1]
+        lines = lines[: max_lines - 1] + [last + "…"]
+    return "\n".join(lines)
+
+
 def _plain(value) -> str:
     return "".join(c for c in str(value if value is not None else "") if c == "\n" or ord(c) >= 32)
 
@@ -118,6 +171,22 @@ class Imprint:
     marking: str = MARKING
 
 
+class _Timestamp:
+    """What reportlab's PDFDate reads: the local date and time and its offset from UTC."""
+
+    def __init__(self, moment: datetime):
+        local = moment.astimezone(LONDON)
+        offset = int(local.utcoffset().total_seconds() // 60)
+        self.t = moment.timestamp()
+        self.YMDhms = (local.year, local.month, local.day, local.hour, local.minute, local.second)
+        self.dhh, self.dmm = divmod(offset, 60)
+        self.tzname = local.tzname()
+
+
+def _timestamp(moment: datetime) -> _Timestamp:
+    return _Timestamp(moment)
+
+
 def _numbered_canvas(imprint: Imprint):
     class NumberedCanvas(canvas.Canvas):
         """Draws the marking, the imprint and "Page n of m" once the page count is known."""
@@ -125,6 +194,9 @@ def _numbered_canvas(imprint: Imprint):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             self._saved_pages = []
+            # The PDF's creation and modification dates: when it was generated, in UK time. (Invariant
+            # mode stays on for everything else, so the same input gives the same bytes.)
+            self._doc._timeStamp = _timestamp(imprint.generated_at)
 
         def showPage(self):  # noqa: N802 (reportlab's name)
             self._saved_pages.append(dict(self.__dict__))
@@ -175,7 +247,7 @@ def build_pdf(story: list, *, title: str, imprint: Imprint, subject: str = "", k
         topMargin=20 * mm,
         bottomMargin=20 * mm,
         title=title,
-        author=imprint.council,
+        author=f"{imprint.generated_by}, {imprint.council}",
         subject=subject,
         keywords=keywords,
         creator="Casework",

@@ -65,7 +65,7 @@ def build_pdf_report(data: dict, labels: dict[str, Callable[[str], str]], imprin
             )
         )
     story.append(para("Consistency: sanctions given for each category", "h2"))
-    story.append(para("Acceptable Use of Social Media Policy 9: like misconduct should get like outcomes.", "small"))
+    story.append(para("Acceptable Use of Social Media Policy 9: like misconduct should get like outcomes.", "intro"))
     sanctions = sorted({s for row in data["consistency"].values() for s in row})
     if sanctions:
         header = ["Category"] + [labels["sanction"](s) for s in sanctions]

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from ..domain.policy import (
     AGENCIES,
@@ -35,6 +35,7 @@ from ..extensions import db
 from ..models import Case, CaseEvent, User, utcnow
 from ..reports import case_report
 from ..reports.common import Imprint, london
+from ..reports.event_details import describe
 
 SEAL_KEYS = ("/CaseworkReference", "/CaseworkVersion", "/CaseworkChainHead", "/CaseworkDigest")
 
@@ -50,16 +51,19 @@ def _person(user: User | None) -> str:
     return f"{user.name} ({', '.join(parts)})"
 
 
-def _details(data: dict) -> str:
-    parts = []
-    for key, value in (data or {}).items():
-        if value in (None, "", [], {}):
-            continue
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        parts.append(f"{key.replace('_', ' ')}: {value}")
-    text = "; ".join(parts)
-    return text if len(text) <= 400 else text[:397] + "..."
+def _names(case: Case):
+    """E-mail address -> name, for the people of the case and anyone else its events name."""
+    known = {u.email.lower(): u.name for u in (*case.subjects, case.reporter, case.owner, case.investigator) if u}
+    emails = {
+        value.lower()
+        for event in case.events
+        for value in (event.data or {}).values()
+        if isinstance(value, str) and "@" in value and " " not in value and value.lower() not in known
+    }
+    if emails:
+        rows = db.session.execute(select(User.email, User.name).where(func.lower(User.email).in_(emails)))
+        known.update({email.lower(): name for email, name in rows})
+    return lambda email: known.get((email or "").lower(), email or "someone")
 
 
 def chain_head(case: Case) -> str:
@@ -73,6 +77,7 @@ def chain_head(case: Case) -> str:
 
 def case_report_data(case: Case) -> case_report.CaseReportData:
     """Everything the case report shows, as plain data."""
+    names = _names(case)
     outcome_rows = []
     if case.outcome is not None:
         o = case.outcome
@@ -118,7 +123,7 @@ def case_report_data(case: Case) -> case_report.CaseReportData:
                 e.actor.name if e.actor else "System",
                 event_label(e.action),
                 STAGE_LABELS.get(e.to_stage, "") if e.to_stage != e.from_stage else "",
-                _details(e.data),
+                describe(e.action, e.data, names),
                 e.hash,
             )
             for e in case.events
