@@ -67,15 +67,24 @@ def parse_period(args: Mapping) -> tuple[Period, dict[str, str]]:
                 f"Enter the {'start' if name == 'from' else 'end'} date as YYYY-MM-DD, for example 2026-04-01"
             )
             values[name] = fallback
-            continue
-        if not EARLIEST <= values[name] <= LATEST:
+    return check_period(values["from"], values["to"], errors)
+
+
+def check_period(start: date, end: date, errors: dict[str, str] | None = None) -> tuple[Period, dict[str, str]]:
+    """The period from `start` to `end` (both included) and what is wrong with it, by field ("from", "to").
+
+    With any error the period returned is the default (the last year): callers show and offer
+    nothing for it, they only need a period to fill the form with.
+    """
+    errors = dict(errors or {})
+    for name, value in (("from", start), ("to", end)):
+        if name not in errors and not EARLIEST <= value <= LATEST:
             errors[name] = f"Enter a date from {EARLIEST.year} to {LATEST.year}"
-            values[name] = fallback
-    if not errors and values["from"] > values["to"]:
+    if not errors and start > end:
         errors["to"] = "The end date must be the same as or after the start date"
-    if not errors and (values["to"] - values["from"]).days > LONGEST_DAYS:
+    if not errors and (end - start).days > LONGEST_DAYS:
         errors["from"] = "Choose a period of ten years or less"
-    period = Period(values["from"], values["to"]) if not errors else default
+    period = Period(start, end) if not errors else Period.last_year()
     return period, errors
 
 

@@ -199,3 +199,22 @@ class EvidenceForm(FlaskForm):
 
 class ConfirmReadForm(FlaskForm):
     submit = SubmitField("Mark all as read", widget=GovSubmitInput())
+
+
+class SummaryPeriodForm(FlaskForm):
+    """The HR summary's period: day, month and year boxes for each end (a GET form: it changes nothing)."""
+
+    class Meta:
+        csrf = False
+
+    start = GovDateField(
+        "From",
+        invalid_message="The start date must be a real date, for example 1 4 2025",
+        description="For example, 1 4 2025",
+    )
+    end = GovDateField(
+        "To",
+        invalid_message="The end date must be a real date, for example 31 3 2026",
+        description="For example, 31 3 2026",
+    )
+    submit = SubmitField("Show summary", widget=GovSubmitInput())
