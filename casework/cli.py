@@ -139,13 +139,13 @@ def reset_two_factor(email):
 @click.option("--password", default="demo-password-2026", show_default=True, help="Password of every demo sign-in")
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has users")
 def seed_demo(case_count, password, if_empty):
-    """A demo council: departments, one user of every role, a contractor, accounts and cases."""
+    """A demo council: departments, people of every role, a contractor, accounts and cases."""
     from .services.demo import DEMO_SIGN_INS, seed
 
     if db.session.scalar(select(func.count()).select_from(User)):
         if if_empty:
             click.echo("The database already has data; demo data not added.")
-            _print_sign_ins(DEMO_SIGN_INS, None)
+            _print_sign_ins(DEMO_SIGN_INS, _demo_password_in_use(password))
             return
         _fail("The database already has users. Seed demo data into an empty database.")
     seed(case_count=case_count, password=password)
@@ -154,11 +154,84 @@ def seed_demo(case_count, password, if_empty):
     _print_sign_ins(DEMO_SIGN_INS, password)
 
 
+def _demo_password_in_use(password: str) -> str | None:
+    """The demo password when the demo's own sign-ins still take it (a second `make run`), else None."""
+    from werkzeug.security import check_password_hash
+
+    from .services.demo import DEMO_PASSWORD, DEMO_SIGN_INS
+
+    user = db.session.scalar(select(User).where(User.email == DEMO_SIGN_INS[0][0]))
+    if user is None or not user.password_hash:
+        return None
+    for candidate in dict.fromkeys((password, DEMO_PASSWORD)):
+        if check_password_hash(user.password_hash, candidate):
+            return candidate
+    return None
+
+
 def _print_sign_ins(sign_ins, password):
+    present = set(db.session.scalars(select(User.email).where(User.email.in_([e for e, _ in sign_ins]))))
+    sign_ins = [(email, role) for email, role in sign_ins if email in present]
+    if not sign_ins:
+        click.echo("This database has none of the demo's sign-ins.")
+        return
     click.echo("Demo sign-ins:")
     for email, role in sign_ins:
         click.echo(f"  {role:<16} {email}")
     click.echo(f"  password         {password}" if password else "  password         as given when the demo was seeded")
+
+
+@casework_cli.command("demo-reset")
+@click.option("--yes", is_flag=True, help="Do not ask: delete the local demo database")
+@click.option("--cases", "case_count", default=40, type=click.IntRange(0, 200_000), show_default=True)
+@click.option("--password", default="demo-password-2026", show_default=True, help="Password of every demo sign-in")
+def demo_reset(yes, case_count, password):
+    """Start the demo afresh: delete the local SQLite database and evidence files, upgrade, seed.
+
+    Only a SQLite database that holds nothing but the demo's own people is deleted.
+    """
+    from pathlib import Path
+
+    from flask import current_app
+    from flask_migrate import upgrade
+
+    from .services.demo import DEMO_SIGN_INS, seed
+
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        _fail(f"demo-reset deletes only a local SQLite demo database; this install uses {url.get_backend_name()}.")
+    database = Path(url.database)
+    evidence = Path(current_app.config["EVIDENCE_DIR"])
+    if database.exists():
+        try:
+            others = db.session.scalars(select(User.email).where(~User.email.like("%@demo.invalid")).limit(3)).all()
+        except Exception:  # noqa: BLE001 (an empty or older file: nothing of value in it)
+            others = []
+        db.session.rollback()
+        if others:
+            _fail(
+                f"{database} holds people who are not in the demo ({', '.join(others)}): it is not deleted. "
+                "Back it up and remove it yourself if that is really what you want."
+            )
+    click.echo(
+        f"This deletes the demo database {database} and the evidence files in {evidence}, then seeds a new demo."
+    )
+    if not yes and not click.confirm("Delete them and start afresh?", default=False):
+        _fail("Nothing deleted.")
+    db.session.remove()
+    db.engine.dispose()
+    for path in (database, Path(f"{database}-wal"), Path(f"{database}-shm"), Path(f"{database}-journal")):
+        path.unlink(missing_ok=True)
+    if evidence.is_dir():
+        import shutil
+
+        shutil.rmtree(evidence)
+    click.echo(f"Deleted {database}. Upgrading and seeding a new demo…")
+    upgrade()
+    seed(case_count=case_count, password=password)
+    db.session.commit()
+    click.echo(f"Demo council created with {case_count} cases.")
+    _print_sign_ins(DEMO_SIGN_INS, password)
 
 
 @casework_cli.command("verify-audit")

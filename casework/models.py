@@ -6,6 +6,8 @@ strings and checked on the way in by the services and forms.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import UTC, date, datetime
 
 from flask_login import UserMixin
@@ -26,9 +28,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .extensions import db
 
+_clock: ContextVar[datetime | None] = ContextVar("casework_clock", default=None)
+
 
 def utcnow() -> datetime:
-    return datetime.now(UTC)
+    """The time now, in UTC: every timestamp Casework writes comes from here."""
+    return _clock.get() or datetime.now(UTC)
+
+
+@contextmanager
+def clock_at(moment: datetime):
+    """Within the block, `utcnow()` answers `moment` (the demo records its cases' past this way)."""
+    token = _clock.set(moment)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 class UTCDateTime(TypeDecorator):

@@ -1,14 +1,15 @@
 """A demo council for trying Casework out (`flask casework seed-demo`)."""
 
 import random
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from ..domain.intake import ReportInput
-from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, COMPLAINT_SOURCES, FLAGS, Kind, Source
+from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, COMPLAINT_SOURCES, Kind, Source, Stage
 from ..extensions import db
-from ..models import PublishingRight, SocialAccount
+from ..models import PublishingRight, SocialAccount, clock_at, utcnow
 from . import users as user_service
 from .cases import add_information, report_case
+from .deadlines import LONDON
 from .workflow import perform
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (the published demo sign-in)
@@ -16,33 +17,150 @@ DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (the published demo sign-in)
 DEMO_SIGN_INS = [
     ("employee@demo.invalid", "employee"),
     ("manager@demo.invalid", "manager"),
+    ("manager2@demo.invalid", "manager"),
+    ("manager3@demo.invalid", "manager"),
     ("hr@demo.invalid", "hr"),
     ("hos@demo.invalid", "head_of_service"),
     ("admin@demo.invalid", "admin"),
 ]
 
+# What people report, by category: each demo case's description matches its first category
 DESCRIPTIONS = {
-    Kind.BREACH: [
-        "Posted a photograph of a resident's letter, with the address visible, on a personal Facebook page.",
-        "Shared a post mocking a service user's disability in a public group.",
-        "Replied from the council's account with a personal political opinion during the election period.",
-        "Sent a friend request to a young person the team supports.",
-        "Set up an unofficial page using the council logo to promote a local event.",
-        "Described a colleague as incompetent in a public thread and named the team.",
-        "Edited the council's Wikipedia article during working hours.",
+    "confidential_information": [
+        "Posted a photograph of a resident's letter, with the name and address visible, on a personal Facebook page.",
+        "Shared a screenshot of a case management screen showing a service user's details in a group chat.",
     ],
-    Kind.ABUSE: [
-        "A member of the public posted my name and home street after a planning decision.",
-        "I received threatening direct messages after a parking enforcement video went viral.",
-        "Someone set up an account using my photo and name to post about council business.",
+    "defamation": [
+        "Wrote in a public thread that a named local business owner was 'a crook who fiddles council contracts'.",
+        "Posted that a named councillor had been 'caught taking backhanders', with no basis.",
+    ],
+    "harassment": [
+        "Described a colleague as incompetent in a public thread and named the team.",
+        "Sent repeated mocking messages about a colleague's appearance in a public group.",
+    ],
+    "discrimination": [
+        "Shared a post mocking a service user's disability in a public group.",
+        "Commented on a local news story with remarks about a religious group.",
+    ],
+    "disrepute": [
+        "Posted a video filmed in uniform at a council depot making fun of residents' complaints.",
+        "Replied to a resident's complaint on X with swearing, from a profile that says they work for the council.",
+    ],
+    "political": [
+        "Replied from the council's account with a personal political opinion during the election period.",
+        "Shared a party's campaign leaflet while naming their council job in the profile.",
+    ],
+    "personal_views_as_council": [
+        "Posted personal views on the housing strategy as if they were the council's position.",
+        "Answered a resident on LinkedIn 'on behalf of the council' about a decision not yet made.",
+    ],
+    "inappropriate_content": [
+        "Posted offensive memes from a profile that names the council as employer.",
+        "Shared a violent video with a comment about a service user's family.",
+    ],
+    "consent_or_copyright": [
+        "Published photographs of children at a council play scheme without their parents' consent.",
+        "Posted a local photographer's pictures on a council page without permission.",
+    ],
+    "service_user_contact": [
+        "Sent a friend request to a young person the team supports.",
+        "Messaged a former service user privately on Instagram about meeting up.",
+    ],
+    "unauthorised_account": [
+        "Set up an unofficial page using the council logo to promote a local event.",
+        "Ran a team account on TikTok without the Communications team's approval.",
+    ],
+    "council_identity_misuse": [
+        "Used a council e-mail address to set up a personal dating profile.",
+        "Used the council logo as the profile picture of a personal account.",
+    ],
+    "personal_use_at_work": [
+        "Spent long periods on personal social media during working hours, as the team's logs show.",
+        "Posted to a personal account throughout a shift at the contact centre.",
+    ],
+    "wikipedia_at_work": [
+        "Edited the council's Wikipedia article during working hours.",
+        "Changed a Wikipedia article about a local councillor from a council computer.",
+    ],
+    "abuse": [
         "Repeated abusive comments on the library's page naming me.",
+        "Abusive replies to my posts after I answered residents on the council's page.",
+    ],
+    "threats": [
+        "I received threatening direct messages after a parking enforcement video went viral.",
+        "Someone said online they would wait for me outside the office after a planning decision.",
+    ],
+    "harassment_abuse": [
+        "The same person has messaged me every day for weeks about a council tax decision.",
+    ],
+    "impersonation": [
+        "Someone set up an account using my photo and name to post about council business.",
+    ],
+    "doxxing": [
+        "A member of the public posted my name and home street after a planning decision.",
     ],
 }
 
+# The demo covers the last 18 months
+DEMO_MONTHS = 18
+# How far along each case goes, by how old it is: old cases are mostly closed, new ones open
+BREACH_PATHS = ("closed", "closed", "closed", "referred", "outcome", "investigation", "rights_suspended", "assessment")
+ABUSE_PATHS = ("closed", "closed", "support", "assessment")
+
+
+def _description(rng, kind: str, categories: list[str]) -> str:
+    first = categories[0]
+    key = "harassment_abuse" if kind == Kind.ABUSE and first == "harassment" else first
+    return rng.choice(DESCRIPTIONS.get(key) or DESCRIPTIONS["abuse" if kind == Kind.ABUSE else "disrepute"])
+
 
 def seed(*, case_count: int = 40, password: str = DEMO_PASSWORD, seed_value: int = 2026) -> None:
-    """Departments, one user of every role, a contractor, council accounts and `case_count` cases."""
+    """Departments, people of every role (everyone offered as an owner or investigator can sign
+    in), a contractor, council accounts and `case_count` cases reported over the last 18 months,
+    each taken through the real workflow at believable times, so that the chains verify and the
+    HR summary and dashboards have figures to show."""
     rng = random.Random(seed_value)
+    now = utcnow()
+    went_live = (now - timedelta(days=DEMO_MONTHS * 31 + 120)).date()
+    with clock_at(now - timedelta(days=DEMO_MONTHS * 31 + 100)):
+        people = _people(password)
+        accounts = _accounts(went_live)
+        db.session.flush()
+    subjects, reporters = people["subjects"], people["reporters"]
+    for subject, account in ((subjects[0], accounts[0]), (subjects[5], accounts[1]), (subjects[4], accounts[2])):
+        db.session.add(
+            PublishingRight(
+                user_id=subject.id,
+                account_id=account.id,
+                trained_on=went_live - timedelta(days=3),
+                granted_at=datetime.combine(went_live, time(9), tzinfo=UTC),
+                status="active",
+            )
+        )
+    db.session.flush()
+
+    span = DEMO_MONTHS * 30 * 24 * 3600
+    for number in range(case_count):
+        # Spread evenly from 18 months ago to today, oldest first (references are issued in order)
+        fraction = (number + rng.random() * 0.8) / max(case_count, 1)
+        reported = now - timedelta(seconds=span * (1 - fraction))
+        reported = _working_hour(reported, rng)
+        if reported >= now:
+            reported = now - timedelta(minutes=5 + number)
+        kind = Kind.ABUSE if number % 5 == 4 else Kind.BREACH
+        _demo_case(rng, number, kind, reported, now, people, reporters, subjects)
+
+
+def _working_hour(moment: datetime, rng) -> datetime:
+    """The same day at a time in office hours, Monday to Friday."""
+    local = moment.astimezone(LONDON)
+    while local.weekday() >= 5:
+        local -= timedelta(days=1)
+    local = local.replace(hour=rng.randint(8, 17), minute=rng.randint(0, 59), second=rng.randint(0, 59))
+    return local.astimezone(UTC)
+
+
+def _people(password: str) -> dict:
     for name in ("Housing", "Adult Social Care", "Environment", "Communications"):
         user_service.create_department(name)
 
@@ -58,13 +176,15 @@ def seed(*, case_count: int = 40, password: str = DEMO_PASSWORD, seed_value: int
             password=password if pw else None,
         )
 
-    person("hr@demo.invalid", "Harriet Rahman", "hr", "Communications")
+    hr = person("hr@demo.invalid", "Harriet Rahman", "hr", "Communications")
     person("admin@demo.invalid", "Adam Ibbotson", "admin", "Communications")
     hos = person("hos@demo.invalid", "Helen Osei", "head_of_service", "Environment")
-    person("manager@demo.invalid", "Mark Anand", "manager", "Housing")
-    person("manager2@demo.invalid", "Priya Ellis", "manager", "Environment", pw=False)
-    person("manager3@demo.invalid", "Tom Gallagher", "manager", "Adult Social Care")
-    person("employee@demo.invalid", "Emma Lewis", "employee", "Housing", "manager@demo.invalid")
+    managers = {
+        "Housing": person("manager@demo.invalid", "Mark Anand", "manager", "Housing"),
+        "Environment": person("manager2@demo.invalid", "Priya Ellis", "manager", "Environment"),
+        "Adult Social Care": person("manager3@demo.invalid", "Tom Gallagher", "manager", "Adult Social Care"),
+    }
+    employee = person("employee@demo.invalid", "Emma Lewis", "employee", "Housing", "manager@demo.invalid")
     user_service.create_department("Environment", hos.email)
     subjects = [
         person("sam.jones@demo.invalid", "Sam Jones", department="Housing", manager="manager@demo.invalid", pw=False),
@@ -96,14 +216,16 @@ def seed(*, case_count: int = 40, password: str = DEMO_PASSWORD, seed_value: int
         ),
         person("ruth.bell@demo.invalid", "Ruth Bell", department="Communications", staff_type="apprentice", pw=False),
     ]
-    hr_user = user_service.find_user("hr@demo.invalid")
-    investigator = user_service.find_user("manager3@demo.invalid")
-    reporters = [
-        user_service.find_user("employee@demo.invalid"),
-        user_service.find_user("manager@demo.invalid"),
-        user_service.find_user("hr@demo.invalid"),
-    ]
+    return {
+        "hr": hr,
+        "hos": hos,
+        "managers": managers,
+        "subjects": subjects,
+        "reporters": [employee, managers["Housing"], hr],
+    }
 
+
+def _accounts(went_live: date) -> list[SocialAccount]:
     accounts = []
     for platform, handle, department in (
         ("facebook", "DemoBoroughHousing", "Housing"),
@@ -115,112 +237,185 @@ def seed(*, case_count: int = 40, password: str = DEMO_PASSWORD, seed_value: int
             handle=handle,
             department=user_service.find_department(department),
             status="active",
-            went_live_on=date(2025, 1, 6),
-            trial_ends_on=date(2025, 4, 6),
+            went_live_on=went_live,
+            trial_ends_on=went_live + timedelta(days=91),
         )
         db.session.add(account)
         accounts.append(account)
-    db.session.flush()
-    for subject, account in ((subjects[0], accounts[0]), (subjects[5], accounts[1]), (subjects[4], accounts[2])):
-        db.session.add(
-            PublishingRight(user_id=subject.id, account_id=account.id, trained_on=date(2025, 1, 3), status="active")
-        )
+    return accounts
 
-    today = date.today()
-    for number in range(case_count):
-        kind = Kind.ABUSE if number % 5 == 4 else Kind.BREACH
-        reporter = reporters[number % len(reporters)]
-        categories = list(BREACH_CATEGORIES if kind == Kind.BREACH else ABUSE_CATEGORIES)
-        if kind == Kind.BREACH:
-            subject = rng.choice([s for s in subjects])
-            source = Source.EMPLOYEE_REPORT if reporter.role == "employee" else rng.choice(COMPLAINT_SOURCES)
-        else:
-            subject = None
-            source = Source.EMPLOYEE_REPORT
-        report = ReportInput(
-            kind=kind,
-            source=source,
-            subjects=[subject.email] if subject else [],
-            categories=rng.sample(categories[:-1], k=rng.choice([1, 1, 2])),
-            platform=rng.choice(["facebook", "x", "instagram", "tiktok", "linkedin", "forum"]),
-            content_url=f"https://social.example/post/{1000 + number}",
-            incident_date=today - timedelta(days=rng.randint(1, 60)),
-            description=rng.choice(DESCRIPTIONS[kind]),
-            severity=rng.choice(["low", "medium", "high"]),
-            flags=rng.sample(list(FLAGS), k=rng.choice([0, 0, 1])),
-            complainant_name="A. Resident" if source == Source.PUBLIC_COMPLAINT else "",
-            complainant_contact="resident@example.org" if source == Source.PUBLIC_COMPLAINT else "",
-        )
+
+class _Timeline:
+    """The demo case's clock: each step a while after the one before, never past today."""
+
+    def __init__(self, start: datetime, now: datetime, rng):
+        self.at, self.now, self.rng = start, now, rng
+
+    def later(self, low_hours: float, high_hours: float) -> bool:
+        """Move on; False when that would be in the future (the case stays where it is)."""
+        moment = self.at + timedelta(hours=self.rng.uniform(low_hours, high_hours))
+        local = moment.astimezone(LONDON)
+        if local.hour >= 18:  # people act in office hours, on working days
+            local = (local + timedelta(days=1)).replace(hour=9, minute=self.rng.randint(0, 59))
+        elif local.hour < 8:
+            local = local.replace(hour=8, minute=self.rng.randint(0, 59))
+        while local.weekday() >= 5:
+            local += timedelta(days=1)
+        moment = max(local.astimezone(UTC), self.at + timedelta(minutes=1))
+        if moment >= self.now:
+            return False
+        self.at = moment
+        return True
+
+
+def _demo_case(rng, number, kind, reported, now, people, reporters, subjects) -> None:
+    hr, hos, managers = people["hr"], people["hos"], people["managers"]
+    reporter = reporters[number % len(reporters)]
+    pool = [c for c in (BREACH_CATEGORIES if kind == Kind.BREACH else ABUSE_CATEGORIES) if c != "other"]
+    categories = rng.sample(pool, k=rng.choice([1, 1, 2]))
+    subject = rng.choice(subjects) if kind == Kind.BREACH else None
+    if kind == Kind.BREACH:
+        source = Source.EMPLOYEE_REPORT if reporter.role == "employee" else rng.choice(COMPLAINT_SOURCES)
+    else:
+        source = Source.EMPLOYEE_REPORT
+    flags = []
+    if "confidential_information" in categories:
+        flags.append("personal_data_involved")
+    if "service_user_contact" in categories:
+        flags.append("safeguarding_concern")
+    if "threats" in categories:
+        flags.append("criminal_offence")
+    report = ReportInput(
+        kind=kind,
+        source=source,
+        subjects=[subject.email] if subject else [],
+        categories=categories,
+        platform=rng.choice(["facebook", "x", "instagram", "tiktok", "linkedin", "forum"]),
+        content_url=f"https://social.example/post/{1000 + number}",
+        incident_date=(reported - timedelta(days=rng.randint(0, 6))).astimezone(LONDON).date(),
+        description=_description(rng, kind, categories),
+        severity=rng.choice(["low", "medium", "high"]),
+        flags=flags,
+        complainant_name="A. Resident" if source == Source.PUBLIC_COMPLAINT else "",
+        complainant_contact="resident@example.org" if source == Source.PUBLIC_COMPLAINT else "",
+    )
+    with clock_at(reported):
         case = report_case(reporter, report)
-        if number % 7 == 3:
+        db.session.flush()
+    clock = _Timeline(reported, now, rng)
+    paths = BREACH_PATHS if kind == Kind.BREACH else ABUSE_PATHS
+    age = (now - reported).days
+    # Recent reports are further back along the way; every eleventh case stalls (an overdue item)
+    target = paths[number % len(paths)] if age > 60 else rng.choice(("reported", "assessment", paths[-2]))
+    stalled = number % 11 == 6
+
+    def step(low, high, actor, action, **params) -> bool:
+        if not clock.later(low, high):
+            return False
+        with clock_at(clock.at):
+            perform(case, actor, action, params, version=case.version)
+            db.session.flush()
+        return True
+
+    if number % 7 == 3 and clock.later(4, 30):
+        with clock_at(clock.at):
             add_information(case, reporter, "I have kept a screenshot of the post in case it is deleted.")
-        _advance(case, number, hr=hr_user, investigator=investigator)
-
-
-def _act(case, actor, action, **params):
-    perform(case, actor, action, params, version=case.version)
-
-
-def _advance(case, number: int, *, hr, investigator) -> None:
-    """Take demo cases along the workflow so that every stage has some."""
-    step = number % 8
-    if step == 0:
-        return  # stays reported
-    _act(case, hr, "take_ownership")
-    if case.kind == Kind.ABUSE:
-        if step >= 3:
-            _act(case, hr, "record_support", text="Reported the posts to the platform and arranged a welfare call.")
-        if step >= 6:
-            _act(case, hr, "close")
+            db.session.flush()
+    if target == "reported":
         return
-    if step == 1:
-        return  # assessment
-    if step == 7:
-        _act(case, hr, "close_no_further_action", reason="Informal advice given by the line manager.")
+    department = subject.department.name if subject and subject.department else None
+    owner = managers.get(department, hr) if reporter.id != managers.get(department, hr).id else hr
+    if subject is not None and subject.staff_type == "contractor":
+        step(1, 6, hos, "acknowledge_contractor_case")
+    if not step(2, 30, owner, "take_ownership"):
         return
-    subject = case.subjects[0]
-    _act(case, hr, "suspend_rights", subject=subject.email, reason="Suspended while the post is investigated.")
-    if step == 2:
-        return  # rights suspended
-    _act(case, hr, "start_investigation", investigator=investigator.email)
-    _act(
-        case,
+    if "personal_data_involved" in flags:
+        report_it = rng.random() < 0.5
+        step(
+            2,
+            40,
+            owner,
+            "record_ico_decision",
+            report="yes" if report_it else "no",
+            reason="Personal data of a resident was published." if report_it else "Removed within the hour; low risk.",
+        )
+    if target == "assessment":
+        return
+    if kind == Kind.ABUSE:
+        if not step(
+            4, 48, owner, "record_support", text="Reported the posts to the platform and arranged a welfare call."
+        ):
+            return
+        if target == "closed":
+            step(24 * 10, 24 * 25, owner, "close")
+        return
+    if target == "closed" and number % 4 == 0:
+        step(24, 24 * 5, owner, "close_no_further_action", reason="Informal advice given by the line manager.")
+        return
+    suspended = False
+    if number % 3 != 2:
+        suspended = step(1, 20, owner, "suspend_rights", subject=subject.email, reason="Suspended while investigated.")
+    if target == "rights_suspended" or (stalled and suspended):
+        return
+    investigator = next(m for name, m in managers.items() if name != department and m.id != reporter.id)
+    params = {"investigator": investigator.email}
+    if not suspended:
+        params["no_suspension_reason"] = "The post was on a personal account; no council account is involved."
+    if not step(24, 24 * 4, owner, "start_investigation", **params):
+        return
+    step(
+        24 * 2,
+        24 * 8,
         investigator,
         "add_note",
         kind="interview",
         interviewee_role="subject",
-        text="Interviewed the member of staff, who accepted posting the content.",
+        text="Interviewed the member of staff, who accepted posting the content and has since removed it.",
     )
-    if step == 3:
-        return  # investigation
+    if target == "investigation" or stalled:
+        return
     contractor = subject.staff_type == "contractor"
-    _act(
-        case,
-        hr,
-        "record_outcome",
-        finding="substantiated",
-        sanction="referred_to_contractor" if contractor else ("first_written_warning" if step % 2 else "training"),
-        rights_decision="restored",
-        summary="The post breached the policy; see the investigation notes.",
-    )
-    if step == 4:
-        return  # outcome
-    _act(
-        case,
-        hr,
-        "refer",
-        agency="contractor" if contractor else "police",
-        reason="For the agency to consider under its own procedures.",
-        agency_reference=f"REF-{1000 + number}",
-    )
-    if step == 5:
-        return  # referred
-    _act(
-        case,
-        hr,
-        "update_referral",
-        referral_id=case.referrals[0].id,
-        status="concluded",
-        result="No further action by the agency.",
-    )
-    _act(case, hr, "close")
+    finding = rng.choice(["substantiated", "substantiated", "partly_substantiated", "not_substantiated"])
+    if contractor:
+        sanction = "referred_to_contractor"
+    elif finding == "not_substantiated":
+        sanction = "no_action"
+    else:
+        sanction = rng.choice(["management_advice", "training", "first_written_warning", "final_written_warning"])
+    outcome = {"finding": finding, "sanction": sanction, "summary": "Decided on the investigation report."}
+    if suspended:
+        outcome["rights_decision"] = "revoked" if sanction == "final_written_warning" else "restored"
+    if not step(24 * 10, 24 * 22, hr, "record_outcome", **outcome):
+        return
+    if target == "outcome":
+        return
+    if contractor:
+        if not step(4, 48, hr, "refer", agency="contractor", reason="For GreenStreets Ltd under its own procedures."):
+            return
+        step(24 * 3, 24 * 10, hos, "record_contractor_action", text="GreenStreets Ltd gave a final written warning.")
+    elif target == "referred" or "criminal_offence" in flags or number % 6 == 1:
+        if not step(
+            4,
+            48,
+            hr,
+            "refer",
+            agency="police",
+            reason="The post may be an offence.",
+            agency_reference=f"CR-{4000 + number}",
+        ):
+            return
+    if case.stage == Stage.REFERRED:
+        if target == "referred":
+            return
+        if not step(
+            24 * 7,
+            24 * 30,
+            hr,
+            "update_referral",
+            referral_id=case.referrals[0].id,
+            status="concluded",
+            result="No further action by the agency.",
+        ):
+            return
+    # After the appeal window (5 working days) has passed
+    step(24 * 8, 24 * 20, hr, "close")
