@@ -7,6 +7,7 @@ Each test runs inside a transaction that is rolled back.
 
 import os
 import re
+import tempfile
 from datetime import date
 from html.parser import HTMLParser
 
@@ -15,6 +16,7 @@ from flask import g, has_app_context
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
+from hypothesis.configuration import set_hypothesis_home_dir
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from casework import create_app
@@ -25,6 +27,11 @@ from casework.services import cases as case_service
 from casework.services import users as user_service
 
 TEST_PASSWORD = "correct-horse-battery-staple"
+
+# Hypothesis keeps caches (its Unicode table, examples) under .hypothesis in the working
+# directory unless told otherwise: keep them in a folder of their own that the run removes
+_HYPOTHESIS_HOME = tempfile.TemporaryDirectory(prefix="casework-hypothesis-")
+set_hypothesis_home_dir(_HYPOTHESIS_HOME.name)
 
 
 @pytest.fixture(scope="session")
