@@ -5,7 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Config, Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def create_app(overrides: dict | None = None) -> Flask:
     """Build the application: defaults, then instance/config.py, then the environment, then `overrides`."""
-    instance_path = os.environ.get("CASEWORK_INSTANCE_PATH", str(ROOT / "instance"))
+    instance_path = instance_folder()
     app = Flask(
         __name__,
         instance_path=instance_path,
@@ -28,9 +28,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         static_url_path="/assets",
     )
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
-    app.config.from_object(DefaultConfig)
-    app.config.from_pyfile("config.py", silent=True)
-    app.config.update(from_environment())
+    app.config.update(settings(app.instance_path))
     if overrides:
         app.config.update(overrides)
 
@@ -45,6 +43,14 @@ def create_app(overrides: dict | None = None) -> Flask:
             **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
         }
     app.config.setdefault("EVIDENCE_DIR", str(Path(app.instance_path) / "evidence"))
+
+    if str(app.config.get("RATELIMIT_STORAGE_URI") or "").startswith(("redis://", "rediss://")):
+        # A store that does not answer is given up on quickly (each process then counts in memory)
+        app.config["RATELIMIT_STORAGE_OPTIONS"] = {
+            "socket_connect_timeout": 2,
+            "socket_timeout": 2,
+            **app.config.get("RATELIMIT_STORAGE_OPTIONS", {}),
+        }
 
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"))
@@ -80,6 +86,21 @@ def create_app(overrides: dict | None = None) -> Flask:
     cli.register(app)
     logging.basicConfig(level=logging.INFO)
     return app
+
+
+def instance_folder() -> str:
+    """instance/ beside the code, or CASEWORK_INSTANCE_PATH: instance/config.py, the secret key, evidence."""
+    return os.environ.get("CASEWORK_INSTANCE_PATH", str(ROOT / "instance"))
+
+
+def settings(instance_path: str | None = None) -> Config:
+    """The settings without the app: defaults, then instance/config.py, then the environment
+    (gunicorn.conf.py checks them before any worker starts)."""
+    config = Config(instance_path or instance_folder())
+    config.from_object(DefaultConfig)
+    config.from_pyfile("config.py", silent=True)
+    config.update(from_environment())
+    return config
 
 
 def _instance_secret_key(instance: Path) -> str:

@@ -134,6 +134,30 @@ def reset_two_factor(email):
     click.echo(f"Two-factor sign-in reset for {user.email}; their sessions have ended.")
 
 
+@casework_cli.command("rotate-mfa-key")
+def rotate_mfa_key():
+    """Re-seal every two-factor secret under the current MFA_KEY (or SECRET_KEY).
+
+    Set the new MFA_KEY and list the old key in MFA_OLD_KEYS first; remove MFA_OLD_KEYS afterwards.
+    Exits 1, naming them, when some secrets open with none of the keys (nothing else is lost)."""
+    from .services import two_factor
+
+    result = two_factor.rotate_key()
+    db.session.commit()
+    click.echo(
+        f"{result.resealed} two-factor secret{'' if result.resealed == 1 else 's'} sealed under the current key."
+    )
+    if result.unopened:
+        click.echo(
+            "No configured key (MFA_KEY, SECRET_KEY, MFA_OLD_KEYS) opens the secret of: "
+            + ", ".join(result.unopened)
+            + ". Add the key they were sealed with to MFA_OLD_KEYS and run this again, "
+            "or reset their two-factor sign-in (reset-two-factor EMAIL).",
+            err=True,
+        )
+        sys.exit(1)
+
+
 @casework_cli.command("seed-demo")
 @click.option("--cases", "case_count", default=40, type=click.IntRange(0, 200_000), show_default=True)
 @click.option("--password", default="demo-password-2026", show_default=True, help="Password of every demo sign-in")

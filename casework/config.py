@@ -15,9 +15,11 @@ class DefaultConfig:
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = False  # True when not served on localhost
+    # Cookies go only over HTTPS, whatever the Host header says; `make run` and the tests turn this off
+    SESSION_COOKIE_SECURE = True
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = True
     WTF_CSRF_TIME_LIMIT = None
     # Behind a reverse proxy: how many proxies to trust for X-Forwarded-* (0: none; see casework.web.security)
     TRUST_PROXY = 0
@@ -69,9 +71,14 @@ class DefaultConfig:
 
     # Sign-in security. Rate limits (Flask-Limiter) are counted in memory, per
     # process; with several app processes set RATELIMIT_STORAGE_URI to a shared
-    # redis://host:6379 so they count together.
+    # redis://host:6379 so they count together (gunicorn.conf.py refuses to start
+    # several workers counting in memory). When the store cannot be reached each
+    # process warns once and counts in its own memory until it is back. Failed
+    # sign-ins and lockouts are counted in the database, whatever the store.
     RATELIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_KEY_PREFIX = "casework"
     RATELIMIT_HEADERS_ENABLED = True
     SIGN_IN_LIMITS_PER_ADDRESS = "60 per minute;600 per hour"
@@ -87,6 +94,10 @@ class DefaultConfig:
     # Two-factor (an authenticator app's codes) is required for these roles
     MFA_REQUIRED_ROLES = ("hr", "admin")
     MFA_PENDING_MINUTES = 10  # time to give the code after the password
+    # Two-factor secrets are sealed with a key derived from MFA_KEY, or SECRET_KEY when unset.
+    # To rotate: new MFA_KEY, the old one in MFA_OLD_KEYS, `flask casework rotate-mfa-key`.
+    MFA_KEY = None
+    MFA_OLD_KEYS: tuple = ()
     RECOVERY_CODE_COUNT = 10
     # A session ends after this long unused, and after this long whatever happens
     SESSION_IDLE_MINUTES = 30
@@ -101,7 +112,12 @@ ENVIRONMENT_KEYS = {
     "COUNCIL_NAME": "COUNCIL_NAME",
     "RATELIMIT_STORAGE_URI": "RATELIMIT_STORAGE_URI",
     "TRUST_PROXY": "TRUST_PROXY",
+    "MFA_KEY": "MFA_KEY",
+    "MFA_OLD_KEYS": "MFA_OLD_KEYS",
+    "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
+    "REMEMBER_COOKIE_SECURE": "REMEMBER_COOKIE_SECURE",
 }
+BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
 
 
 def from_environment() -> dict:
@@ -109,9 +125,24 @@ def from_environment() -> dict:
     found = {}
     for env_name, key in ENVIRONMENT_KEYS.items():
         value = os.environ.get(env_name)
-        if value:
-            found[key] = int(value) if key == "MAIL_PORT" else value
+        if not value:
+            continue
+        if key == "MAIL_PORT":
+            found[key] = int(value)
+        elif key in BOOLEAN_KEYS:
+            found[key] = boolean_setting(env_name, value)
+        else:
+            found[key] = value
     return found
+
+
+def boolean_setting(name: str, value: str) -> bool:
+    text = value.strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"{name} must be true or false, not {value!r}")
 
 
 def normalise_database_url(url: str) -> str:

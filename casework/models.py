@@ -106,12 +106,13 @@ class User(UserMixin, db.Model):
     contractor_org: Mapped[str | None] = mapped_column(String(200))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     password_hash: Mapped[str | None] = mapped_column(String(255))
-    mfa_secret: Mapped[str | None] = mapped_column(String(64))
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The authenticator app's secret, sealed (casework.services.secrets_at_rest), never in plain text
+    mfa_secret_sealed: Mapped[str | None] = mapped_column(String(255))
     mfa_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     mfa_last_used_step: Mapped[int | None] = mapped_column(Integer)  # TOTP time step last accepted: no replay
-    session_epoch: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # bump: sign out everywhere
+    # A secret being set up, sealed, kept here (not in the cookie) until a first code confirms it
+    mfa_enrolment_sealed: Mapped[str | None] = mapped_column(String(255))
+    mfa_enrolment_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -128,6 +129,43 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email}>"
+
+
+class UserSession(db.Model):
+    """A signed-in session, kept on the server (OWASP ASVS 3.3.1): the cookie holds only its random id.
+
+    Every request checks it; signing out, a timeout, "Sign out everywhere" or
+    ending it from Your account set `ended_at`, after which the cookie is worthless.
+    """
+
+    __tablename__ = "user_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)  # SHA-256 of the id in the cookie
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ended_reason: Mapped[str | None] = mapped_column(String(30))
+    user_agent: Mapped[str] = mapped_column(String(200), default="")
+
+    user: Mapped[User] = relationship()
+
+
+class SignInFailure(db.Model):
+    """Wrong passwords or codes in a row for one e-mail address, whether or not it has an account.
+
+    Keyed by an HMAC of the normalised address (never the address itself), so
+    every process and machine counts together and an unknown address locks
+    exactly as a real one does.
+    """
+
+    __tablename__ = "sign_in_failures"
+
+    address_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer, default=0)
+    last_failure_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class SocialAccount(db.Model):

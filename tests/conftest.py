@@ -49,6 +49,9 @@ def app(database_url, tmp_path_factory):
             "SECRET_KEY": "test-secret-key",
             "EVIDENCE_DIR": str(instance / "evidence"),
             "SERVER_NAME": None,
+            # the test client speaks plain HTTP: the one place besides `make run` cookies go without Secure
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
         }
     )
     app.instance_path = str(instance)

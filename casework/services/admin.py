@@ -21,6 +21,7 @@ from ..domain.permissions import View, view_level
 from ..domain.policy import Role, StaffType, Stage
 from ..extensions import db
 from ..models import AdminEvent, ApiToken, Case, Department, PublishingRight, User, utcnow
+from . import user_sessions
 from . import users as user_service
 from .admin_events import changed_fields, jsonable, person_label, record_admin_event
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotAllowed, NotFound
@@ -311,7 +312,7 @@ def leaver_check(person: User) -> LeaverCheck:
 def disable_person(actor: User, person: User) -> User:
     """A leaver: they can no longer sign in or use the API; their history stays theirs.
 
-    Their API tokens are revoked. If they own or investigate open cases, HR is
+    Their API tokens are revoked and their sessions end. If they own or investigate open cases, HR is
     told (names and a count only) so the cases can be reassigned.
     """
     _require_admin(actor)
@@ -331,6 +332,7 @@ def disable_person(actor: User, person: User) -> User:
         .values(revoked_at=utcnow())
         .execution_options(synchronize_session=False)
     ).rowcount
+    sessions_ended = user_sessions.end_all(person, user_sessions.ACCOUNT_DISABLED)
     db.session.refresh(person)
     references = open_case_references(person)
     if references:
@@ -354,6 +356,7 @@ def disable_person(actor: User, person: User) -> User:
         after={"active": False},
         open_cases=len(references),
         api_tokens_revoked=revoked,
+        sessions_ended=sessions_ended,
     )
     return person
 

@@ -5,11 +5,17 @@ access to, the most sensitive records), and asked of anyone who has set it up.
 A code is accepted once: the time step it belongs to is remembered, so a code
 seen over someone's shoulder cannot be used again. Recovery codes are random
 (80 bits), kept only as SHA-256 digests, and each works once.
+
+The app's secret is stored sealed (casework.services.secrets_at_rest), never
+in plain text; so is the secret being set up, which stays on the server (not
+in the browser's cookie) until a first code from the app confirms it.
 """
 
 import hashlib
 import hmac
+import logging
 import secrets
+from dataclasses import dataclass
 from datetime import datetime
 
 import pyotp
@@ -20,7 +26,9 @@ from sqlalchemy import delete, func, or_, select, update
 
 from ..extensions import db
 from ..models import RecoveryCode, User, utcnow
-from . import security_events
+from . import secrets_at_rest, security_events, user_sessions
+
+log = logging.getLogger(__name__)
 
 CODE_DIGITS = 6
 RECOVERY_ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford's base 32: no i, l, o or u
@@ -34,7 +42,50 @@ def is_required(user: User) -> bool:
 
 
 def is_enrolled(user: User) -> bool:
-    return user.mfa_enabled_at is not None and bool(user.mfa_secret)
+    return user.mfa_enabled_at is not None and bool(user.mfa_secret_sealed)
+
+
+def _unsealed(sealed: str | None, user: User) -> str | None:
+    if not sealed:
+        return None
+    try:
+        return secrets_at_rest.unseal(sealed)
+    except secrets_at_rest.CannotUnseal:
+        log.error(
+            "The two-factor secret of user %s cannot be opened with MFA_KEY (or SECRET_KEY): "
+            "the key changed without `flask casework rotate-mfa-key`? See the README, Secrets at rest",
+            user.id,
+        )
+        return None
+
+
+def secret_of(user: User) -> str | None:
+    """The person's authenticator secret, unsealed; None when they have none (or it cannot be opened)."""
+    return _unsealed(user.mfa_secret_sealed, user)
+
+
+def store_secret(user: User, secret: str) -> None:
+    """Give the person this authenticator secret (sealed) and turn two-factor on."""
+    user.mfa_secret_sealed = secrets_at_rest.seal(secret)
+    user.mfa_enabled_at = user.mfa_enabled_at or utcnow()
+
+
+def enrolment_secret(user: User) -> str:
+    """The secret this person is setting up, made (and kept sealed on the server) on first call."""
+    secret = _unsealed(user.mfa_enrolment_sealed, user)
+    if secret is None:
+        secret = new_secret()
+        user.mfa_enrolment_sealed = secrets_at_rest.seal(secret)
+        user.mfa_enrolment_started_at = utcnow()
+        db.session.flush()
+    return secret
+
+
+def forget_enrolment(user: User) -> None:
+    """Drop a secret being set up, so the next set-up page shows a new one."""
+    user.mfa_enrolment_sealed = None
+    user.mfa_enrolment_started_at = None
+    db.session.flush()
 
 
 def new_secret() -> str:
@@ -111,14 +162,18 @@ def _new_recovery_codes(user: User) -> list[str]:
     return ["-".join(code[i : i + 4] for i in range(0, len(code), 4)) for code in codes]
 
 
-def enrol(user: User, secret: str, code: str) -> list[str] | None:
-    """Turn two-factor on with the secret the person's app now holds, proven by a code from it.
+def enrol(user: User, code: str) -> list[str] | None:
+    """Turn two-factor on with the secret being set up (casework.services.two_factor.enrolment_secret),
+    now that a code from the person's app proves it holds it.
 
     Returns the new recovery codes (to be shown once), or None when the code is wrong."""
-    step = _matching_step(secret, _normalised(code), utcnow())
+    secret = _unsealed(user.mfa_enrolment_sealed, user)
+    step = _matching_step(secret, _normalised(code), utcnow()) if secret else None
     if step is None:
         return None
-    user.mfa_secret = secret
+    user.mfa_secret_sealed = user.mfa_enrolment_sealed
+    user.mfa_enrolment_sealed = None
+    user.mfa_enrolment_started_at = None
     user.mfa_enabled_at = utcnow()
     user.mfa_last_used_step = step
     codes = _new_recovery_codes(user)
@@ -158,9 +213,10 @@ def verify(user: User, code: str) -> str | None:
 def verify_app_code(user: User, code: str) -> bool:
     """Whether `code` is the app's code now (and not used before); it is then used up."""
     text = _normalised(code)
-    if not is_enrolled(user):
+    secret = secret_of(user) if is_enrolled(user) else None
+    if secret is None:
         return False
-    step = _matching_step(user.mfa_secret, text, utcnow())
+    step = _matching_step(secret, text, utcnow())
     return step is not None and _use_step(user, step)
 
 
@@ -186,10 +242,46 @@ def reset(user: User, *, actor: User | None) -> None:
     """Turn two-factor off for someone who has lost their app and codes, and end their sessions.
 
     If their role requires it, they set it up again at their next sign-in."""
-    user.mfa_secret = None
+    user.mfa_secret_sealed = None
     user.mfa_enabled_at = None
     user.mfa_last_used_step = None
+    user.mfa_enrolment_sealed = None
+    user.mfa_enrolment_started_at = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    user.session_epoch = (user.session_epoch or 0) + 1
+    user_sessions.end_all(user, user_sessions.TWO_FACTOR_RESET)
     security_events.record(security_events.MFA_RESET, user, actor=actor)
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class Rotation:
+    """What `rotate_key` did: how many secrets it re-sealed, and the people whose secret no key opens."""
+
+    resealed: int
+    unopened: list[str]
+
+
+def rotate_key() -> Rotation:
+    """Re-seal every stored two-factor secret (and any being set up) under the current key
+    (MFA_KEY, or SECRET_KEY), opening them with it or any of MFA_OLD_KEYS. Nothing is changed
+    for a secret no key opens: that person is named, and needs `reset-two-factor`."""
+    resealed, unopened = 0, []
+    people = db.session.scalars(
+        select(User)
+        .where(or_(User.mfa_secret_sealed.is_not(None), User.mfa_enrolment_sealed.is_not(None)))
+        .order_by(User.id)
+    ).all()
+    for person in people:
+        try:
+            if person.mfa_secret_sealed:
+                person.mfa_secret_sealed = secrets_at_rest.reseal(person.mfa_secret_sealed)
+                resealed += 1
+        except secrets_at_rest.CannotUnseal:
+            unopened.append(person.email)
+        try:
+            if person.mfa_enrolment_sealed:
+                person.mfa_enrolment_sealed = secrets_at_rest.reseal(person.mfa_enrolment_sealed)
+        except secrets_at_rest.CannotUnseal:
+            person.mfa_enrolment_sealed = person.mfa_enrolment_started_at = None  # they start set-up again
+    db.session.flush()
+    return Rotation(resealed=resealed, unopened=unopened)

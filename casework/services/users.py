@@ -228,7 +228,6 @@ def create_user(
         contractor_org=(contractor_org or "").strip() or None,
         active=True,
         password_hash=generate_password_hash(password, method="scrypt") if password else None,
-        failed_logins=0,
     )
     db.session.add(user)
     db.session.flush()

@@ -3,8 +3,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template, request
-from flask.sessions import SecureCookieSessionInterface
+from flask import Flask, render_template
 from flask_wtf.csrf import CSRFError
 
 from ..domain import policy
@@ -12,22 +11,6 @@ from ..extensions import db, login_manager
 from ..models import User
 
 LONDON = ZoneInfo("Europe/London")
-LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "::1"}
-
-
-class CouncilSessionInterface(SecureCookieSessionInterface):
-    """Session cookies are Secure everywhere except on this machine (localhost)."""
-
-    def get_cookie_secure(self, app):
-        if app.config.get("SESSION_COOKIE_SECURE"):
-            return True
-        try:
-            host = (
-                request.host.rsplit(":", 1)[0] if not request.host.startswith("[") else request.host.split("]")[0] + "]"
-            )
-        except RuntimeError:
-            return False
-        return host not in LOCAL_HOSTS
 
 
 def london_time(value: datetime | None, fmt: str = "%d %B %Y %H:%M") -> str:
@@ -62,7 +45,6 @@ def register_web(app: Flask) -> None:
     from . import admin as admin_pages
     from .security import init_security
 
-    app.session_interface = CouncilSessionInterface()
     init_security(app)
     app.register_blueprint(auth.bp)
     app.register_blueprint(main.bp)

@@ -53,6 +53,9 @@ def sign_in():
             next_url = safe_next(request.args.get("next"))
             if two_factor.is_required(user):
                 sessions.begin_second_step(user, next_url)
+                if not two_factor.is_enrolled(user):
+                    two_factor.forget_enrolment(user)  # each sign-in sets up a secret of its own
+                    db.session.commit()
                 endpoint = "two_factor.code" if two_factor.is_enrolled(user) else "two_factor.set_up"
                 return redirect(url_for(endpoint))
             sessions.start(user)  # a fresh session on sign-in: no fixation
@@ -66,6 +69,9 @@ def sign_in():
 @bp.route("/sign-out", methods=["POST"])
 @login_required
 def sign_out():
+    """End this session on the server too: a copy of the cookie opens nothing afterwards."""
+    sessions.end()
+    db.session.commit()
     logout_user()
     session.clear()
     flash("You have signed out.", "success")

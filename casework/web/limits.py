@@ -15,7 +15,7 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user
 
 from ..extensions import limiter
-from ..services.users import normalise_email
+from ..services.sign_in import address_key
 
 PENDING_USER = "cw_pending_user"  # the session key of a sign-in waiting for its second step
 
@@ -35,8 +35,9 @@ def client_address() -> str:
 
 
 def account_typed() -> str:
-    """The account a sign-in attempt is for: the e-mail address typed, known or not."""
-    return "account:" + _digest(normalise_email(request.form.get("email", "")))
+    """The account a sign-in attempt is for: the e-mail address typed, known or not, as the same
+    keyed hash the lockout counts under (the store and its log never see the address)."""
+    return "account:" + address_key(request.form.get("email", ""))[:32]
 
 
 def person_signing_in() -> str:

@@ -1,31 +1,33 @@
-"""How long a signed-in session lasts, and the half-way state between password and code.
+"""The signed-in session of this browser, and the half-way state between password and code.
 
 A session starts afresh at sign-in (nothing carried over from before: no
-fixation) and ends when it has not been used for SESSION_IDLE_MINUTES, when
-it is SESSION_ABSOLUTE_HOURS old, when the person signs out everywhere (their
-`session_epoch` moves on past the one the session holds), or when the
-account is disabled. Every request checks, through the Flask-Login loader.
+fixation): a record on the server (casework.services.user_sessions) and, in
+the signed cookie, only its random id. Every request checks that record
+through the Flask-Login loader, so a session ends for good when the person
+signs out, when it has not been used for SESSION_IDLE_MINUTES, when it is
+SESSION_ABSOLUTE_HOURS old, when they sign out everywhere or end it from
+Your account, or when the account is disabled: replaying a copy of the old
+cookie then opens nothing.
 
 Between the password and the two-factor code the session holds only who is
 signing in, and when: it is not signed in, so no page that needs sign-in
-opens.
+opens. The secret being set up stays on the server (casework.services.two_factor).
 """
 
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, flash, session
+from flask import current_app, flash, g, request, session
 from flask_login import login_user
 
-from ..models import User
+from ..extensions import db
+from ..models import User, UserSession
+from ..services import user_sessions
 from . import limits
 
-SIGNED_IN_AT = "cw_signed_in_at"
-SEEN_AT = "cw_seen_at"
-EPOCH = "cw_epoch"
+SESSION_ID = "cw_session"
 PENDING_USER = limits.PENDING_USER
 PENDING_AT = "cw_pending_at"
 PENDING_NEXT = "cw_pending_next"
-ENROLMENT_SECRET = "cw_enrolment_secret"  # noqa: S105 (a session key)
 
 IDLE_MESSAGE = "You were signed out because you had not used Casework for {minutes} minutes. Sign in again."
 ABSOLUTE_MESSAGE = "You were signed out because you had been signed in for {hours} hours. Sign in again."
@@ -36,45 +38,52 @@ def now() -> float:
     return datetime.now(UTC).timestamp()
 
 
-def start(user: User) -> None:
-    """Sign `user` in, in a fresh session."""
+def start(user: User) -> UserSession:
+    """Sign `user` in, in a fresh session with a new record on the server. The caller commits."""
     session.clear()
+    session_id, record = user_sessions.start(user, user_agent=request.user_agent.string)
     login_user(user, remember=False)
-    session[SIGNED_IN_AT] = session[SEEN_AT] = now()
-    session[EPOCH] = user.session_epoch or 0
+    session[SESSION_ID] = session_id
+    g.user_session = record
+    return record
 
 
-def keep_epoch(user: User) -> None:
-    """After the person has signed out their other sessions themselves, keep this one going."""
-    session[EPOCH] = user.session_epoch or 0
+def current_record() -> UserSession | None:
+    """This browser's session record, once the loader has checked it this request."""
+    return g.get("user_session")
 
 
-def end() -> None:
+def end(reason: str = user_sessions.SIGNED_OUT) -> None:
+    """End this browser's session, on the server as well as in the cookie. The caller commits."""
+    user_sessions.end_by_id(session.get(SESSION_ID), reason)
+    g.pop("user_session", None)
     session.clear()
 
 
 def check(user: User) -> bool:
-    """Whether this request's session may go on as `user`; ends it (with a message why) when not."""
+    """Whether this request's session may go on as `user`; ends it (with a message why) when not.
+
+    Commits what it changed (the time last seen, or the end of the session), so a
+    page that writes nothing still keeps the record right."""
     config = current_app.config
-    current = now()
-    signed_in_at, seen_at = session.get(SIGNED_IN_AT), session.get(SEEN_AT)
-    message = None
-    if not user.can_sign_in:
-        message = ENDED_MESSAGE
-    elif not isinstance(signed_in_at, int | float) or not isinstance(seen_at, int | float):
-        message = ENDED_MESSAGE
-    elif session.get(EPOCH) != (user.session_epoch or 0):
-        message = ENDED_MESSAGE
-    elif current - signed_in_at > timedelta(hours=config["SESSION_ABSOLUTE_HOURS"]).total_seconds():
-        message = ABSOLUTE_MESSAGE.format(hours=config["SESSION_ABSOLUTE_HOURS"])
-    elif current - seen_at > timedelta(minutes=config["SESSION_IDLE_MINUTES"]).total_seconds():
-        message = IDLE_MESSAGE.format(minutes=config["SESSION_IDLE_MINUTES"])
-    if message:
-        session.clear()
-        flash(message, "info")
-        return False
-    session[SEEN_AT] = current
-    return True
+    found = user_sessions.check(user, session.get(SESSION_ID))
+    record, wrote = found.record, found.wrote
+    if record is not None and not user.can_sign_in:
+        wrote = user_sessions.end(record, user_sessions.ACCOUNT_DISABLED)
+        record = None
+    if wrote:
+        db.session.commit()
+    if record is not None:
+        g.user_session = record
+        return True
+    session.clear()
+    if found.timed_out == user_sessions.IDLE:
+        flash(IDLE_MESSAGE.format(minutes=config["SESSION_IDLE_MINUTES"]), "info")
+    elif found.timed_out == user_sessions.TOO_LONG:
+        flash(ABSOLUTE_MESSAGE.format(hours=config["SESSION_ABSOLUTE_HOURS"]), "info")
+    else:
+        flash(ENDED_MESSAGE, "info")
+    return False
 
 
 # --- between the password and the code ----------------------------------------------
@@ -100,14 +109,3 @@ def pending_user_id() -> int | None:
 
 def pending_next() -> str | None:
     return session.get(PENDING_NEXT)
-
-
-def enrolment_secret(make) -> str:
-    """The secret being set up in this half-signed-in session (made once by `make`).
-
-    It lives only in this person's signed session cookie until they prove
-    their app holds it; each new sign-in gets a different one."""
-    secret = session.get(ENROLMENT_SECRET)
-    if not isinstance(secret, str) or not secret:
-        secret = session[ENROLMENT_SECRET] = make()
-    return secret

@@ -86,7 +86,7 @@ def code():
                     "info",
                 )
             return redirect(next_url or url_for("main.dashboard"))
-        locked = sign_in_service.record_failure(user)
+        locked = sign_in_service.record_failure(user.email, user)
         db.session.commit()
         if locked:
             sessions.end()
@@ -105,10 +105,11 @@ def set_up():
         return _start_again()
     if two_factor_service.is_enrolled(user):
         return redirect(url_for("two_factor.code"))
-    secret = sessions.enrolment_secret(two_factor_service.new_secret)
+    secret = two_factor_service.enrolment_secret(user)
+    db.session.commit()  # the secret being set up is kept on the server, sealed, until a code confirms it
     form = EnrolForm()
     if form.validate_on_submit():
-        codes = two_factor_service.enrol(user, secret, form.code.data)
+        codes = two_factor_service.enrol(user, form.code.data)
         if codes is not None:
             next_url = sessions.pending_next()
             sessions.start(user)

@@ -1,4 +1,4 @@
-"""Your account: your password, two-factor recovery codes, API tokens, and signing out everywhere."""
+"""Your account: password, two-factor recovery codes, API tokens, where you are signed in, signing out everywhere."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required, logout_user
@@ -8,6 +8,7 @@ from ..models import utcnow
 from ..services import api_tokens as token_service
 from ..services import sign_in as sign_in_service
 from ..services import two_factor as two_factor_service
+from ..services import user_sessions
 from ..services.errors import InvalidInput, NotFound
 from . import limits, sessions
 from .account_forms import ChangePasswordForm, ConfirmForm, NewRecoveryCodesForm, NewTokenForm
@@ -35,6 +36,7 @@ def index():
         two_factor_required=two_factor_service.is_required(user),
         recovery_codes_left=two_factor_service.recovery_codes_left(user),
         active_tokens=sum(token_service.status(t) == "active" for t in token_service.tokens_of(user)),
+        live_sessions=len(user_sessions.live_sessions(user)),
         form=None,
         sign_out_form=ConfirmForm(),
     )
@@ -58,7 +60,7 @@ def password():
             db.session.rollback()
             _show_errors(form, error)
         else:
-            sessions.keep_epoch(current_user)
+            sessions.start(current_user)  # every session ended with the old password; this browser gets a new one
             db.session.commit()
             flash("Your password has been changed. You have been signed out on your other devices.", "success")
             return redirect(url_for("your_account.index"))
@@ -75,11 +77,46 @@ def sign_out_everywhere():
     if not form.validate_on_submit():
         abort(400)
     sign_in_service.sign_out_everywhere(current_user, actor=current_user)
+    sessions.end(user_sessions.SIGNED_OUT_EVERYWHERE)
     db.session.commit()
     logout_user()
-    sessions.end()
     flash("You have been signed out on every device, including this one.", "success")
     return redirect(url_for("auth.sign_in"))
+
+
+@bp.route("/sessions")
+@login_required
+def signed_in_sessions():
+    """Where you are signed in: each session's browser, when it started and was last used; end any of them."""
+    this = sessions.current_record()
+    rows = [
+        (record, user_sessions.browser_label(record.user_agent), this is not None and record.id == this.id)
+        for record in user_sessions.live_sessions(current_user)
+    ]
+    return render_template("your_account/sessions.html", rows=rows, end_form=ConfirmForm())
+
+
+@bp.route("/sessions/<int:session_id>/end", methods=["POST"])
+@login_required
+def end_session(session_id: int):
+    """End one of your sessions: that browser is signed out at its next request (this one at once)."""
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    this = sessions.current_record()
+    try:
+        record = user_sessions.end_one(current_user, session_id)
+    except NotFound:
+        abort(404)
+    if this is not None and record.id == this.id:
+        sessions.end(user_sessions.ENDED_BY_PERSON)
+        db.session.commit()
+        logout_user()
+        flash("You have signed out.", "success")
+        return redirect(url_for("auth.sign_in"))
+    db.session.commit()
+    flash(f"Session ended: {user_sessions.browser_label(record.user_agent)} is signed out.", "success")
+    return redirect(url_for("your_account.signed_in_sessions"))
 
 
 @bp.route("/recovery-codes", methods=["GET", "POST"])

@@ -29,7 +29,7 @@ import subprocess
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -127,6 +127,7 @@ def _seed() -> tuple[dict[str, Person], dict[str, str]]:
     from casework.extensions import db
     from casework.models import PublishingRight, SocialAccount
     from casework.services import cases as case_service
+    from casework.services import two_factor
     from casework.services import users as user_service
     from casework.services import workflow as workflow_service
 
@@ -184,7 +185,7 @@ def _seed() -> tuple[dict[str, Person], dict[str, str]]:
     )
     hr = make(people["hr"].email, name=people["hr"].name, role="hr", department="Human Resources", password=PASSWORD)
     make(people["admin"].email, name=people["admin"].name, role="admin", password=PASSWORD)
-    hr.mfa_secret, hr.mfa_enabled_at = people["hr"].totp_secret, datetime.now(UTC)  # HR signs in with a code
+    two_factor.store_secret(hr, people["hr"].totp_secret)  # HR signs in with a code
 
     went_live = date.today() - timedelta(days=400)
     housing_account = SocialAccount(
@@ -272,6 +273,9 @@ def live_server(tmp_path_factory):
                 "SQLALCHEMY_DATABASE_URI": database_url,
                 "SECRET_KEY": "x",
                 "TESTING": False,
+                # served over plain HTTP on 127.0.0.1: the one place besides `make run` cookies go without Secure
+                "SESSION_COOKIE_SECURE": False,
+                "REMEMBER_COOKIE_SECURE": False,
                 "EVIDENCE_DIR": str(instance / "evidence"),
             }
         )

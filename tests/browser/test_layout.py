@@ -13,7 +13,7 @@ import io
 import re
 import struct
 import zlib
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -68,6 +68,7 @@ def parks(live_server):
     from casework.extensions import db
     from casework.services import cases as case_service
     from casework.services import evidence as evidence_service
+    from casework.services import two_factor
     from casework.services import users as user_service
     from casework.services import workflow as workflow_service
 
@@ -108,7 +109,7 @@ def parks(live_server):
             user = make(
                 person.email, name=person.name, role=key, department="Parks" if key == "hr" else None, password=PASSWORD
             )
-            user.mfa_secret, user.mfa_enabled_at = person.totp_secret, datetime.now(UTC)
+            two_factor.store_secret(user, person.totp_secret)
         case = case_service.report_case(
             reporter,
             ReportInput(

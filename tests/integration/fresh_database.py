@@ -52,6 +52,8 @@ def make_app(url: str, instance: Path, **overrides):
             "SECRET_KEY": "test-secret-key",
             "EVIDENCE_DIR": str(instance / "evidence"),
             "SERVER_NAME": None,
+            "SESSION_COOKIE_SECURE": False,
+            "REMEMBER_COOKIE_SECURE": False,
             **overrides,
         }
     )

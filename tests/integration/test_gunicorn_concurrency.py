@@ -104,6 +104,8 @@ def server(tmp_path):
             upgrade()
             db.session.remove()
         seeded = seed(app)
+        # This test is about data, not rate limits: several workers may not count them in memory (gunicorn.conf.py)
+        (instance / "config.py").write_text("RATELIMIT_ENABLED = False\n")
         port = free_port()
         log_path = tmp_path / "gunicorn.log"
         env = {

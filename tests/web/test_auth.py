@@ -176,18 +176,33 @@ def test_the_session_cookie_is_httponly_and_samesite_lax(client, make_user):
     cookie = response.headers["Set-Cookie"]
     assert "HttpOnly" in cookie
     assert "SameSite=Lax" in cookie
-    assert "Secure" not in cookie  # served on localhost
+    assert "Secure" not in cookie  # the tests speak plain HTTP, with Secure turned off for them
 
 
-def test_the_session_cookie_is_secure_away_from_localhost(app, db_session, make_user):
-    site = "https://casework.council.example"
-    client = app.test_client()
-    client.get("/sign-in", base_url=site)
-    response = client.post(
-        "/sign-in",
-        base_url=site,
-        headers={"Referer": f"{site}/sign-in"},  # Flask-WTF checks it over HTTPS
-        data={"email": make_user().email, "password": TEST_PASSWORD, "csrf_token": client.csrf_token},
-    )
-    assert response.status_code == 302
-    assert "Secure" in response.headers["Set-Cookie"]
+def test_cookies_are_secure_by_default_whatever_the_host(app, db_session, monkeypatch):
+    """Issue 15, 1: a proxy that passes its upstream address as Host must not drop Secure."""
+    from casework.config import DefaultConfig
+
+    assert DefaultConfig.SESSION_COOKIE_SECURE is True and DefaultConfig.REMEMBER_COOKIE_SECURE is True
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", DefaultConfig.SESSION_COOKIE_SECURE)
+    for host in ("localhost", "127.0.0.1", "[::1]", "127.0.0.1:8000", "casework.council.example"):
+        client = app.test_client()
+        response = client.get("/sign-in", headers={"Host": host})
+        assert "Secure" in response.headers["Set-Cookie"], host
+
+
+def test_make_run_alone_turns_secure_cookies_off(monkeypatch):
+    from pathlib import Path
+
+    from casework.config import from_environment
+
+    makefile = (Path(__file__).resolve().parents[2] / "Makefile").read_text()
+    run = makefile.split("\nrun:", 1)[1].split("\n\n", 1)[0]
+    assert "SESSION_COOKIE_SECURE=false REMEMBER_COOKIE_SECURE=false" in run
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "false")
+    monkeypatch.setenv("REMEMBER_COOKIE_SECURE", "0")
+    assert from_environment()["SESSION_COOKIE_SECURE"] is False
+    assert from_environment()["REMEMBER_COOKIE_SECURE"] is False
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", "perhaps")
+    with pytest.raises(ValueError, match="SESSION_COOKIE_SECURE must be true or false"):
+        from_environment()

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from casework.models import AdminEvent, RecoveryCode
+from casework.services import sign_in as sign_in_service
 from casework.services import two_factor as two_factor_service
 from tests.conftest import TEST_PASSWORD
 
@@ -102,7 +103,7 @@ def test_hr_set_up_two_factor_at_first_sign_in_and_see_ten_recovery_codes_once(c
     assert setup_key(wrong) == secret  # the same secret until it is confirmed
     no_case_page_opens(client)
     db_session.refresh(hr)
-    assert hr.mfa_enabled_at is None and hr.mfa_secret is None
+    assert hr.mfa_enabled_at is None and hr.mfa_secret_sealed is None
 
     done = client.post(SET_UP, data={"code": pyotp.TOTP(secret).now()})
     assert done.status_code == 200
@@ -113,7 +114,8 @@ def test_hr_set_up_two_factor_at_first_sign_in_and_see_ten_recovery_codes_once(c
     assert 'href="/cases"' in text(done)  # then on to where they were going
 
     db_session.refresh(hr)
-    assert hr.mfa_secret == secret and hr.mfa_enabled_at is not None
+    assert two_factor_service.secret_of(hr) == secret and hr.mfa_enabled_at is not None
+    assert secret not in hr.mfa_secret_sealed and hr.mfa_enrolment_sealed is None
     stored = db_session.scalars(select(RecoveryCode.code_hash).where(RecoveryCode.user_id == hr.id)).all()
     assert len(stored) == 10
     plain = {code.replace("-", "") for code in codes}
@@ -170,15 +172,13 @@ def test_later_sign_ins_ask_for_the_code_after_the_password(client, make_user, d
     assert "<title>Error: Enter the code" in text(refused)
     assert "Enter a correct code from your authenticator app" in text(refused)
     no_case_page_opens(client)
-    db_session.refresh(hr)
-    assert hr.failed_logins == 1
+    assert sign_in_service.failures_in_a_row(hr.email) == 1
 
     accepted = client.post(CODE, data={"code": f" {code[:3]} {code[3:]} "})  # spaces as the app shows them
     assert accepted.status_code == 302
     assert accepted.headers["Location"] == "/cases"
     assert client.get("/cases").status_code == 200
-    db_session.refresh(hr)
-    assert hr.failed_logins == 0
+    assert sign_in_service.failures_in_a_row(hr.email) == 0
 
 
 def test_a_code_works_only_once(client, make_user, db_session):
@@ -315,9 +315,99 @@ def test_reset_two_factor_from_the_command_line(app, client, make_user, db_sessi
     result = app.test_cli_runner().invoke(args=["casework", "reset-two-factor", hr.email])
     assert result.exit_code == 0, result.output
     db_session.refresh(hr)
-    assert hr.mfa_secret is None and hr.mfa_enabled_at is None
+    assert hr.mfa_secret_sealed is None and hr.mfa_enabled_at is None
     assert two_factor_service.recovery_codes_left(hr) == 0
     [event] = events(db_session, hr, "mfa_reset")
     assert event.actor_id is None
     no_case_page_opens(client)  # their session ended
     assert password_step(client, hr).headers["Location"] == SET_UP
+
+
+# --- the secret at rest and in transit (issue 12, 6; issue 15, 3) -----------------------
+
+
+def cookie_contents(client) -> str:
+    """What the signed session cookie holds, decoded (it is signed, not encrypted: anyone can read it)."""
+    import base64
+    import zlib
+
+    value = client.get_cookie("session").value
+    compressed = value.startswith(".")
+    payload = value.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4))
+    return (zlib.decompress(raw) if compressed else raw).decode()
+
+
+def test_the_secret_being_set_up_stays_on_the_server_sealed(client, make_user, db_session):
+    hr = make_user("hr")
+    password_step(client, hr)
+    page = client.get(SET_UP)
+    secret = setup_key(page)
+    assert secret not in cookie_contents(client) and secret.lower() not in cookie_contents(client).lower()
+    db_session.refresh(hr)
+    assert hr.mfa_enrolment_sealed and secret not in hr.mfa_enrolment_sealed
+    assert hr.mfa_secret_sealed is None  # not on until a code confirms it
+    again = client.get(SET_UP)
+    assert setup_key(again) == secret
+    assert client.post(SET_UP, data={"code": pyotp.TOTP(secret).now()}).status_code == 200
+    assert secret not in cookie_contents(client)
+    db_session.refresh(hr)
+    assert hr.mfa_enrolment_sealed is None and two_factor_service.secret_of(hr) == secret
+
+
+def test_no_stored_value_is_the_secret_in_plain_text(client, make_user, db_session):
+    hr = make_user("hr")
+    secret, _ = enrol(client, hr)
+    users = type(hr).__table__
+    row = db_session.execute(select(users).where(users.c.id == hr.id)).mappings().one()
+    stored = " ".join(str(value) for value in row.values())
+    assert secret not in stored and secret.lower() not in stored.lower()
+
+
+def test_rotating_the_key_reseals_every_secret_and_people_keep_their_apps(
+    app, client, make_user, db_session, monkeypatch, caplog
+):
+    hr, admin, pending = make_user("hr"), make_user("admin"), make_user("hr")
+    hr_secret, _ = enrol(client, hr)
+    admin_secret = two_factor_service.new_secret()
+    two_factor_service.store_secret(admin, admin_secret)
+    two_factor_service.enrolment_secret(pending)  # half-way through setting up
+    db_session.flush()
+    sealed_before = hr.mfa_secret_sealed
+    sign_out(client)
+
+    # A new MFA_KEY, the old key (here SECRET_KEY) listed so the secrets can still be opened
+    monkeypatch.setitem(app.config, "MFA_KEY", "a-new-key-for-two-factor-secrets")
+    monkeypatch.setitem(app.config, "MFA_OLD_KEYS", (app.config["SECRET_KEY"],))
+    result = app.test_cli_runner().invoke(args=["casework", "rotate-mfa-key"])
+    assert result.exit_code == 0, result.output
+    assert "2 two-factor secrets sealed under the current key" in result.output
+    monkeypatch.setitem(app.config, "MFA_OLD_KEYS", ())  # and the old key is gone
+    db_session.refresh(hr)
+    assert hr.mfa_secret_sealed != sealed_before
+    assert two_factor_service.secret_of(hr) == hr_secret
+    assert two_factor_service.secret_of(admin) == admin_secret
+    assert two_factor_service.enrolment_secret(pending)
+
+    # HR signs in with the same app as before
+    password_step(client, hr)
+    client.get(CODE)
+    code = fresh_code(hr_secret, after_step=hr.mfa_last_used_step)
+    assert client.post(CODE, data={"code": code}).status_code == 302
+    assert client.get("/cases").status_code == 200
+
+
+def test_a_key_changed_without_rotating_is_named_and_changes_nothing(app, make_user, db_session, monkeypatch, caplog):
+    hr = make_user("hr")
+    two_factor_service.store_secret(hr, two_factor_service.new_secret())
+    db_session.flush()
+    sealed = hr.mfa_secret_sealed
+    monkeypatch.setitem(app.config, "MFA_KEY", "a-key-nobody-sealed-with")
+    assert two_factor_service.secret_of(hr) is None
+    assert "cannot be opened with MFA_KEY" in caplog.text and "rotate-mfa-key" in caplog.text
+    assert not two_factor_service.verify_app_code(hr, "123456")
+    result = app.test_cli_runner().invoke(args=["casework", "rotate-mfa-key"])
+    assert result.exit_code == 1
+    assert hr.email in result.output and "MFA_OLD_KEYS" in result.output
+    db_session.refresh(hr)
+    assert hr.mfa_secret_sealed == sealed

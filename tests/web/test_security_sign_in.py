@@ -1,13 +1,18 @@
 """Sign-in hardening (issue 6, Security 1): lockout, rate limits and the password policy."""
 
+import hashlib
+import logging
 import re
+import socket
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
-from casework.models import AdminEvent, User
+from casework.models import AdminEvent, SignInFailure
 from casework.services import sign_in as sign_in_service
+from casework.services import user_sessions
 from casework.services import users as user_service
 from casework.services.errors import InvalidInput
 from tests.conftest import TEST_PASSWORD
@@ -72,8 +77,7 @@ def test_five_wrong_passwords_lock_the_account_even_against_the_right_one(client
     response = sign_in(client, user.email)
     assert response.status_code == 302
     assert signed_in(client)
-    db_session.refresh(user)
-    assert user.failed_logins == 0 and user.locked_until is None
+    assert sign_in_service.failures_in_a_row(user.email) == 0 and not sign_in_service.is_locked(user)
 
 
 def test_the_lock_can_be_set_longer_and_after_fewer_attempts(app, client, make_user, clock, monkeypatch):
@@ -132,11 +136,9 @@ def test_a_successful_sign_in_starts_the_count_again(client, make_user, db_sessi
     user = make_user()
     for _ in range(4):
         sign_in(client, user.email, "wrong-password-123")
-    db_session.refresh(user)
-    assert user.failed_logins == 4
+    assert sign_in_service.failures_in_a_row(user.email) == 4
     assert sign_in(client, user.email).status_code == 302
-    db_session.refresh(user)
-    assert user.failed_logins == 0
+    assert sign_in_service.failures_in_a_row(user.email) == 0
     sign_out(client)
     for _ in range(4):
         assert FAILED in page_text(sign_in(client, user.email, "wrong-password-123"))
@@ -150,6 +152,41 @@ def test_a_disabled_account_with_the_right_password_counts_as_a_failure(client, 
     for _ in range(4):
         assert FAILED in page_text(sign_in(client, leaver.email))
     assert LOCKED in page_text(sign_in(client, leaver.email))
+
+
+def test_failures_are_counted_under_a_keyed_hash_never_the_address(app, client, make_user, db_session, monkeypatch):
+    user = make_user()
+    unknown = "nobody.at.all@test.invalid"
+    for email in (user.email, unknown, unknown.upper()):
+        sign_in(client, email, "wrong-password-123")
+    rows = db_session.scalars(select(SignInFailure)).all()
+    assert sorted(row.failures for row in rows) == [1, 2]  # the address is normalised before it is counted
+    stored = " ".join(f"{row.address_key} {row.failures} {row.last_failure_at}" for row in rows)
+    for email in (user.email, unknown):
+        assert email not in stored and email.split("@")[0] not in stored
+        assert hashlib.sha256(email.encode()).hexdigest() not in stored  # keyed: not a plain digest
+    keys = {sign_in_service.address_key(user.email), sign_in_service.address_key(unknown)}
+    assert {row.address_key for row in rows} == keys
+    monkeypatch.setitem(app.config, "SECRET_KEY", "another-secret-key")
+    assert sign_in_service.address_key(user.email) not in keys
+
+
+def test_a_failure_long_ago_does_not_count_towards_a_lock(client, make_user, clock):
+    user = make_user()
+    for _ in range(4):
+        sign_in(client, user.email, "wrong-password-123")
+    clock.advance(hours=25)
+    for _ in range(4):
+        assert FAILED in page_text(sign_in(client, user.email, "wrong-password-123"))
+    assert LOCKED in page_text(sign_in(client, user.email, "wrong-password-123"))
+
+
+def test_an_unknown_address_locks_and_unlocks_with_the_same_clock(client, clock):
+    unknown = "nobody.here@test.invalid"
+    answers = [page_text(sign_in(client, unknown, "wrong-password-123")) for _ in range(6)]
+    assert [LOCKED in answer for answer in answers] == [False] * 4 + [True] * 2
+    clock.advance(minutes=15, seconds=1)
+    assert FAILED in page_text(sign_in(client, unknown, "wrong-password-123"))
 
 
 # --- rate limits --------------------------------------------------------------------
@@ -301,14 +338,14 @@ def test_a_refused_password_change_changes_nothing(
 ):
     user = make_user()
     login_as(user)
-    before = user.password_hash, user.session_epoch
+    before = user.password_hash, [s.id for s in user_sessions.live_sessions(user)]
     response = change_password(client, current, new, confirm)
     assert response.status_code == 200
     html = page_text(response)
     assert "<title>Error: Change your password" in html
     assert message in html
     db_session.refresh(user)
-    assert (user.password_hash, user.session_epoch) == before
+    assert (user.password_hash, [s.id for s in user_sessions.live_sessions(user)]) == before
     assert events(db_session, user, "password_changed") == []
     assert signed_in(client)
 
@@ -345,11 +382,64 @@ def test_changing_your_password_is_rate_limited(client, security_on, make_user, 
     assert statuses == [200, 200, 429]
 
 
-def test_set_password_for_someone_else_is_audited_with_its_actor(db_session, make_user):
+def test_set_password_for_someone_else_is_audited_with_its_actor(app, db_session, make_user):
     admin, person = make_user("admin"), make_user()
+    elsewhere = app.test_client()
+    elsewhere.get("/sign-in")
+    assert sign_in(elsewhere, person.email).status_code == 302
     sign_in_service.set_password(person, "a-reset-passphrase-here", actor=admin)
     [event] = events(db_session, person, "password_changed")
     assert event.actor_id == admin.id
     with pytest.raises(InvalidInput):
         sign_in_service.set_password(person, "password1234", actor=admin)
-    assert db_session.get(User, person.id).session_epoch == 1
+    assert user_sessions.live_sessions(person) == []
+    assert not signed_in(elsewhere)
+
+
+# --- when the rate-limit store is down (issue 15, 4) -----------------------------------------
+
+
+@contextmanager
+def unreachable_limit_store():
+    """The limiter pointed at a Redis that is not there (a free port nobody listens on)."""
+    from limits.storage import storage_from_string
+
+    from casework.extensions import limiter
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    saved = limiter._storage, limiter._limiter, limiter._storage_dead
+    storage = storage_from_string(f"redis://127.0.0.1:{port}/0", socket_connect_timeout=0.5, socket_timeout=0.5)
+    limiter._storage, limiter._limiter, limiter._storage_dead = storage, type(limiter._limiter)(storage), False
+    try:
+        yield
+    finally:
+        limiter._storage, limiter._limiter, limiter._storage_dead = saved
+        limiter.reset()
+
+
+def test_with_the_store_down_sign_in_answers_locks_and_warns_once(app, client, make_user, monkeypatch, caplog):
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)
+    monkeypatch.setitem(app.config, "SIGN_IN_LIMITS_PER_ACCOUNT", "100 per minute")
+    user = make_user()
+    caplog.set_level(logging.INFO)
+    with unreachable_limit_store():
+        assert client.get("/sign-in").status_code == 200
+        for email in (user.email, "nobody.here@test.invalid"):
+            answers = [sign_in(client, email, "wrong-password-123") for _ in range(6)]
+            assert [a.status_code for a in answers] == [200] * 6, email
+            assert [LOCKED in page_text(a) for a in answers] == [False] * 4 + [True] * 2, email
+        assert LOCKED in page_text(sign_in(client, user.email))
+    warnings = [r for r in caplog.records if r.levelno == logging.WARNING and "storage" in r.getMessage().lower()]
+    assert len(warnings) == 1, [r.getMessage() for r in warnings]
+    assert "unreachable" in warnings[0].getMessage()
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR or r.exc_info]
+
+
+def test_with_the_store_down_the_limits_still_count_in_this_process(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", True)
+    monkeypatch.setitem(app.config, "SIGN_IN_LIMITS_PER_ADDRESS", "3 per minute")
+    with unreachable_limit_store():
+        statuses = [sign_in(client, f"someone.{n}@test.invalid", "wrong-password-123").status_code for n in range(4)]
+    assert statuses == [200, 200, 200, 429]
