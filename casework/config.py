@@ -27,6 +27,10 @@ class DefaultConfig:
     # Pagination of case lists
     CASES_PER_PAGE = 25
 
+    # A report with the same kind, people and description as one the same person sent
+    # this many minutes before is shown that earlier report first
+    SIMILAR_REPORT_MINUTES = 30
+
     # Working days: bank holidays of this part of the UK (holidays package)
     HOLIDAYS_COUNTRY = "GB"
     HOLIDAYS_SUBDIVISION = "ENG"  # England and Wales share bank holidays

@@ -263,6 +263,8 @@ class Case(db.Model):
     # SHA-256 of the reporter and the form's one-time token or the API's Idempotency-Key: a double submission
     # finds the case the first one made instead of making another
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # SHA-256 of what the report said, so a key used again for a different report is refused
+    submission_fingerprint: Mapped[str | None] = mapped_column(String(64))
 
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])

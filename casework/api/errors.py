@@ -47,8 +47,18 @@ HTTP_MESSAGES = {
 }
 
 
-def error_response(status: int, code: str, message: str, fields: dict | None = None, headers: dict | None = None):
-    response = jsonify({"error": {"code": code, "message": message, "fields": fields or {}}})
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    fields: dict | None = None,
+    headers: dict | None = None,
+    reference: str | None = None,
+):
+    body = {"code": code, "message": message, "fields": fields or {}}
+    if reference is not None:
+        body["reference"] = reference  # the case the error is about, e.g. a report like this one
+    response = jsonify({"error": body})
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value
@@ -64,7 +74,9 @@ def register_error_handlers(bp: Blueprint) -> None:
         headers = {}
         if error.status == 401:
             headers["WWW-Authenticate"] = 'Bearer realm="casework"'
-        return error_response(error.status, error.code, error.message, error.fields, headers)
+        return error_response(
+            error.status, error.code, error.message, error.fields, headers, getattr(error, "reference", None)
+        )
 
     def http_error(error: HTTPException):
         db.session.rollback()

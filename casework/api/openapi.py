@@ -128,15 +128,22 @@ def _schemas() -> dict:
                     "code": {
                         "type": "string",
                         "description": "bad_request, unauthorised, forbidden, not_found, method_not_allowed, "
-                        "conflict, too_large, invalid, rate_limited or server_error",
+                        "conflict, similar_report, too_large, invalid, idempotency_key_reused, rate_limited or "
+                        "server_error",
                     },
                     "message": STRING,
+                    "reference": {
+                        "type": "string",
+                        "description": "The case the error is about: for similar_report, the report like this one "
+                        "that the caller sent recently; for idempotency_key_reused, the case the key made",
+                    },
                     "fields": {
                         "type": "object",
                         "additionalProperties": STRING,
                         "description": "What is wrong with each field, by field name",
                     },
-                }
+                },
+                required=["code", "message", "fields"],
             )
         },
         description='Every error: {"error": {"code", "message", "fields"}}',
@@ -433,6 +440,8 @@ ERROR_RESPONSES = {
     "Forbidden": "You may see the case but not do this",
     "NotFound": "No such case, or not one you may see",
     "Conflict": "Wrong stage for this action, or the case changed since that version",
+    "SimilarReport": "You sent a report with the same kind, subjects and description in the last 30 minutes "
+    "(code similar_report); error.reference names it",
     "TooLarge": "The file or request is too large",
     "Invalid": "Invalid fields, named in error.fields (unknown fields too)",
     "BadPeriod": "A date is not YYYY-MM-DD, is out of range, or the period ends before it starts "
@@ -521,9 +530,26 @@ def _paths() -> dict:
                 "operationId": "listCases",
                 "summary": "The cases the caller may see, newest first",
                 "parameters": [
-                    {"name": "stage", "in": "query", "schema": ref("Stage")},
+                    {
+                        "name": "stage",
+                        "in": "query",
+                        "description": "Cases seen in full at this stage; reports the caller sees only as their "
+                        "reporter match by the status this stage shows as",
+                        "schema": ref("Stage"),
+                    },
+                    {
+                        "name": "status",
+                        "in": "query",
+                        "description": "Cases whose plain-language status is this",
+                        "schema": ref("ReporterStatus"),
+                    },
                     {"name": "kind", "in": "query", "schema": ref("Kind")},
-                    {"name": "category", "in": "query", "schema": ref("Category")},
+                    {
+                        "name": "category",
+                        "in": "query",
+                        "description": "Cases seen in full with this category (never reports seen only as reporter)",
+                        "schema": ref("Category"),
+                    },
                     {
                         "name": "cursor",
                         "in": "query",
@@ -552,7 +578,10 @@ def _paths() -> dict:
                         "in": "header",
                         "required": False,
                         "description": "A key of your choosing for this report: sending it again with the same key "
-                        "makes no second case, and answers the case the first made",
+                        "and the same report makes no second case, and answers the case the first made; the same "
+                        "key with a different report is a 422. Without a key, a report with the same kind, "
+                        "subjects and description as one you sent in the last 30 minutes is a 409 naming it; "
+                        "send it with a new key to report it anyway",
                         "schema": {"type": "string", "pattern": "^[!-~]{8,200}$"},
                     }
                 ],
@@ -572,6 +601,7 @@ def _paths() -> dict:
                     },
                     "400": _error("BadRequest"),
                     "401": _error("Unauthorised"),
+                    "409": _error("SimilarReport"),
                     "422": _error("Invalid"),
                 },
             },

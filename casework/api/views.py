@@ -16,16 +16,16 @@ from werkzeug.exceptions import NotFound as RouteNotFound
 
 from ..domain import permissions, workflow
 from ..domain.permissions import View
-from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, STAGE_LABELS, Kind, Role
+from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, REPORTER_STATUSES, STAGE_LABELS, Kind, Role
 from ..extensions import db
 from ..models import Case, CaseEvent, Suspension, User
 from ..services import cases as case_service
 from ..services import evidence as evidence_service
 from ..services import exports
 from ..services import summary as summary_service
+from ..services.case_filters import CaseFilters, seen_in_full, visible_case_filter
 from ..services.errors import InvalidInput, NotAllowed
 from ..services.users import user_for_token
-from ..services.visibility import full_view_filter, visible_cases
 from ..services.workflow import perform
 from ..web.downloads import evidence_response, pdf_response
 from . import bp, serialise
@@ -137,18 +137,15 @@ CASE_LOADING = (
 def list_cases():
     """The cases the caller may see, newest first, in pages joined by an opaque cursor."""
     user = current_api_user()
-    stage = _choice("stage", list(STAGE_LABELS))
-    kind = _choice("kind", list(Kind))
-    category = _choice("category", list(dict.fromkeys([*BREACH_CATEGORIES, *ABUSE_CATEGORIES])))
+    filters = CaseFilters(
+        stage=_choice("stage", list(STAGE_LABELS)),
+        status=_choice("status", list(REPORTER_STATUSES)),
+        kind=_choice("kind", list(Kind)),
+        category=_choice("category", list(dict.fromkeys([*BREACH_CATEGORIES, *ABUSE_CATEGORIES]))),
+    )
     limit = _limit()
     cursor = request.args.get("cursor")
-    query = select(Case, full_view_filter(user).label("full_view")).where(visible_cases(user))
-    if stage:
-        query = query.where(Case.stage == stage)
-    if kind:
-        query = query.where(Case.kind == kind)
-    if category:
-        query = query.where(Case.category_rows.any(category=category))
+    query = select(Case, seen_in_full(user).label("full_view")).where(visible_case_filter(user, filters))
     if cursor:
         query = query.where(Case.id < _decode_cursor(cursor))
     rows = db.session.execute(query.options(*CASE_LOADING).order_by(Case.id.desc()).limit(limit + 1)).all()
@@ -169,7 +166,9 @@ def report_case():
             "The Idempotency-Key is not valid", {"Idempotency-Key": "Use 8 to 200 printable ASCII characters"}
         )
     report = parse_report(read_json_object(request.get_data(cache=False), request.mimetype))
-    case, created = case_service.report_once(user, report, key)
+    # Without a key, a report like one the caller sent in the last 30 minutes is a 409 naming it;
+    # a key says which submission this is: the same key is a retry, a new key a new report
+    case, created = case_service.report_once(user, report, key, check_similar=key is None)
     body = serialise.case_for(case, permissions.view_level(user, case), user)
     body.setdefault("stage", case.stage)
     db.session.commit()

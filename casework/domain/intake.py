@@ -4,8 +4,10 @@ One set of checks for the web form and the API, with GOV.UK-style messages
 keyed by field name.
 """
 
-from dataclasses import dataclass, field
-from datetime import date
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timedelta
 from urllib.parse import urlsplit
 
 from .policy import (
@@ -40,6 +42,29 @@ class ReportInput:
     flags: list[str] = field(default_factory=list)
     complainant_name: str = ""
     complainant_contact: str = ""
+
+
+def report_fingerprint(report: ReportInput) -> str:
+    """A digest of everything a report says, so a resubmission under the same key can be told from a new report."""
+    body = asdict(report)
+    body["incident_date"] = report.incident_date.isoformat() if report.incident_date else None
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=True).encode()).hexdigest()
+
+
+def report_likeness(kind: str, subject_emails, description: str) -> tuple:
+    """What makes two reports "the same report": the kind, the people named and the description,
+    ignoring letter case, spacing and the order the people were named in."""
+    subjects = frozenset(email.strip().lower() for email in subject_emails if email and email.strip())
+    return (kind, subjects, " ".join((description or "").split()).casefold())
+
+
+def is_repeat_of(
+    earlier_likeness: tuple, earlier_sent_at: datetime, report: ReportInput, now: datetime, window: timedelta
+) -> bool:
+    """Whether `report` repeats one the same person sent within `window` (a resend after Back, say)."""
+    if not timedelta(0) <= now - earlier_sent_at <= window:
+        return False
+    return earlier_likeness == report_likeness(report.kind, report.subjects, report.description)
 
 
 def has_control_characters(text: str) -> bool:

@@ -102,6 +102,15 @@ def reporter_status(stage: str) -> str:
     return "Being looked into"
 
 
+# The plain-language statuses, in the order a case passes through them
+REPORTER_STATUSES = tuple(dict.fromkeys(reporter_status(stage) for stage in Stage))
+
+
+def stages_with_status(status: str) -> tuple[str, ...]:
+    """Every stage a reporter sees as `status`: what a reporter may tell apart, and no more."""
+    return tuple(str(stage) for stage in Stage if reporter_status(stage) == status)
+
+
 class Source(StrEnum):
     EMPLOYEE_REPORT = "employee_report"
     PUBLIC_COMPLAINT = "public_complaint"

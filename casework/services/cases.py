@@ -3,19 +3,28 @@
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import permissions
-from ..domain.intake import ReportInput, has_control_characters, validate_report
+from ..domain.intake import (
+    ReportInput,
+    has_control_characters,
+    is_repeat_of,
+    report_fingerprint,
+    report_likeness,
+    validate_report,
+)
 from ..domain.permissions import View
 from ..domain.policy import FLAGS, Kind, Role, Source, StaffType, Stage
 from ..extensions import db
 from ..models import AccessLog, Case, CaseCategory, Department, Note, ReferenceCounter, User, utcnow
-from .deadlines import london_today, refresh_next_deadline
+from .case_filters import DEFAULT_SORT, CaseFilters, visible_case_filter, visible_case_order
+from .deadlines import LONDON, london_today, refresh_next_deadline
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotFound
 from .events import record_event
 from .notify import notify
@@ -79,32 +88,93 @@ def find_submitted(actor: User, token: str | None) -> Case | None:
     return db.session.scalar(select(Case).where(Case.submission_key == key)) if key else None
 
 
-def report_once(actor: User, report: ReportInput, token: str | None) -> tuple[Case, bool]:
+class SimilarReport(Conflict):
+    """The same person sent a report like this a few minutes ago (a resend after Back, say)."""
+
+    code = "similar_report"
+
+    def __init__(self, earlier: Case):
+        sent_at = earlier.created_at.astimezone(LONDON).strftime("%H:%M")
+        super().__init__(f"You sent a report like this at {sent_at} ({earlier.reference})")
+        self.earlier = earlier
+        self.sent_at = sent_at
+        self.reference = earlier.reference
+
+
+class SubmissionKeyReused(InvalidInput):
+    """A submission key sent again with a different report: neither a retry nor a new report."""
+
+    code = "idempotency_key_reused"
+
+
+def similar_recent_report(actor: User, report: ReportInput, *, now=None) -> Case | None:
+    """The latest report `actor` sent in the last SIMILAR_REPORT_MINUTES with the same kind, people and
+    description, if any."""
+    now = now or utcnow()
+    window = timedelta(minutes=current_app.config["SIMILAR_REPORT_MINUTES"])
+    recent = db.session.scalars(
+        select(Case)
+        .where(Case.reporter_id == actor.id, Case.kind == report.kind, Case.created_at >= now - window)
+        .order_by(Case.created_at.desc(), Case.id.desc())
+    ).all()
+    for case in recent:
+        likeness = report_likeness(case.kind, [s.email for s in case.subjects], case.description or "")
+        if is_repeat_of(likeness, case.created_at, report, now, window):
+            return case
+    return None
+
+
+def report_once(
+    actor: User, report: ReportInput, token: str | None, *, check_similar: bool = True
+) -> tuple[Case, bool]:
     """Report a case unless this submission (`token`) already did: (the case, whether it was made now).
 
     A double-clicked form or a retried API call sends the same token twice. The
     second finds the first's case; if both arrive at once, the unique key lets one
-    insert win and the other, rolled back, finds the winner's case.
+    insert win and the other, rolled back, finds the winner's case. The same
+    token with a different report is refused (SubmissionKeyReused). With
+    `check_similar`, a report like one the same person sent in the last 30
+    minutes is refused with SimilarReport, naming it, so they can look at it
+    or choose to send theirs anyway.
     """
     if token is not None and not SUBMISSION_TOKEN.fullmatch(token):
         raise InvalidInput(
             "The submission token is not valid", {"submission_token": "Use 8 to 200 printable characters"}
         )
+    fingerprint = report_fingerprint(report)
     existing = find_submitted(actor, token)
     if existing is not None:
-        return existing, False
+        return _replay(existing, fingerprint), False
+    if check_similar and not report_errors(actor, report):
+        similar = similar_recent_report(actor, report)
+        if similar is not None:
+            raise SimilarReport(similar)
     try:
-        return report_case(actor, report, submission_token=token), True
+        return report_case(actor, report, submission_token=token, fingerprint=fingerprint), True
     except IntegrityError:
         db.session.rollback()
         existing = find_submitted(actor, token)
         if existing is None:
             raise
-        return existing, False
+        return _replay(existing, fingerprint), False
+
+
+def _replay(existing: Case, fingerprint: str) -> Case:
+    if existing.submission_fingerprint not in (None, fingerprint):
+        message = f"This key was already used for a different report ({existing.reference}). Use a new key"
+        error = SubmissionKeyReused(message, {"Idempotency-Key": message})
+        error.reference = existing.reference
+        raise error
+    return existing
 
 
 def report_case(
-    actor: User, report: ReportInput, *, today: date | None = None, submission_token: str | None = None
+    actor: User,
+    report: ReportInput,
+    *,
+    today: date | None = None,
+    submission_token: str | None = None,
+    fingerprint: str | None = None,
 ) -> Case:
     """Record a new report (stage `reported`) and tell who must act.
 
@@ -139,6 +209,7 @@ def report_case(
         created_at=now,
         updated_at=now,
         submission_key=submission_key(actor, submission_token),
+        submission_fingerprint=fingerprint or (report_fingerprint(report) if submission_token else None),
     )
     for flag in FLAGS:
         setattr(case, flag, flag in report.flags)
@@ -256,14 +327,6 @@ def add_information(case: Case, actor: User, text: str, *, version: int | None =
 
 
 @dataclass
-class CaseFilters:
-    stage: str | None = None
-    kind: str | None = None
-    category: str | None = None
-    department_id: int | None = None
-
-
-@dataclass
 class CasePage:
     items: list[Case]
     total: int
@@ -275,21 +338,15 @@ class CasePage:
         return max(1, -(-self.total // self.per_page))
 
 
-def list_cases(user: User, filters: CaseFilters, *, page: int = 1, per_page: int = 25) -> CasePage:
-    """The cases `user` may see, newest first, filtered and paginated in SQL."""
-    query = select(Case).where(visible_cases(user))
-    if filters.stage:
-        query = query.where(Case.stage == filters.stage)
-    if filters.kind:
-        query = query.where(Case.kind == filters.kind)
-    if filters.category:
-        query = query.where(Case.id.in_(select(CaseCategory.case_id).where(CaseCategory.category == filters.category)))
-    if filters.department_id:
-        query = query.where(Case.department_id == filters.department_id)
+def list_cases(
+    user: User, filters: CaseFilters, *, page: int = 1, per_page: int = 25, sort: str = DEFAULT_SORT
+) -> CasePage:
+    """The cases `user` may see, filtered and sorted by what they may see of each, paginated in SQL."""
+    query = select(Case).where(visible_case_filter(user, filters))
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))
     page = max(1, page)
     items = db.session.scalars(
-        query.order_by(Case.created_at.desc(), Case.id.desc()).offset((page - 1) * per_page).limit(per_page)
+        query.order_by(*visible_case_order(user, sort)).offset((page - 1) * per_page).limit(per_page)
     ).all()
     return CasePage(list(items), total or 0, page, per_page)
 

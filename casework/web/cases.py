@@ -7,14 +7,15 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..domain import permissions, workflow
-from ..domain.intake import ReportInput
+from ..domain.intake import ReportInput, report_fingerprint
 from ..domain.permissions import View
-from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, STAGE_LABELS, Kind, Source
+from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, REPORTER_STATUSES, STAGE_LABELS, Kind, Source
 from ..extensions import db
 from ..services import cases as case_service
 from ..services import evidence as evidence_service
 from ..services import exports, history
 from ..services import workflow as workflow_service
+from ..services.case_filters import DEFAULT_SORT, SORT_LABELS, CaseFilters
 from ..services.deadlines import case_deadlines
 from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from ..services.evidence import TooLarge
@@ -56,6 +57,7 @@ def report(kind: str):
         del form.complainant_contact
     if request.method == "GET":
         form.submission_token.data = secrets.token_urlsafe(24)
+    similar = None
     if request.method == "POST":
         form_ok = form.validate()
         report_input = ReportInput(
@@ -78,9 +80,17 @@ def report(kind: str):
                 # exist) and the domain's (everything else).
                 raise InvalidInput("The report has errors", case_service.report_errors(current_user, report_input))
             token = form.submission_token.data or None
-            if token is not None and not case_service.SUBMISSION_TOKEN.fullmatch(token):
+            if token is not None and not case_service.SUBMISSION_TOKEN.fullmatch(token[:160]):
                 token = None  # a tampered token: the report is still taken, once
-            case, created = case_service.report_once(current_user, report_input, token)
+            if token is not None:
+                # The same form sent again with other words (Back, edit, Send) is another report
+                token = f"{token[:160]}.{report_fingerprint(report_input)[:32]}"
+            case, created = case_service.report_once(
+                current_user, report_input, token, check_similar=request.form.get("send_anyway") != "yes"
+            )
+        except case_service.SimilarReport as error:
+            db.session.rollback()
+            similar = error
         except InvalidInput as error:
             db.session.rollback()
             for name, message in error.fields.items():
@@ -94,7 +104,7 @@ def report(kind: str):
             else:
                 flash(f"You have already sent this report. Its reference is {case.reference}.", "success")
             return redirect(url_for("cases.show", reference=case.reference))
-    return render_template("cases/report_form.html", form=form, kind=kind, may_log=may_log)
+    return render_template("cases/report_form.html", form=form, kind=kind, may_log=may_log, similar=similar)
 
 
 @bp.route("/cases")
@@ -102,20 +112,31 @@ def report(kind: str):
 def index():
     args = request.args
     stage = args.get("stage") if args.get("stage") in STAGE_LABELS else None
+    status = args.get("status") if args.get("status") in REPORTER_STATUSES else None
     kind = args.get("kind") if args.get("kind") in (Kind.BREACH, Kind.ABUSE) else None
     category = args.get("category") if args.get("category") in {**BREACH_CATEGORIES, **ABUSE_CATEGORIES} else None
+    sort = args.get("sort") if args.get("sort") in SORT_LABELS else DEFAULT_SORT
     department_id = _whole_number(args.get("department"))
     page = _whole_number(args.get("page")) or 1
     result = case_service.list_cases(
         current_user,
-        case_service.CaseFilters(stage=stage, kind=kind, category=category, department_id=department_id),
+        CaseFilters(stage=stage, status=status, kind=kind, category=category, department_id=department_id),
         page=page,
         per_page=current_app_config("CASES_PER_PAGE"),
+        sort=sort,
     )
     return render_template(
         "cases/list.html",
         result=result,
-        filters={"stage": stage, "kind": kind, "category": category, "department": department_id},
+        filters={
+            "stage": stage,
+            "status": status,
+            "kind": kind,
+            "category": category,
+            "department": department_id,
+            "sort": sort,
+        },
+        sort_labels=SORT_LABELS,
         departments=case_service.departments(),
         view_level=permissions.view_level,
     )

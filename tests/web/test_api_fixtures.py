@@ -3,6 +3,7 @@ JSON answer against the OpenAPI document, and a small council of people."""
 
 import io
 import re
+import uuid
 from datetime import date
 
 import pytest
@@ -118,7 +119,8 @@ class Api:
             "description": "Posted a resident's address on Facebook.",
             **fields,
         }
-        response = self.post(user, "/cases", json=body)
+        # Each call is a report of its own, so it says so with a key of its own
+        response = self.post(user, "/cases", json=body, headers={"Idempotency-Key": f"test-{uuid.uuid4()}"})
         assert response.status_code == expect, response.get_json()
         return response.get_json()
 

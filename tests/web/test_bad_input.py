@@ -487,11 +487,16 @@ def test_a_double_clicked_report_form_makes_one_case(client, login_as, council, 
     assert after[0] == before[0] + 1
     followed = client.get(second.headers["Location"]).get_data(as_text=True)
     assert "You have already sent this report" in followed
-    # A new visit to the form is a new report
+    # A new visit to the form is a new submission: the same report again is first shown the earlier one,
+    # then sent if the person chooses to send it anyway
     page = client.get("/report/breach").get_data(as_text=True)
     fresh = re.search(r'name="submission_token" type="hidden" value="([^"]+)"', page).group(1)
     assert fresh != token
-    client.post("/report/breach", data=web_report(council["subject"].email, submission_token=fresh))
+    again = client.post("/report/breach", data=web_report(council["subject"].email, submission_token=fresh))
+    assert again.status_code == 200 and "You sent a report like this at" in again.get_data(as_text=True)
+    assert counts(db_session)[0] == before[0] + 1
+    anyway = web_report(council["subject"].email, submission_token=fresh, send_anyway="yes")
+    assert client.post("/report/breach", data=anyway).status_code == 302
     assert counts(db_session)[0] == before[0] + 2
 
 
@@ -536,13 +541,14 @@ def test_the_api_makes_one_case_per_idempotency_key(api: Api, council, db_sessio
     # The key is the caller's own: someone else using the same key makes their own case
     other = api.post(p["manager"], "/cases", json=report_body(p), headers=headers)
     assert other.status_code == 201 and other.get_json()["reference"] != first.get_json()["reference"]
-    # No key, or another key: a new case each time
-    assert api.post(p["reporter"], "/cases", json=report_body(p)).status_code == 201
+    # No key: the same report within 30 minutes is a 409 naming the first; another key: a new case
+    repeat = api.post(p["reporter"], "/cases", json=report_body(p))
+    assert repeat.status_code == 409 and repeat.get_json()["error"]["reference"] == first.get_json()["reference"]
     assert (
         api.post(p["reporter"], "/cases", json=report_body(p), headers={"Idempotency-Key": "another-key-1"}).status_code
         == 201
     )
-    assert counts(db_session)[0] == before[0] + 4
+    assert counts(db_session)[0] == before[0] + 3
     unchanged = Unchanged(db_session)
     for bad in ("short", "x" * 201, "has space inside", "ünïcode-key-1", "tab\tinside-key"):
         error_of(api.post(p["reporter"], "/cases", json=report_body(p), headers={"Idempotency-Key": bad}), 400)
