@@ -25,7 +25,7 @@ from ..extensions import db
 from ..models import AccessLog, Case, CaseCategory, Department, Note, ReferenceCounter, User, utcnow
 from .case_filters import DEFAULT_SORT, CaseFilters, visible_case_filter, visible_case_order
 from .deadlines import LONDON, london_today, refresh_next_deadline
-from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotFound
+from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotFound, StaleCase
 from .events import record_event
 from .notify import notify
 from .visibility import visible_cases
@@ -307,7 +307,7 @@ def add_information(case: Case, actor: User, text: str, *, version: int | None =
     if not permissions.can_add_information(actor, case):
         raise NotFound("Case not found")
     if version is not None and version != case.version:
-        raise Conflict(STALE_MESSAGE)
+        raise StaleCase(STALE_MESSAGE)
     text = (text or "").strip()
     if not text:
         raise InvalidInput("Enter the information to add", {"text": "Enter the information to add"})
@@ -321,7 +321,7 @@ def add_information(case: Case, actor: User, text: str, *, version: int | None =
     try:
         db.session.flush()
     except StaleDataError:  # another transaction changed the case since it was loaded
-        raise Conflict(STALE_MESSAGE) from None
+        raise StaleCase(STALE_MESSAGE) from None
     record_event(case, actor, "information_added", data={"note_id": note.id})
     return note
 

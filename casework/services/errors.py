@@ -33,4 +33,8 @@ class Conflict(ServiceError):
     status = 409
 
 
+class StaleCase(Conflict):
+    """The case changed since the form or request was based on it (its version moved on)."""
+
+
 STALE_MESSAGE = "This case changed since you opened it. Review the latest details and try again."

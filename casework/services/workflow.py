@@ -20,7 +20,7 @@ from ..extensions import db
 from ..models import Case, Note, Outcome, PublishingRight, Referral, SocialAccount, Suspension, User, utcnow
 from .cases import find_users_by_email
 from .deadlines import bank_holidays, london_today, refresh_next_deadline, working_days_after
-from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotAllowed
+from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotAllowed, StaleCase
 from .events import record_event
 from .notify import notify
 
@@ -38,7 +38,7 @@ def perform(case: Case, actor: User, action: str, params: dict | None = None, *,
     if version is None:
         raise InvalidInput("Send the case version you are acting on", {"version": "Enter the case version"})
     if version != case.version:
-        raise Conflict(STALE_MESSAGE)
+        raise StaleCase(STALE_MESSAGE)
     if case.anonymised_at is not None:
         raise Conflict("The case was anonymised under the retention policy and cannot be changed")
     people = find_users_by_email([params.get("investigator"), params.get("subject")])
@@ -60,7 +60,7 @@ def perform(case: Case, actor: User, action: str, params: dict | None = None, *,
     try:
         db.session.flush()
     except StaleDataError:
-        raise Conflict(STALE_MESSAGE) from None
+        raise StaleCase(STALE_MESSAGE) from None
     record_event(case, actor, action, from_stage=from_stage, to_stage=case.stage, data=data)
     db.session.refresh(case)
     refresh_next_deadline(case)

@@ -38,6 +38,7 @@ class ActionForm(FlaskForm):
     """Base: the case version the form was opened on (optimistic locking)."""
 
     version = HiddenField()
+    seen_event = HiddenField()  # the case's latest event when the form was opened: what changed since is shown
     submit = SubmitField("Confirm", widget=GovSubmitInput())
     field_names: tuple = ()
 

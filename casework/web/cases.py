@@ -16,8 +16,9 @@ from ..services import evidence as evidence_service
 from ..services import exports, history
 from ..services import workflow as workflow_service
 from ..services.case_filters import DEFAULT_SORT, SORT_LABELS, CaseFilters
+from ..services.changes import changes_since, last_event_seq
 from ..services.deadlines import case_deadlines
-from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleCase
 from ..services.evidence import TooLarge
 from . import action_forms
 from .downloads import evidence_response, pdf_response
@@ -173,17 +174,18 @@ def show(reference: str):
     case, level = load_case(reference)
     case_service.record_access(case, current_user, "view")
     db.session.commit()
-    form = AddInformationForm(version=case.version)
+    form = AddInformationForm(version=case.version, seen_event=last_event_seq(case))
     return render_case(case, level, form)
 
 
-def render_case(case, level, form, status=200):
+def render_case(case, level, form, status=200, changes=None):
     if level != View.FULL:
-        return render_template("cases/show_reporter.html", case=case, form=form), status
+        return render_template("cases/show_reporter.html", case=case, form=form, stale=changes is not None), status
     return render_template(
         "cases/show.html",
         case=case,
         form=form,
+        changes=changes,
         actions=workflow.available_actions(current_user, case),
         may_add_evidence=case.stage != "closed"
         and bool(workflow.capacities(current_user, case) & evidence_service.EVIDENCE_CAPACITIES),
@@ -203,6 +205,15 @@ def add_information(reference: str):
         except InvalidInput as error:
             db.session.rollback()
             form.text.errors = [error.fields.get("text", error.message)]
+        except StaleCase:
+            db.session.rollback()
+            # What they typed stays in the form, now on the latest version; staff also see what changed
+            changes = changes_since(case, _int_or_none(form.seen_event.data)) if level == View.FULL else []
+            form.version.data = str(case.version)
+            form.seen_event.data = str(last_event_seq(case))
+            case_service.record_access(case, current_user, "view")
+            db.session.commit()
+            return render_case(case, level, form, 409, changes=changes)
         except Conflict as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -268,11 +279,21 @@ def act(reference: str, action: str):
     }
     form.setup(case, context)
     allowed = spec in workflow.available_actions(current_user, case)
+    changes = None  # what changed since the form was opened, when it was opened on an older version
     if request.method == "GET":
         form.version.data = str(case.version)
+        form.seen_event.data = str(last_event_seq(case))
+    elif not allowed and _int_or_none(form.version.data) != case.version:
+        changes = changes_since(case, _int_or_none(form.seen_event.data))  # a change closed this action
     elif allowed and form.validate():
         try:
             workflow_service.perform(case, current_user, action, form.params(), version=_int_or_none(form.version.data))
+        except StaleCase:
+            db.session.rollback()
+            changes = changes_since(case, _int_or_none(form.seen_event.data))
+            allowed = spec in workflow.available_actions(current_user, case)
+            form.version.data = str(case.version)
+            form.seen_event.data = str(last_event_seq(case))
         except InvalidInput as error:
             db.session.rollback()
             for name, message in error.fields.items():
@@ -292,10 +313,15 @@ def act(reference: str, action: str):
     extra = {}
     if action == "record_outcome":
         extra = {"warnings": history.subject_warnings(case), "similar": history.similar_sanctions(case)}
-    status = 200 if allowed else 409
-    return render_template("cases/action.html", case=case, form=form, spec=spec, allowed=allowed, **extra), (
-        status if request.method == "GET" or not allowed else (422 if form.errors else 200)
-    )
+    if changes is not None:
+        status = 409
+    elif request.method == "GET" or not allowed:
+        status = 200 if allowed else 409
+    else:
+        status = 422 if form.errors else 200
+    return render_template(
+        "cases/action.html", case=case, form=form, spec=spec, allowed=allowed, changes=changes, **extra
+    ), status
 
 
 def accounts_of_subjects(case):

@@ -173,6 +173,7 @@ class ReportForm(FlaskForm):
 
 class AddInformationForm(FlaskForm):
     version = HiddenField()
+    seen_event = HiddenField()
     text = TextAreaField(
         "Add information",
         widget=GovTextArea(),
