@@ -2,10 +2,11 @@
 
 import logging
 import os
+import re
 import secrets
 from pathlib import Path
 
-from flask import Config, Flask
+from flask import Config, Flask, has_request_context, request
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -127,8 +128,45 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.close()
 
 
+# Requests that only read: no write lock is taken unless they write after all
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+_READ_STATEMENT = re.compile(r"\s*(SELECT|PRAGMA|WITH)\b", re.IGNORECASE)
+_DEFERRED = "casework_read_transaction"
+
+
+def _serves_a_read() -> bool:
+    return has_request_context() and request.method in READ_ONLY_METHODS
+
+
 @event.listens_for(Engine, "begin")
 def _sqlite_begin(connection):
-    """SQLite: take the write lock at the start of a transaction (no upgrade deadlocks)."""
-    if connection.dialect.name == "sqlite":
+    """SQLite: a request that only reads (GET, HEAD, OPTIONS) reads in a plain deferred
+    transaction and never waits for the write lock; everything else (form posts, API
+    changes, the command line, the tests) takes the write lock at the start, so writers
+    queue on SQLite's busy timeout instead of failing to upgrade a read transaction."""
+    if connection.dialect.name != "sqlite":
+        return
+    connection.info[_DEFERRED] = False
+    if _serves_a_read():
+        connection.exec_driver_sql("BEGIN")
+        connection.info[_DEFERRED] = True
+    else:
         connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _sqlite_write_after_reads(connection, cursor, statement, parameters, context, executemany):
+    """SQLite: the first write of a read request (the access log of a case it shows)
+    ends its read transaction, which has changed nothing, and begins an immediate one.
+    Upgrading the read transaction in place would fail at once, without waiting, when
+    another process had written since it began."""
+    if not connection.info.get(_DEFERRED):
+        return
+    is_write = context is not None and (context.isinsert or context.isupdate or context.isdelete)
+    if not is_write and _READ_STATEMENT.match(statement):
+        return
+    connection.info[_DEFERRED] = False
+    dbapi_connection = cursor.connection
+    if dbapi_connection.in_transaction:
+        dbapi_connection.commit()
+    dbapi_connection.execute("BEGIN IMMEDIATE")

@@ -8,6 +8,7 @@ Each test runs inside a transaction that is rolled back.
 import os
 import re
 import tempfile
+from contextlib import contextmanager
 from datetime import date
 from html.parser import HTMLParser
 
@@ -17,6 +18,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import _app_ctx_id
 from hypothesis.configuration import set_hypothesis_home_dir
+from sqlalchemy import event
 from sqlalchemy.orm import scoped_session, sessionmaker
 
 from casework import create_app
@@ -259,18 +261,45 @@ def check_page(html: str) -> PageParser:
     return parser
 
 
+_COUNTED = re.compile(r"\s*(SELECT|INSERT|UPDATE|DELETE|WITH)\b", re.IGNORECASE)
+
+
+@contextmanager
+def count_statements(app):
+    """Collect the SQL statements the app's engine runs within the block (not BEGIN,
+    SAVEPOINT, COMMIT and the like, which are not queries)."""
+    statements: list[str] = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        if _COUNTED.match(statement):
+            statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+
 class CheckedClient(FlaskClient):
     """A test client that checks the quality of every HTML page it receives and
     adds the page's CSRF token to form posts (as a browser would)."""
 
     csrf_token = None
+    # The SQL statements (SELECT, INSERT, UPDATE, DELETE) of the last request, so a
+    # test can bound them and an N+1 cannot come back unnoticed
+    statements: list[str] = []
 
     def open(self, *args, **kwargs):
         # The test's app context is shared with requests (one rolled-back
         # session); forget per-request state, as a fresh request would.
         if has_app_context():
             g.__dict__.clear()
-        response = super().open(*args, **kwargs)
+        with count_statements(self.application) as statements:
+            response = super().open(*args, **kwargs)
+        self.statements = statements
         if response.mimetype == "text/html":
             parser = check_page(response.get_data(as_text=True))
             if getattr(parser, "csrf_token", None):

@@ -91,13 +91,21 @@ def visible_case_filter(user: User, filters: CaseFilters) -> ColumnElement:
     )
 
 
+def visible_case_sort_key(user: User, sort: str = DEFAULT_SORT) -> tuple[ColumnElement, bool]:
+    """(what `sort` orders by, whether newest first); ties are broken by id in the same direction. A case
+    seen only as its reporter is placed by what its reporter sees."""
+    if sort == "newest":
+        return Case.created_at, True
+    if sort == "oldest":
+        return Case.created_at, False
+    if sort == "updated":
+        return case((seen_in_full(user) == 1, Case.updated_at), else_=Case.created_at), True
+    raise ValueError(f"unknown sort order {sort!r}")
+
+
 def visible_case_order(user: User, sort: str = DEFAULT_SORT) -> list[ColumnElement]:
     """ORDER BY clauses for `sort`; a case seen only as its reporter is placed by what its reporter sees."""
-    if sort == "newest":
-        return [Case.created_at.desc(), Case.id.desc()]
-    if sort == "oldest":
-        return [Case.created_at.asc(), Case.id.asc()]
-    if sort == "updated":
-        changed = case((seen_in_full(user) == 1, Case.updated_at), else_=Case.created_at)
-        return [changed.desc(), Case.id.desc()]
-    raise ValueError(f"unknown sort order {sort!r}")
+    key, descending = visible_case_sort_key(user, sort)
+    if descending:
+        return [key.desc(), Case.id.desc()]
+    return [key.asc(), Case.id.asc()]

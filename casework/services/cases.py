@@ -3,11 +3,12 @@
 import hashlib
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import Integer, func, insert, literal, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import permissions
@@ -22,13 +23,24 @@ from ..domain.intake import (
 from ..domain.permissions import View
 from ..domain.policy import FLAGS, Kind, Role, Source, StaffType, Stage
 from ..extensions import db
-from ..models import AccessLog, Case, CaseCategory, Department, Note, ReferenceCounter, User, utcnow
-from .case_filters import DEFAULT_SORT, CaseFilters, visible_case_filter, visible_case_order
+from ..models import (
+    AccessLog,
+    Case,
+    CaseCategory,
+    CaseEvent,
+    Department,
+    Note,
+    ReferenceCounter,
+    User,
+    UTCDateTime,
+    utcnow,
+)
+from .case_filters import DEFAULT_SORT, CaseFilters, visible_case_filter, visible_case_sort_key
 from .deadlines import LONDON, london_today, refresh_next_deadline
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotFound, StaleCase
 from .events import record_event
 from .notify import notify
-from .visibility import visible_cases
+from .visibility import full_view_filter, visible_cases
 
 
 def next_reference(year: int) -> str:
@@ -284,9 +296,28 @@ def _notify_reported(case: Case, actor: User) -> None:
         )
 
 
-def get_case_for(user: User, reference: str) -> tuple[Case, View]:
-    """The case as `user` may see it; NotFound (404) when absent or not visible."""
-    case = db.session.scalar(select(Case).where(Case.reference == reference))
+# What the case page shows, loaded in a fixed number of statements however long the case
+CASE_PAGE_LOADING = (
+    joinedload(Case.reporter),
+    joinedload(Case.owner),
+    joinedload(Case.investigator),
+    joinedload(Case.department),
+    joinedload(Case.outcome),
+    joinedload(Case.category_rows),
+    selectinload(Case.subjects).joinedload(User.department),
+    selectinload(Case.suspensions),
+    selectinload(Case.referrals),
+    selectinload(Case.notes).joinedload(Note.author),
+    selectinload(Case.evidence),
+    selectinload(Case.events).joinedload(CaseEvent.actor),
+)
+
+
+def get_case_for(user: User, reference: str, *, options=()) -> tuple[Case, View]:
+    """The case as `user` may see it; NotFound (404) when absent or not visible.
+
+    `options` are loader options, such as CASE_PAGE_LOADING for a page that shows it all."""
+    case = db.session.execute(select(Case).where(Case.reference == reference).options(*options)).unique().scalar()
     if case is None:
         raise NotFound("Case not found")
     level = permissions.view_level(user, case)
@@ -326,29 +357,103 @@ def add_information(case: Case, actor: User, text: str, *, version: int | None =
     return note
 
 
+# The list counts matching cases up to this many and then says "more than": counting every
+# case HR may see would read the whole table on each page
+COUNT_LIMIT = 1000
+
+
 @dataclass
 class CasePage:
+    """One page of a case list: its cases, which of them the person sees in full, a count
+    (exact up to COUNT_LIMIT) and the keys of the pages either side (None at either end)."""
+
     items: list[Case]
+    full_view: set[int]
     total: int
-    page: int
-    per_page: int
+    next_after: str | None = None
+    previous_before: str | None = None
 
     @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    def total_is_exact(self) -> bool:
+        return self.total <= COUNT_LIMIT
+
+
+def _encode_position(moment: datetime, case_id: int) -> str:
+    """Where a page starts or ends in the list: the value it is sorted by (a time) and the case's id."""
+    return f"{moment.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}-{case_id}"
+
+
+def decode_position(text: str | None) -> tuple[datetime, int] | None:
+    """A page key from the address, or None for one that is absent or not ours."""
+    if not text or len(text) > 40:
+        return None
+    stamp, _, number = text.partition("-")
+    if not number.isdigit() or not 0 < int(number) < 2**31 or len(stamp) != 20 or not stamp.isdigit():
+        return None
+    try:
+        return datetime.strptime(stamp, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC), int(number)
+    except ValueError:
+        return None
 
 
 def list_cases(
-    user: User, filters: CaseFilters, *, page: int = 1, per_page: int = 25, sort: str = DEFAULT_SORT
+    user: User,
+    filters: CaseFilters,
+    *,
+    after: str | None = None,
+    before: str | None = None,
+    per_page: int = 25,
+    sort: str = DEFAULT_SORT,
 ) -> CasePage:
-    """The cases `user` may see, filtered and sorted by what they may see of each, paginated in SQL."""
+    """The cases `user` may see, filtered and sorted by what they may see of each, a page at a time.
+
+    Pages are found by key (the value the list is sorted by and the id of the
+    case a page ends or starts with), so a late page costs what the first does:
+    `after` gives the page after a key, `before` the page before one. The count
+    stops at COUNT_LIMIT.
+    """
     query = select(Case).where(visible_case_filter(user, filters))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page = max(1, page)
-    items = db.session.scalars(
-        query.order_by(*visible_case_order(user, sort)).offset((page - 1) * per_page).limit(per_page)
+    total = db.session.scalar(
+        select(func.count()).select_from(query.with_only_columns(Case.id).limit(COUNT_LIMIT + 1).subquery())
+    )
+    sort_key, descending = visible_case_sort_key(user, sort)
+    key = tuple_(sort_key, Case.id)
+    after_position, before_position = decode_position(after), decode_position(before)
+    backwards = before_position is not None
+    position = before_position if backwards else after_position
+    if position is not None:
+        bound = tuple_(*bind_position(position))
+        query = query.where(key < bound if descending != backwards else key > bound)
+    if descending != backwards:
+        query = query.order_by(sort_key.desc(), Case.id.desc())
+    else:
+        query = query.order_by(sort_key.asc(), Case.id.asc())
+    rows = db.session.execute(
+        query.add_columns(full_view_filter(user).label("full_view"), sort_key.label("sort_key"))
+        .options(selectinload(Case.category_rows))
+        .limit(per_page + 1)
     ).all()
-    return CasePage(list(items), total or 0, page, per_page)
+    more = len(rows) > per_page
+    rows = rows[:per_page]
+    if backwards:
+        rows.reverse()
+    items = [case for case, _, _ in rows]
+    page = CasePage(items, {case.id for case, full, _ in rows if full}, total or 0)
+    if rows:
+        first, last = _encode_position(rows[0][2], items[0].id), _encode_position(rows[-1][2], items[-1].id)
+        if backwards:  # paging back: earlier pages remain if there were more
+            page.previous_before = first if more else None
+            page.next_after = last
+        else:
+            page.next_after = last if more else None
+            page.previous_before = first if after_position is not None else None
+    return page
+
+
+def bind_position(position: tuple[datetime, int]):
+    """A page key as bound values of the key's column types."""
+    moment, number = position
+    return literal(moment, UTCDateTime()), literal(number, Integer())
 
 
 def my_reports(user: User) -> list[Case]:

@@ -30,10 +30,10 @@ bp = Blueprint("cases", __name__)
 REPORT_FIELD_FOR_ERROR = {"subjects": "subject_1", "kind": "categories"}
 
 
-def load_case(reference: str):
+def load_case(reference: str, options=()):
     """The case if the signed-in user may see it; 404 (never 403) otherwise."""
     try:
-        return case_service.get_case_for(current_user, reference)
+        return case_service.get_case_for(current_user, reference, options=options)
     except NotFound:
         abort(404)
 
@@ -118,11 +118,11 @@ def index():
     category = args.get("category") if args.get("category") in {**BREACH_CATEGORIES, **ABUSE_CATEGORIES} else None
     sort = args.get("sort") if args.get("sort") in SORT_LABELS else DEFAULT_SORT
     department_id = _whole_number(args.get("department"))
-    page = _whole_number(args.get("page")) or 1
     result = case_service.list_cases(
         current_user,
         CaseFilters(stage=stage, status=status, kind=kind, category=category, department_id=department_id),
-        page=page,
+        after=args.get("after"),
+        before=args.get("before"),
         per_page=current_app_config("CASES_PER_PAGE"),
         sort=sort,
     )
@@ -139,7 +139,7 @@ def index():
         },
         sort_labels=SORT_LABELS,
         departments=case_service.departments(),
-        view_level=permissions.view_level,
+        count_limit=case_service.COUNT_LIMIT,
     )
 
 
@@ -171,11 +171,13 @@ def my_reports():
 @bp.route("/cases/<reference>")
 @login_required
 def show(reference: str):
-    case, level = load_case(reference)
+    case, level = load_case(reference, case_service.CASE_PAGE_LOADING)
+    form = AddInformationForm(version=case.version, seen_event=last_event_seq(case))
+    page = render_case(case, level, form)
+    # Logged once the page is made (and before it is sent): so what it shows was all read at one moment
     case_service.record_access(case, current_user, "view")
     db.session.commit()
-    form = AddInformationForm(version=case.version, seen_event=last_event_seq(case))
-    return render_case(case, level, form)
+    return page
 
 
 def render_case(case, level, form, status=200, changes=None):

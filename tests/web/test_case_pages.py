@@ -126,11 +126,29 @@ def test_filters_never_widen_what_a_person_may_see(client, council, login_as):
         "?page=99999999999999999999999",
         "?department=99999999999999999999999",
         "?page=1e9",
+        "?after=abc",
+        "?after=20260101000000000000-0",
+        "?after=99999999999999999999-1",
+        "?before=20261301000000000000-5",
+        "?before=" + "9" * 200,
+        "?after=20260101000000000000-99999999999999999999",
     ],
 )
 def test_odd_filters_are_ignored_not_errors(client, council, login_as, query):
     login_as(council["hr"])
     assert client.get("/cases" + query).status_code == 200
+
+
+def pages_of(client, query: str = "") -> list[set[str]]:
+    """The references of every page of the list, following "Next" from the first."""
+    pages, path = [], "/cases" + query
+    while path:
+        html = client.get(path).get_data(as_text=True)
+        pages.append(references_on(html))
+        older = re.search(r'<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next">', html)
+        path = older.group(1).replace("&amp;", "&") if older else None
+        assert len(pages) < 20
+    return pages
 
 
 def test_the_list_is_paginated(client, council, login_as, make_case, app, monkeypatch):
@@ -139,20 +157,73 @@ def test_the_list_is_paginated(client, council, login_as, make_case, app, monkey
     login_as(council["housing_manager"])
     visible = refs(council, "housing_case", "contractor_case", "abuse_case") | {c.reference for c in more}
     assert len(visible) == 7
-    pages = [listed(client, f"?page={n}") for n in (1, 2, 3)]
+    pages = pages_of(client)
     assert [len(p) for p in pages] == [3, 3, 1]
     assert set().union(*pages) == visible
     first = client.get("/cases").get_data(as_text=True)
     assert "7 cases" in first
-    assert 'href="/cases?page=2"' in first
-    assert listed(client, "?page=4") == set()
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+
+
+def test_older_and_newer_pages_lead_back_and_forth(client, council, login_as, make_case, app, monkeypatch):
+    monkeypatch.setitem(app.config, "CASES_PER_PAGE", 3)
+    for _ in range(4):
+        make_case(council["reporter"], subjects=[council["subject"]])
+    login_as(council["housing_manager"])
+    pages = pages_of(client)
+    last = client.get("/cases").get_data(as_text=True)
+    path = None
+    for _ in range(2):  # to the last page
+        path = re.search(r'href="([^"]+)" rel="next"', last).group(1).replace("&amp;", "&")
+        last = client.get(path).get_data(as_text=True)
+    assert 'rel="next"' not in last
+    back = re.search(r'href="([^"]+)" rel="prev"', last).group(1).replace("&amp;", "&")
+    middle = client.get(back).get_data(as_text=True)
+    assert references_on(middle) == pages[1]
+    back = re.search(r'href="([^"]+)" rel="prev"', middle).group(1).replace("&amp;", "&")
+    first = client.get(back).get_data(as_text=True)
+    assert references_on(first) == pages[0]
+    assert 'rel="prev"' not in first
 
 
 def test_pagination_keeps_the_filters(client, council, login_as, make_case, app, monkeypatch):
     monkeypatch.setitem(app.config, "CASES_PER_PAGE", 1)
     login_as(council["hr"])
     html = client.get("/cases?kind=breach").get_data(as_text=True)
-    assert re.search(r'href="/cases\?[^"]*kind=breach[^"]*page=2|href="/cases\?page=2[^"]*kind=breach', html)
+    assert re.search(r'href="/cases\?[^"]*after=[^"]*kind=breach|href="/cases\?[^"]*kind=breach[^"]*after=', html)
+    assert pages_of(client, "?kind=breach") == [{case} for case in sorted_newest_first(council, "breach")]
+
+
+def sorted_newest_first(council, kind):
+    cases = [c for c in council.values() if hasattr(c, "reference") and c.kind == kind]
+    return [c.reference for c in sorted(cases, key=lambda c: (c.created_at, c.id), reverse=True)]
+
+
+@pytest.mark.parametrize("sort", ["oldest", "updated"])
+def test_every_sort_order_pages_through_every_case_once(client, council, login_as, make_case, app, monkeypatch, sort):
+    monkeypatch.setitem(app.config, "CASES_PER_PAGE", 2)
+    for _ in range(3):
+        make_case(council["reporter"], subjects=[council["subject"]])
+    login_as(council["hr"])
+    pages = pages_of(client, f"?sort={sort}")
+    everything = listed(client, f"?sort={sort}&kind=breach") | listed(client, f"?sort={sort}&kind=abuse")
+    assert [len(p) for p in pages] == [2, 2, 2, 1]
+    assert set().union(*pages) == pages_of_all(client)
+    assert len(everything) <= 4  # each kind's first page
+
+
+def pages_of_all(client):
+    return set().union(*pages_of(client))
+
+
+def test_a_count_beyond_the_limit_says_more_than(client, council, login_as, monkeypatch):
+    from casework.services import cases as case_service
+
+    monkeypatch.setattr(case_service, "COUNT_LIMIT", 2)
+    login_as(council["hr"])
+    html = client.get("/cases").get_data(as_text=True)
+    assert "More than 2 cases" in html
+    assert "1 case</p>" in client.get("/cases?category=political").get_data(as_text=True)
 
 
 # --- the case page ---------------------------------------------------------------------------

@@ -1,0 +1,125 @@
+"""Pages run a bounded number of SQL statements however many cases, events or rows they show.
+
+The test client counts each request's statements (tests/conftest.py), so a
+query per row (an N+1) shows here as a count that grows with the page.
+"""
+
+import pytest
+
+from casework.services import cases as case_service
+from casework.services import users as user_service
+from casework.services import workflow
+
+# The most statements the case list and the case page may run (issue 11)
+MOST = 12
+
+
+@pytest.fixture
+def busy_council(make_department, make_user, make_case, db_session):
+    """Managers, HR and an employee, and cases of every kind, with subjects in two departments."""
+    head = make_user("head_of_service", name="Hana Head")
+    housing = make_department("Housing", head_of_service=head)
+    parks = make_department("Parks")
+    manager = make_user("manager", department=housing, name="Hugo Housing-Manager")
+    hr = make_user("hr", name="Harriet HR")
+    reporter = make_user(department=parks, name="Rhys Reporter")
+    subjects = [
+        make_user(department=housing, line_manager=manager, name="Sam Subject"),
+        make_user(department=housing, staff_type="contractor", password=None, name="Cal Contractor"),
+        make_user(department=parks, password=None, name="Paula Parks-Subject"),
+    ]
+    cases = []
+    for number in range(24):
+        if number % 4 == 3:
+            cases.append(make_case(reporter, kind="abuse", categories=["threats", "harassment"]))
+        else:
+            cases.append(
+                make_case(
+                    reporter,
+                    subjects=[subjects[number % 3], subjects[(number + 1) % 3]],
+                    categories=["confidential_information", "political"],
+                )
+            )
+    return {"manager": manager, "hr": hr, "reporter": reporter, "head": head, "cases": cases}
+
+
+def statements_for(client, path, session=None):
+    """How many statements `path` runs, loading everything afresh as a new request would (the
+    tests share one session with the requests they make, whose identity map would hide lazy loads)."""
+    from casework.extensions import db
+
+    db.session.flush()
+    db.session.expire_all()
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return len(client.statements)
+
+
+@pytest.mark.parametrize("role", ["hr", "manager", "reporter", "head"])
+def test_the_case_list_runs_the_same_few_statements_for_a_short_and_a_long_page(
+    client, busy_council, login_as, app, monkeypatch, role
+):
+    login_as(busy_council[role])
+    counts = {}
+    for per_page in (2, 20):
+        monkeypatch.setitem(app.config, "CASES_PER_PAGE", per_page)
+        counts[per_page] = statements_for(client, "/cases")
+        statements_for(client, "/cases?kind=breach&category=political")
+    assert counts[2] == counts[20] <= MOST, counts
+
+
+def test_the_case_page_runs_the_same_few_statements_with_2_or_40_events(client, busy_council, login_as, make_user):
+    hr = busy_council["hr"]
+    quiet, busy = busy_council["cases"][0], busy_council["cases"][1]
+    workflow.perform(busy, hr, "take_ownership", {}, version=busy.version)
+    for number in range(38):
+        workflow.perform(busy, hr, "add_note", {"kind": "note", "text": f"Note {number}"}, version=busy.version)
+    login_as(hr)
+    few = statements_for(client, f"/cases/{quiet.reference}")
+    many = statements_for(client, f"/cases/{busy.reference}")
+    assert len(busy.events) >= 40
+    assert many <= MOST, "\n".join(s[:150].replace("\n", " ") for s in client.statements)
+    assert few <= MOST
+
+
+def test_a_reporter_sees_their_report_in_few_statements(client, busy_council, login_as):
+    login_as(busy_council["reporter"])
+    assert statements_for(client, f"/cases/{busy_council['cases'][3].reference}") <= MOST
+
+
+@pytest.mark.parametrize("path", ["/", "/my-reports", "/notifications"])
+def test_home_my_reports_and_notifications_do_not_grow_with_the_cases(client, busy_council, login_as, make_case, path):
+    login_as(busy_council["reporter"])
+    before = statements_for(client, path)
+    for _ in range(6):
+        make_case(busy_council["reporter"], subjects=[busy_council["manager"]])
+    assert statements_for(client, path) == before
+    login_as(busy_council["manager"])
+    before = statements_for(client, path)
+    for _ in range(6):
+        make_case(busy_council["reporter"], subjects=[busy_council["manager"]], categories=["political"])
+        make_case(busy_council["hr"], kind="abuse")
+    assert statements_for(client, path) == before
+
+
+def test_the_api_list_runs_the_same_statements_for_any_limit(client, busy_council, db_session):
+    token = user_service.issue_api_token(busy_council["manager"])
+    headers = {"Authorization": f"Bearer {token}"}
+    counts = []
+    for limit in (2, 20):
+        response = client.get(f"/api/v1/cases?limit={limit}", headers=headers)
+        assert response.status_code == 200
+        counts.append(len(client.statements))
+    assert counts[0] == counts[1] <= MOST, counts
+
+
+def test_an_api_read_records_the_token_use_at_most_once_a_minute(client, busy_council, db_session):
+    token = user_service.issue_api_token(busy_council["hr"])
+    headers = {"Authorization": f"Bearer {token}"}
+    client.get("/api/v1/cases", headers=headers)
+    writes = []
+    for _ in range(3):
+        assert client.get("/api/v1/cases", headers=headers).status_code == 200
+        writes += [s for s in client.statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert writes == []
+    assert case_service  # the list the token reads comes from the case service
