@@ -44,6 +44,18 @@ class DefaultConfig:
     REFERRAL_FOLLOW_UP_WORKING_DAYS = 10
     ACCOUNT_TRIAL_MONTHS = 3
 
+    # Online research (Acceptable Use of Social Media Policy 8): viewing the same profile RIPA_REPEAT_VIEWS
+    # times within RIPA_REPEAT_WINDOW_DAYS is warned about, and more views are logged only under an
+    # authorisation in force, given by someone of RIPA_AUTHORISING_ROLE. An authorisation lasts
+    # RIPA_AUTHORISATION_MONTHS, is reviewed every RIPA_REVIEW_DAYS, and an application is decided
+    # within RIPA_DECISION_WORKING_DAYS.
+    RIPA_REPEAT_VIEWS = 3
+    RIPA_REPEAT_WINDOW_DAYS = 28
+    RIPA_AUTHORISING_ROLE = "head_of_service"
+    RIPA_AUTHORISATION_MONTHS = 3
+    RIPA_REVIEW_DAYS = 28
+    RIPA_DECISION_WORKING_DAYS = 5
+
     # Warnings stay live for this many months
     FIRST_WRITTEN_WARNING_MONTHS = 6
     FINAL_WRITTEN_WARNING_MONTHS = 12

@@ -543,3 +543,13 @@ class AdminEvent(db.Model):
     data: Mapped[dict] = mapped_column(JSON, default=dict)
 
     actor: Mapped[User | None] = relationship()
+
+
+# Online research, RIPA authorisations and web captures live in their own module
+from .models_research import (  # noqa: E402, F401
+    MonitoringAuthorisation,
+    OnlineResearch,
+    RipaAuthorisation,
+    RipaReview,
+    WebCapture,
+)

@@ -23,6 +23,7 @@ from ..domain.policy import (
     StaffType,
     reporter_status,
 )
+from . import research as research_api
 from .params import ACTION_PARAMS, INTERVIEWEE_ROLES, REPORT_PARAMS, Param
 
 
@@ -361,6 +362,7 @@ def _schemas() -> dict:
         required=["file"],
     )
     schemas.update(_summary_schemas())
+    schemas.update(research_api.openapi_schemas(obj, ref, nullable, param_schema))
     return schemas
 
 
@@ -714,6 +716,7 @@ def _paths() -> dict:
             },
         },
         **_summary_paths(),
+        **research_api.openapi_paths(_json, _error),
     }
 
 
