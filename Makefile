@@ -40,9 +40,10 @@ setup: install $(VENV)/.dev-installed
 db: install
 	$(FLASK) db upgrade
 
-## run: set up (runtime packages only), upgrade the database, add demo data when empty, print the demo sign-ins, serve on http://127.0.0.1:5000 (plain HTTP: cookies without Secure, here only)
+## run: set up (runtime packages only), upgrade the database, add demo data when empty, print the demo sign-ins, start a background worker (web captures), serve on http://127.0.0.1:5000 (plain HTTP: cookies without Secure, here only)
 run: db
 	$(FLASK) casework seed-demo --if-empty
+	$(FLASK) casework worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	SESSION_COOKIE_SECURE=false REMEMBER_COOKIE_SECURE=false $(FLASK) run --host $(HOST) --port $(PORT)
 
 ## demo-reset: delete the local SQLite demo database and its evidence files, upgrade, and seed a fresh demo

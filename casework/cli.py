@@ -413,5 +413,20 @@ def legal_hold_command(reference, on, reason, by):
     click.echo(f"{case.reference} is {'now on' if on else 'no longer on'} legal hold.")
 
 
+@casework_cli.command("worker")
+@click.option("--workers", default=1, show_default=True, type=click.IntRange(1, 8), help="Jobs run at once")
+def worker(workers):
+    """Run background jobs (web captures) until stopped. The queue is TASK_QUEUE_URL: SQLite in
+    instance/tasks.db by default, or Redis."""
+    from flask import current_app
+
+    from .tasks import run_worker
+
+    app = current_app._get_current_object()
+    queue = app.config.get("TASK_QUEUE_URL") or "instance/tasks.db (SQLite)"
+    click.echo(f"Casework worker: {workers} at a time, queue {queue}. Stop with Ctrl+C.")
+    run_worker(app, workers)
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(casework_cli)

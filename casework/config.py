@@ -67,6 +67,28 @@ class DefaultConfig:
     EVIDENCE_MAX_BYTES = 25 * 1024 * 1024
     MAX_CONTENT_LENGTH = 26 * 1024 * 1024
 
+    # Web captures ("Capture this web page"): headless Chromium on the server, as a background job.
+    # The queue is SQLite in instance/tasks.db unless TASK_QUEUE_URL names Redis (redis://host:6379/0);
+    # `flask --app app casework worker` runs the jobs. HUEY_IMMEDIATE runs a job in the request (tests).
+    TASK_QUEUE_URL = None
+    HUEY_IMMEDIATE = False
+    CAPTURE_TIMEOUT_SECONDS = 60
+    CAPTURE_MAX_BYTES = 50 * 1024 * 1024  # the page and everything it loads
+    CAPTURE_MAX_REDIRECTS = 10
+    # Private and loopback addresses are never captured, except in these networks (e.g. "10.20.0.0/16")
+    CAPTURE_ALLOWED_NETWORKS: tuple = ()
+    CHROMIUM_PATH = "/usr/bin/chromium"
+    CHROMIUM_ARGS = (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    )
+
     # Mail: without MAIL_SERVER mail is written to the log
     MAIL_SERVER = None
     MAIL_PORT = 25
@@ -132,6 +154,7 @@ ENVIRONMENT_KEYS = {
     "MFA_OLD_KEYS": "MFA_OLD_KEYS",
     "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
     "REMEMBER_COOKIE_SECURE": "REMEMBER_COOKIE_SECURE",
+    "TASK_QUEUE_URL": "TASK_QUEUE_URL",
 }
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
 

@@ -466,3 +466,28 @@ def record_monitoring_answer(
         data={"answer": answer, "authorisation_id": row.authorisation_id},
     )
     return row
+
+
+def anonymise_case(case: Case) -> dict[str, int]:
+    """Retention: a case being anonymised keeps when research, authorisations and captures happened, not whose
+    profile was looked at, why, or what was found (the counts go into the tombstone)."""
+    from ..models_research import WebCapture
+
+    removed = {"online_research": 0, "authorisations": 0, "web_captures": 0}
+    for entry in db.session.scalars(select(OnlineResearch).where(OnlineResearch.case_id == case.id)):
+        entry.profile = entry.profile_key = entry.purpose = entry.looked_at = ""
+        removed["online_research"] += 1
+    for item in authorisations_of(case):
+        item.profile = item.profile_key = item.application = item.necessity = item.proportionality = ""
+        item.decision_reason = item.cancellation_reason = None
+        for entry in item.reviews:
+            entry.text = ""
+        removed["authorisations"] += 1
+    answer = monitoring_answer(case)
+    if answer is not None:
+        answer.detail = ""
+    for capture in db.session.scalars(select(WebCapture).where(WebCapture.case_id == case.id)):
+        capture.url = ""
+        capture.final_url = capture.description = capture.failure = None
+        removed["web_captures"] += 1
+    return {key: value for key, value in removed.items() if value}

@@ -214,6 +214,11 @@ def _anonymise(case_id: int, today: date, report: PurgeReport) -> list[str]:
         case.outcome.appeal_reason = None
         removed["outcome_summary"] = 1
 
+    # Online research, RIPA authorisations and web captures: whose profile, why and what go
+    from .research import anonymise_case as anonymise_research
+
+    removed.update(anonymise_research(case))
+
     # Who was told what, and who of the people concerned opened the case
     removed["notifications_removed"] = db.session.execute(
         delete(Notification).where(Notification.case_id == case.id)

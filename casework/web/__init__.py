@@ -41,7 +41,19 @@ def load_user(user_id: str):
 
 
 def register_web(app: Flask) -> None:
-    from . import accounts, auth, cases, letters, limits, main, reports, subject_access, two_factor, your_account
+    from . import (
+        accounts,
+        auth,
+        captures,
+        cases,
+        letters,
+        limits,
+        main,
+        reports,
+        subject_access,
+        two_factor,
+        your_account,
+    )
     from . import admin as admin_pages
     from . import research as research_pages
     from .security import init_security
@@ -59,6 +71,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(your_account.bp)
     app.register_blueprint(research_pages.bp)
     research_pages.register_template_helpers(app)
+    captures.register(app)
     app.register_error_handler(429, limits.too_many_requests)
 
     app.add_template_filter(london_time, "london_time")

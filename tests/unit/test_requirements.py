@@ -22,7 +22,6 @@ DEV = ROOT / "requirements-dev.txt"
 APP_CODE = [ROOT / "app.py", *sorted((ROOT / "casework").rglob("*.py")), *sorted((ROOT / "migrations").rglob("*.py"))]
 TEST_TOOLS = {
     "pytest",
-    "playwright",
     "schemathesis",
     "hypothesis",
     "bandit",
@@ -57,8 +56,10 @@ def test_runtime_and_dev_requirements_are_split_and_pinned():
     assert not set(runtime) & set(dev), "a package is pinned in both files"
     leaked = sorted(TEST_TOOLS & set(runtime))
     assert not leaked, f"test tools in requirements.txt (make run would install them): {leaked}"
-    assert {"pytest", "playwright", "schemathesis", "ruff", "bandit", "pypdf"} <= set(dev)
+    assert {"pytest", "schemathesis", "ruff", "bandit", "pypdf"} <= set(dev)
     assert "gunicorn" in runtime  # the production server
+    # Casework captures web pages itself: the browser driver, the job queue and the WARC writer run in production
+    assert {"playwright", "huey", "warcio"} <= set(runtime)
 
 
 def _imported_top_level_modules() -> set[str]:

@@ -311,3 +311,16 @@ def test_a_subject_never_sees_the_authorisations_about_them(world, api, make_use
     assert api.get(world["officer"], "/authorisations/99999999999").status_code == 404
     events = db.session.scalars(select(CaseEvent.action).where(CaseEvent.case_id == world["case"].id)).all()
     assert "ripa_authorisation_applied" in events
+
+
+def test_retention_removes_whose_profile_was_looked_at_and_why(world, api):
+    from casework.services.research import anonymise_case
+
+    reference = world["case"].reference
+    api.post(world["investigator"], f"/cases/{reference}/research", json=RESEARCH)
+    item_id = api.post(world["investigator"], f"/cases/{reference}/authorisations", json=APPLICATION).get_json()["id"]
+    assert anonymise_case(world["case"]) == {"online_research": 1, "authorisations": 1}
+    entry = db.session.scalar(select(OnlineResearch))
+    assert entry.profile == entry.purpose == entry.looked_at == "" and entry.viewed_at is not None
+    item = db.session.get(RipaAuthorisation, item_id)
+    assert item.profile == item.necessity == item.proportionality == "" and item.applied_at is not None
