@@ -545,11 +545,5 @@ class AdminEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-# Online research, RIPA authorisations and web captures live in their own module
-from .models_research import (  # noqa: E402, F401
-    MonitoringAuthorisation,
-    OnlineResearch,
-    RipaAuthorisation,
-    RipaReview,
-    WebCapture,
-)
+# Online research, RIPA authorisations and web captures live in their own module (casework.models_research)
+from . import models_research  # noqa: E402, F401
