@@ -14,10 +14,13 @@ failed.
 
 import http.client
 import io
+import queue
 import socket
 import ssl
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FuturesTimeout
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urldefrag, urljoin, urlsplit
@@ -298,7 +301,20 @@ def capture(url: str, settings: CaptureSettings, progress: Callable[[str], None]
         raise CaptureFailed(problem)
     final_url = main.url
     progress("Loading the page in the browser")
-    screenshot, pdf, html = _render(main, fetcher, settings, progress)
+    # Playwright's sync API runs its own event loop: in a thread of its own it never meets another one
+    # (a worker's, or a browser already driven by the same thread). Its steps are reported from this thread.
+    steps: queue.SimpleQueue = queue.SimpleQueue()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="casework-capture") as pool:
+        rendering = pool.submit(_render, main, fetcher, settings, steps.put)
+        while True:
+            try:
+                screenshot, pdf, html = rendering.result(timeout=0.25)
+                break
+            except FuturesTimeout:
+                pass
+            finally:
+                while not steps.empty():
+                    progress(steps.get())
     progress("Writing the web archive (WARC)")
     warc = warc_file(fetcher.exchanges, final_url)
     return CaptureResult(
