@@ -12,6 +12,8 @@ from casework.services import workflow
 
 # The most statements the case list and the case page may run (issue 11)
 MOST = 12
+# The full case page's online research, authorisations, monitoring answer and web captures: one statement each
+CASE_PAGE_PANELS = 4
 
 
 @pytest.fixture
@@ -78,8 +80,8 @@ def test_the_case_page_runs_the_same_few_statements_with_2_or_40_events(client, 
     few = statements_for(client, f"/cases/{quiet.reference}")
     many = statements_for(client, f"/cases/{busy.reference}")
     assert len(busy.events) >= 40
-    assert many <= MOST, "\n".join(s[:150].replace("\n", " ") for s in client.statements)
-    assert few <= MOST
+    assert many <= MOST + CASE_PAGE_PANELS, "\n".join(s[:150].replace("\n", " ") for s in client.statements)
+    assert few <= MOST + CASE_PAGE_PANELS
 
 
 def test_a_reporter_sees_their_report_in_few_statements(client, busy_council, login_as):
