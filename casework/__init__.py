@@ -53,6 +53,9 @@ def create_app(overrides: dict | None = None) -> Flask:
             **app.config.get("RATELIMIT_STORAGE_OPTIONS", {}),
         }
 
+    from .web.base_form import note_undecodable_form_fields
+
+    app.before_request(note_undecodable_form_fields)  # first: before CSRF and the limiter read the form
     db.init_app(app)
     migrate.init_app(app, db, render_as_batch=True, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

@@ -555,6 +555,12 @@ def _paths() -> dict:
                         "schema": ref("Category"),
                     },
                     {
+                        "name": "department",
+                        "in": "query",
+                        "description": "Only the cases of this department (its id, as on the case list page)",
+                        "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1},
+                    },
+                    {
                         "name": "cursor",
                         "in": "query",
                         "description": "The next_cursor of the previous page",

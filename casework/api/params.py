@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..domain import workflow
+from ..domain import text, workflow
 from ..domain.intake import ReportInput
 from ..domain.policy import (
     ABUSE_CATEGORIES,
@@ -167,6 +167,11 @@ def read_json_object(raw: bytes, mimetype: str) -> dict:
         raise BadRequest("The request body is not valid JSON") from None
     if not isinstance(body, dict):
         raise BadRequest("The request body must be a JSON object")
+    invalid = text.invalid_fields(body)
+    if invalid:
+        raise InvalidInput(
+            "Some text is not valid Unicode: " + ", ".join(invalid), {name: text.API_FIELD_MESSAGE for name in invalid}
+        )
     return body
 
 

@@ -18,7 +18,7 @@ from ..domain import permissions, workflow
 from ..domain.permissions import View
 from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, REPORTER_STATUSES, STAGE_LABELS, Kind, Role
 from ..extensions import db
-from ..models import Case, CaseEvent, Suspension, User
+from ..models import Case, CaseEvent, Department, Suspension, User
 from ..services import cases as case_service
 from ..services import evidence as evidence_service
 from ..services import exports
@@ -57,6 +57,37 @@ def authenticate():
     if user is None:
         raise Unauthorised("The API token is not valid: it may be wrong, expired or revoked")
     g.api_user = user
+    return None
+
+
+# The query parameters each endpoint reads; any other is refused with 400 naming it (issue 15, 5)
+QUERY_PARAMETERS = {
+    "api_v1.list_cases": {"stage", "status", "kind", "category", "department", "limit", "cursor"},
+    "api_v1.summary_json": {"from", "to"},
+    "api_v1.summary_csv": {"from", "to"},
+    "api_v1.summary_pdf": {"from", "to"},
+}
+
+
+@bp.before_request
+def refuse_unknown_query_parameters():
+    """A parameter the endpoint does not read is an error, not something to ignore (a typo such as
+    ?departmnet= would otherwise answer every case); so is one given twice."""
+    if request.endpoint in (None, "api_v1.not_found"):
+        return None
+    allowed = QUERY_PARAMETERS.get(request.endpoint, set())
+    unknown = sorted(name for name in request.args if name not in allowed)
+    if unknown:
+        raise BadRequest(
+            "Unknown query parameter: " + ", ".join(unknown),
+            {name: "This parameter is not recognised here" for name in unknown},
+        )
+    repeated = sorted(name for name in request.args if len(request.args.getlist(name)) > 1)
+    if repeated:
+        raise BadRequest(
+            "A query parameter is given more than once: " + ", ".join(repeated),
+            {name: "Give this parameter once" for name in repeated},
+        )
     return None
 
 
@@ -108,6 +139,18 @@ def _choice(name: str, allowed) -> str | None:
     return value
 
 
+def _department() -> int | None:
+    """?department=ID as on the case list page: the cases of that department."""
+    value = request.args.get("department")
+    if value in (None, ""):
+        return None
+    if not value.isdigit() or not 0 < int(value) < 2**31:
+        raise BadRequest("The department is not valid", {"department": "Must be a department id, a whole number"})
+    if db.session.get(Department, int(value)) is None:
+        raise BadRequest(f"Unknown department: {value}", {"department": "No department has this id"})
+    return int(value)
+
+
 def _limit() -> int:
     value = request.args.get("limit")
     if value in (None, ""):
@@ -142,6 +185,7 @@ def list_cases():
         status=_choice("status", list(REPORTER_STATUSES)),
         kind=_choice("kind", list(Kind)),
         category=_choice("category", list(dict.fromkeys([*BREACH_CATEGORIES, *ABUSE_CATEGORIES]))),
+        department_id=_department(),
     )
     limit = _limit()
     cursor = request.args.get("cursor")

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
+from ..domain.text import looks_like_formula
 from . import charts
 from .common import Imprint, build_pdf, grid_table, key_value_table, para
 
@@ -110,13 +111,11 @@ def _number(value) -> str:
     return "–" if value is None else f"{value:g}"
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
 def safe_cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    """A CSV cell that a spreadsheet will not run as a formula (a quote before = + - @, their
+    full-width forms, tab or carriage return: casework.domain.text.looks_like_formula)."""
+    cell = "" if value is None else str(value)
+    return "'" + cell if looks_like_formula(cell) else cell
 
 
 def build_csv(data: dict, labels: dict[str, Callable[[str], str]]) -> bytes:

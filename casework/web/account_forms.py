@@ -1,12 +1,13 @@
 """Forms for signing in with two-factor and for looking after your own account."""
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import IntegerField, PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
 
+from .base_form import CaseworkForm
 
-class CodeForm(FlaskForm):
+
+class CodeForm(CaseworkForm):
     """The second step of signing in: a code from the app, or a recovery code."""
 
     code = StringField(
@@ -18,7 +19,7 @@ class CodeForm(FlaskForm):
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
-class EnrolForm(FlaskForm):
+class EnrolForm(CaseworkForm):
     code = StringField(
         "Code from your authenticator app",
         widget=GovTextInput(),
@@ -28,7 +29,7 @@ class EnrolForm(FlaskForm):
     submit = SubmitField("Turn on two-factor sign-in", widget=GovSubmitInput())
 
 
-class NewRecoveryCodesForm(FlaskForm):
+class NewRecoveryCodesForm(CaseworkForm):
     code = StringField(
         "Code from your authenticator app",
         widget=GovTextInput(),
@@ -38,7 +39,7 @@ class NewRecoveryCodesForm(FlaskForm):
     submit = SubmitField("Get new recovery codes", widget=GovSubmitInput())
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(CaseworkForm):
     current_password = PasswordField(
         "Current password",
         widget=GovPasswordInput(),
@@ -69,7 +70,7 @@ class DaysField(IntegerField):
             raise ValueError("Days until it expires must be a whole number, like 90") from None
 
 
-class NewTokenForm(FlaskForm):
+class NewTokenForm(CaseworkForm):
     label = StringField(
         "Name",
         widget=GovTextInput(),
@@ -87,7 +88,7 @@ class NewTokenForm(FlaskForm):
     submit = SubmitField("Create token", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CaseworkForm):
     """A button that posts, with its CSRF token (sign out everywhere, revoke a token)."""
 
     submit = SubmitField("Confirm", widget=GovSubmitInput())

@@ -4,7 +4,6 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -16,6 +15,7 @@ from ..extensions import db
 from ..services import accounts as register
 from ..services.deadlines import london_today
 from ..services.errors import Conflict, InvalidInput, NotFound
+from .base_form import CaseworkForm
 from .forms import GovDateField
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -24,7 +24,7 @@ bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 # --- forms -------------------------------------------------------------------
 
 
-class AccountForm(FlaskForm):
+class AccountForm(CaseworkForm):
     platform = SelectField(
         "Platform",
         widget=GovSelect(),
@@ -50,7 +50,7 @@ class AccountForm(FlaskForm):
         ]
 
 
-class StatusForm(FlaskForm):
+class StatusForm(CaseworkForm):
     from_status = HiddenField()
     status = RadioField(
         "What should happen to the account?",
@@ -61,7 +61,7 @@ class StatusForm(FlaskForm):
     submit = SubmitField("Change status", widget=GovSubmitInput())
 
 
-class GrantForm(FlaskForm):
+class GrantForm(CaseworkForm):
     person = SelectField("Who may publish on this account?", widget=GovSelect(), validate_choice=False)
     trained_on = GovDateField(
         "When were they trained by the Communications team?",
@@ -78,7 +78,7 @@ class GrantForm(FlaskForm):
         ]
 
 
-class RevokeForm(FlaskForm):
+class RevokeForm(CaseworkForm):
     submit = SubmitField("Revoke the right to publish", widget=GovSubmitInput())
 
 
@@ -105,7 +105,7 @@ def load_account(account_id: int):
         abort(404)
 
 
-def show_errors(form: FlaskForm, fields: dict[str, str], *, fallback: str) -> None:
+def show_errors(form: CaseworkForm, fields: dict[str, str], *, fallback: str) -> None:
     """Put the service's messages on the form's fields (the first field for anything else)."""
     for name, message in fields.items():
         field = getattr(form, name, None) or getattr(form, fallback)

@@ -4,7 +4,6 @@ The rules (required fields, conflicts, stages) are the domain's; these forms
 only collect input and show the domain's messages next to the right field.
 """
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -27,6 +26,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 
 from ..domain.policy import AGENCIES, FINDINGS, NOTE_KINDS, PLATFORMS, REFERRAL_STATUSES, RIGHTS_DECISIONS, SANCTIONS
+from .base_form import CaseworkForm
 from .forms import choices
 
 
@@ -34,7 +34,7 @@ def _reason(label="Reason", hint=None):
     return TextAreaField(label, widget=GovTextArea(), description=hint)
 
 
-class ActionForm(FlaskForm):
+class ActionForm(CaseworkForm):
     """Base: the case version the form was opened on (optimistic locking)."""
 
     version = HiddenField()

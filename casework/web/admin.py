@@ -10,7 +10,6 @@ from functools import wraps
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
@@ -19,6 +18,7 @@ from ..domain.policy import ROLE_LABELS, STAFF_TYPE_LABELS, STAGE_LABELS
 from ..extensions import db
 from ..services import admin as admin_service
 from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from .base_form import CaseworkForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -160,7 +160,7 @@ def whole_number(value) -> int | None:
     return number if 1 <= number <= LARGEST_NUMBER else None
 
 
-def show_errors(form: FlaskForm, fields: dict[str, str], *, fallback: str) -> None:
+def show_errors(form: CaseworkForm, fields: dict[str, str], *, fallback: str) -> None:
     for name, message in fields.items():
         field = getattr(form, name, None) or getattr(form, fallback)
         if not field.errors:
@@ -170,7 +170,7 @@ def show_errors(form: FlaskForm, fields: dict[str, str], *, fallback: str) -> No
 # --- forms -----------------------------------------------------------------------------
 
 
-class PersonForm(FlaskForm):
+class PersonForm(CaseworkForm):
     email = StringField(
         "E-mail address",
         widget=GovTextInput(),
@@ -219,11 +219,11 @@ class PersonForm(FlaskForm):
         }
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CaseworkForm):
     submit = SubmitField("Confirm", widget=GovSubmitInput())
 
 
-class ReassignForm(FlaskForm):
+class ReassignForm(CaseworkForm):
     version = HiddenField()
     owner = SelectField("New owner", widget=GovSelect(), validate_choice=False)
     investigator = SelectField("New investigator", widget=GovSelect(), validate_choice=False)
@@ -235,7 +235,7 @@ class ReassignForm(FlaskForm):
         self.investigator.choices = [SelectChoice("", "Choose the new investigator")] + options
 
 
-class DepartmentForm(FlaskForm):
+class DepartmentForm(CaseworkForm):
     name = StringField("Name of the department", widget=GovTextInput())
     head_of_service = SelectField(
         "Head of service",

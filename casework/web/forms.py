@@ -4,7 +4,6 @@ Field checks live in casework.domain (one set for pages and API); the forms
 parse input, carry the CSRF token and show the domain's messages.
 """
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
@@ -40,6 +39,7 @@ from ..domain.policy import (
     SOURCE_LABELS,
     Source,
 )
+from .base_form import CaseworkForm
 
 
 def choices(mapping: dict, *, blank: str | None = None) -> list[SelectChoice]:
@@ -47,7 +47,7 @@ def choices(mapping: dict, *, blank: str | None = None) -> list[SelectChoice]:
     return items + [SelectChoice(code, label) for code, label in mapping.items()]
 
 
-class SignInForm(FlaskForm):
+class SignInForm(CaseworkForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
@@ -85,7 +85,7 @@ class GovDateField(DateField):
             raise ValueError(self.invalid_message) from None
 
 
-class ReportForm(FlaskForm):
+class ReportForm(CaseworkForm):
     """Report a breach (policy) or online abuse. `kind` is fixed by the page."""
 
     source = SelectField(
@@ -171,7 +171,7 @@ class ReportForm(FlaskForm):
         return [f.data for f in (self.subject_1, self.subject_2, self.subject_3) if f.data]
 
 
-class AddInformationForm(FlaskForm):
+class AddInformationForm(CaseworkForm):
     version = HiddenField()
     seen_event = HiddenField()
     text = TextAreaField(
@@ -183,7 +183,7 @@ class AddInformationForm(FlaskForm):
     submit = SubmitField("Add information", widget=GovSubmitInput())
 
 
-class EvidenceForm(FlaskForm):
+class EvidenceForm(CaseworkForm):
     file = FileField(
         "Upload a file",
         widget=GovFileInput(),
@@ -198,11 +198,11 @@ class EvidenceForm(FlaskForm):
     submit = SubmitField("Add evidence", widget=GovSubmitInput())
 
 
-class ConfirmReadForm(FlaskForm):
+class ConfirmReadForm(CaseworkForm):
     submit = SubmitField("Mark all as read", widget=GovSubmitInput())
 
 
-class SummaryPeriodForm(FlaskForm):
+class SummaryPeriodForm(CaseworkForm):
     """The HR summary's period: day, month and year boxes for each end (a GET form: it changes nothing)."""
 
     class Meta:

@@ -4,15 +4,15 @@ The checks are the domain's (casework.domain.letters); these forms parse the
 input and show the domain's messages next to the right field.
 """
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
 from wtforms import SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
 
+from .base_form import CaseworkForm
 from .forms import GovDateField
 
 
-class LetterForm(FlaskForm):
+class LetterForm(CaseworkForm):
     """Produce a letter; invitations also say when and where the meeting is (ACAS Code)."""
 
     meeting_date = GovDateField(
@@ -32,7 +32,7 @@ class LetterForm(FlaskForm):
         del self.meeting_place
 
 
-class SubjectAccessForm(FlaskForm):
+class SubjectAccessForm(CaseworkForm):
     person = SelectField(
         "Whose data is it?",
         widget=GovSelect(),

@@ -107,7 +107,26 @@ def test_only_hr_sees_reports(client, login_as, make_user):
     assert client.get("/reports/summary.pdf").status_code == 404
 
 
-@pytest.mark.parametrize("value", ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx"])
+@pytest.mark.parametrize(
+    "value",
+    ["=1+1", "+SUM(A1)", "-2", "@cmd", "\tx", "\rx", "\uff1d1+1", "\uff0bSUM(A1)", "\uff0d2", "\uff20cmd"],
+)
 def test_csv_cells_never_start_a_formula(value):
     assert safe_cell(value).startswith("'")
     assert safe_cell("Defamation") == "Defamation"
+
+
+@pytest.mark.parametrize("sign", ["=", "\uff1d", "\uff0b", "\uff0d", "\uff20"])
+def test_a_department_named_like_a_formula_is_escaped_in_the_csv(
+    client, login_as, make_department, make_user, make_case, sign
+):
+    """Issue 14, 4: Excel and LibreOffice read a full-width ＝ ＋ － ＠ as the ASCII sign."""
+    name = f'{sign}HYPERLINK("https://evil.example","Housing")'
+    department = make_department(name)
+    hr = make_user("hr")
+    make_case(make_user(department=department), subjects=[make_user(department=department, password=None)])
+    login_as(hr)
+    response = client.get("/reports/summary.csv")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    cells = [cell for row in rows for cell in row if "HYPERLINK" in cell]
+    assert cells and all(cell == "'" + name for cell in cells), cells
