@@ -66,6 +66,7 @@ QUERY_PARAMETERS = {
     "api_v1.summary_json": {"from", "to"},
     "api_v1.summary_csv": {"from", "to"},
     "api_v1.summary_pdf": {"from", "to"},
+    "api_v1.research_report_json": {"from", "to"},
 }
 
 

@@ -3,7 +3,6 @@
 import re
 from datetime import datetime, time
 
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextArea, GovTextInput
 from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -11,12 +10,13 @@ from wtforms.fields.choices import SelectChoice
 from ..domain.policy import PLATFORMS
 from ..domain.research import MONITORING_ANSWERS
 from . import LONDON
+from .base_form import CaseworkForm
 from .forms import GovDateField, choices
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
 
 
-class ResearchForm(FlaskForm):
+class ResearchForm(CaseworkForm):
     platform = SelectField(
         "Platform",
         widget=GovSelect(),
@@ -58,7 +58,7 @@ class ResearchForm(FlaskForm):
         return datetime.combine(self.viewed_on.data, at, tzinfo=LONDON), None
 
 
-class ApplicationForm(FlaskForm):
+class ApplicationForm(CaseworkForm):
     platform = SelectField(
         "Platform",
         widget=GovSelect(),
@@ -86,7 +86,7 @@ class ApplicationForm(FlaskForm):
     submit = SubmitField("Apply for authorisation", widget=GovSubmitInput())
 
 
-class DecisionForm(FlaskForm):
+class DecisionForm(CaseworkForm):
     decision = RadioField(
         "Do you authorise this research?",
         widget=GovRadioInput(),
@@ -106,7 +106,7 @@ class DecisionForm(FlaskForm):
     decide = SubmitField("Record decision", widget=GovSubmitInput())
 
 
-class ReviewForm(FlaskForm):
+class ReviewForm(CaseworkForm):
     text = TextAreaField(
         "Review",
         widget=GovTextArea(),
@@ -115,7 +115,7 @@ class ReviewForm(FlaskForm):
     record_review = SubmitField("Record review", widget=GovSubmitInput())
 
 
-class CancellationForm(FlaskForm):
+class CancellationForm(CaseworkForm):
     reason = TextAreaField(
         "Why is it being cancelled?",
         widget=GovTextArea(),
@@ -124,7 +124,7 @@ class CancellationForm(FlaskForm):
     cancel = SubmitField("Cancel authorisation", widget=GovSubmitInput())
 
 
-class MonitoringForm(FlaskForm):
+class MonitoringForm(CaseworkForm):
     answer = RadioField(
         "Was the monitoring that found this authorised?",
         widget=GovRadioInput(),
@@ -139,7 +139,7 @@ class MonitoringForm(FlaskForm):
     submit = SubmitField("Save answer", widget=GovSubmitInput())
 
 
-class CaptureForm(FlaskForm):
+class CaptureForm(CaseworkForm):
     url = StringField(
         "Web address of the page",
         widget=GovTextInput(),
