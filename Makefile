@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 PG_URL ?= postgresql://postgres@127.0.0.1:5432
 
-.PHONY: run demo-reset test test-postgres lint install setup assets db clean bench bench-reports security-checks
+.PHONY: run demo-reset test test-postgres lint install setup assets db clean bench bench-reports bench-import security-checks
 
 # What the app needs to run (requirements.txt) ...
 $(BIN)/activate: requirements.txt
@@ -81,6 +81,11 @@ clean:
 bench-reports: setup
 	$(BIN)/python scripts/bench_reports.py
 
-## bench: the pages and the API under load (gunicorn -w 2, wrk) at 1,000 and 100,000 cases, beside the floor app; BENCH_ARGS="--sizes 1000 --duration 2" for a quick run
+## bench: the pages and the API under load (gunicorn -w 2, wrk) at 1,000 and 100,000 cases, beside the floor app; BENCH_ARGS="--sizes 1000 --duration 2" for a quick run; then the staff directory import of 20,000 rows
 bench: setup
 	$(BIN)/python scripts/bench_pages.py $(BENCH_ARGS)
+	$(BIN)/python scripts/bench_import.py
+
+## bench-import: time the staff directory import of 20,000 rows (first import, the same file again, movers and leavers)
+bench-import: setup
+	$(BIN)/python scripts/bench_import.py

@@ -258,6 +258,50 @@ def demo_reset(yes, case_count, password):
     _print_sign_ins(DEMO_SIGN_INS, password)
 
 
+@casework_cli.command("import-staff")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--dry-run", is_flag=True, help="Show what would change and change nothing")
+@click.option("--skip-bad-rows", is_flag=True, help="Import the good rows even when some rows cannot be imported")
+def import_staff(file, dry_run, skip_bad_rows):
+    """Bring in the staff directory FILE (CSV exported from the HR system): adds, updates and marks leavers.
+
+    Lists every row that cannot be imported with its row number; then nothing
+    is changed unless --skip-bad-rows. Importing the same file twice changes
+    nothing the second time."""
+    from pathlib import Path
+
+    from .services import staff_import
+
+    try:
+        plan = staff_import.plan_import(Path(file).read_bytes())
+    except ServiceError as error:
+        db.session.rollback()
+        _fail(error.message)
+    for row, problem in plan.bad_rows:
+        click.echo(f"Row {row}: {problem}", err=True)
+    summary = plan.summary()
+    figures = (
+        f"{summary['rows']} rows: {summary['added']} to add, {summary['updated']} to update, "
+        f"{summary['leavers']} leavers, {summary['departments_created']} new departments, "
+        f"{summary['unchanged']} unchanged, {summary['bad_rows']} cannot be imported"
+    )
+    if dry_run:
+        db.session.rollback()
+        click.echo(f"Dry run, nothing changed. {figures}.")
+        return
+    if plan.problems and not skip_bad_rows:
+        db.session.rollback()
+        _fail(f"{figures}. Nothing was imported: correct the rows above, or use --skip-bad-rows.")
+    staff_import.apply_import(plan, actor=None, skip_bad_rows=skip_bad_rows)
+    db.session.commit()
+    skipped = f", {summary['bad_rows']} bad rows skipped" if plan.problems else ""
+    click.echo(
+        f"Imported {summary['rows']} rows: {summary['added']} added, {summary['updated']} updated, "
+        f"{summary['leavers']} leavers, {summary['departments_created']} new departments, "
+        f"{summary['unchanged']} unchanged{skipped}."
+    )
+
+
 @casework_cli.command("verify-audit")
 def verify_audit():
     """Recompute every case's audit chain; exit 1 naming the first broken event."""

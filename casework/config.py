@@ -104,6 +104,14 @@ class DefaultConfig:
     # How long a sender holds an e-mail it is sending before another may try it
     MAIL_CLAIM_MINUTES = 10
 
+    # A leaver's open cases are to be given to someone else within this many working days
+    LEAVER_REASSIGN_WORKING_DAYS = 5
+
+    # Staff directory import (flask casework import-staff, Admin > Import staff): the most people in one
+    # file, and extra column headings by field (e.g. {"employee_number": "Payroll ID"}); see the README
+    STAFF_IMPORT_MAX_ROWS = 50_000
+    STAFF_IMPORT_COLUMNS: dict = {}
+
     API_TOKEN_DAYS = 90
     API_TOKEN_MAX_DAYS = 365
 

@@ -115,6 +115,12 @@ class User(UserMixin, db.Model):
     mfa_enrolment_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # From the HR system's staff directory (casework.services.staff_import)
+    employee_number: Mapped[str | None] = mapped_column(String(50), unique=True)
+    job_title: Mapped[str | None] = mapped_column(String(200))
+    start_date: Mapped[date | None] = mapped_column(Date)
+    leaving_date: Mapped[date | None] = mapped_column(Date)
+    left_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # when Casework marked them a leaver
 
     department: Mapped[Department | None] = relationship(foreign_keys=[department_id])
     line_manager: Mapped[User | None] = relationship(remote_side=[id])
@@ -515,6 +521,28 @@ class ApiToken(db.Model):
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship()
+
+
+class PasswordLink(db.Model):
+    """A single-use link e-mailed to set a password: an invitation or a reset. Only its hash is kept.
+
+    A link works once, until `expires_at`, while it is the person's newest and
+    while the person has not signed out everywhere since it was sent.
+    """
+
+    __tablename__ = "password_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))  # invitation, reset
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class RecoveryCode(db.Model):

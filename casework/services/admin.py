@@ -21,7 +21,7 @@ from ..domain.permissions import View, view_level
 from ..domain.policy import Role, StaffType, Stage
 from ..extensions import db
 from ..models import AdminEvent, ApiToken, Case, Department, PublishingRight, User, utcnow
-from . import user_sessions
+from . import leavers
 from . import users as user_service
 from .admin_events import changed_fields, jsonable, person_label, record_admin_event
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotAllowed, NotFound
@@ -312,8 +312,10 @@ def leaver_check(person: User) -> LeaverCheck:
 def disable_person(actor: User, person: User) -> User:
     """A leaver: they can no longer sign in or use the API; their history stays theirs.
 
-    Their API tokens are revoked and their sessions end. If they own or investigate open cases, HR is
-    told (names and a count only) so the cases can be reassigned.
+    Their sessions end, their API tokens and rights to publish are revoked. If
+    they own or investigate open cases, HR is told (names, a count and the
+    date to reassign them by) so the cases can be reassigned
+    (casework.services.leavers).
     """
     _require_admin(actor)
     if person.id == actor.id:
@@ -326,38 +328,8 @@ def disable_person(actor: User, person: User) -> User:
     )
     if changed.rowcount != 1:
         raise Conflict(f"{person.name}'s account is already disabled.")
-    revoked = db.session.execute(
-        update(ApiToken)
-        .where(ApiToken.user_id == person.id, ApiToken.revoked_at.is_(None))
-        .values(revoked_at=utcnow())
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    sessions_ended = user_sessions.end_all(person, user_sessions.ACCOUNT_DISABLED)
     db.session.refresh(person)
-    references = open_case_references(person)
-    if references:
-        hr = db.session.scalars(select(User).where(User.role == Role.HR, User.active.is_(True))).all()
-        count = len(references)
-        notify(
-            hr,
-            None,
-            f"{person.name} has left: {count} open case{'' if count == 1 else 's'} they own or investigate "
-            "need a new owner or investigator.",
-            subject="Casework: a leaver's cases need reassigning",
-            exclude=actor,
-        )
-    record_admin_event(
-        actor,
-        "person_disabled",
-        "user",
-        person.id,
-        target=person_label(person),
-        before={"active": True},
-        after={"active": False},
-        open_cases=len(references),
-        api_tokens_revoked=revoked,
-        sessions_ended=sessions_ended,
-    )
+    leavers.mark_leaver(actor, person)
     return person
 
 
@@ -367,7 +339,7 @@ def enable_person(actor: User, person: User) -> User:
     changed = db.session.execute(
         update(User)
         .where(User.id == person.id, User.active.is_(False))
-        .values(active=True)
+        .values(active=True, left_at=None)
         .execution_options(synchronize_session=False)
     )
     if changed.rowcount != 1:

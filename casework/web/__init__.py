@@ -56,6 +56,7 @@ def register_web(app: Flask) -> None:
     )
     from . import admin as admin_pages
     from . import research as research_pages
+    from . import staff_import as staff_import_pages
     from .security import init_security
 
     init_security(app)
@@ -65,6 +66,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(reports.bp)
     app.register_blueprint(accounts.bp)
     app.register_blueprint(admin_pages.bp)
+    app.register_blueprint(staff_import_pages.bp)
     app.register_blueprint(letters.bp)
     app.register_blueprint(subject_access.bp)
     app.register_blueprint(two_factor.bp)

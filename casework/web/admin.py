@@ -32,6 +32,8 @@ ACTION_LABELS = {
     "person_updated": "Person's details changed",
     "person_disabled": "Account disabled (leaver)",
     "person_enabled": "Account enabled again",
+    "person_left": "Left (staff directory)",
+    "staff_imported": "Staff directory imported",
     "department_created": "Department added",
     "department_head_changed": "Head of service changed",
     "account_added": "Council account added",
@@ -75,6 +77,14 @@ FIELD_LABELS = {
     "open_cases": "Open cases to reassign",
     "api_tokens_revoked": "API tokens revoked",
     "rights_revoked": "Rights to publish revoked",
+    "employee_number": "Employee number",
+    "job_title": "Job title",
+    "start_date": "Start date",
+    "leaving_date": "Leaving date",
+    "source": "Source",
+    "row": "Row of the file",
+    "file_sha256": "File SHA-256",
+    "bad_rows_skipped": "Rows left out",
 }
 
 
