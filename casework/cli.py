@@ -3,7 +3,7 @@
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from sqlalchemy import func, select
 
 from .domain.policy import Role, StaffType
@@ -116,6 +116,27 @@ def set_password(email):
         _fail(error.message)
     db.session.commit()
     click.echo(f"Password set for {user.email}.")
+
+
+@casework_cli.command("invite")
+@click.argument("email")
+def invite(email):
+    """E-mail EMAIL a single-use link to set their password (PUBLIC_URL must be set); earlier links stop working.
+
+    `send-mail` sends it."""
+    from .services import password_links
+
+    user = user_service.find_user(email)
+    if user is None or not user.active:
+        _fail(f"No active user with e-mail {email}")
+    try:
+        password_links.invite(user, actor=None)
+    except ServiceError as error:
+        db.session.rollback()
+        _fail(error.message)
+    db.session.commit()
+    hours = current_app.config["PASSWORD_LINK_HOURS"]
+    click.echo(f"Invitation to set a password queued for {user.email}; the link works once, for {hours} hours.")
 
 
 @casework_cli.command("reset-two-factor")

@@ -104,6 +104,12 @@ class DefaultConfig:
     # How long a sender holds an e-mail it is sending before another may try it
     MAIL_CLAIM_MINUTES = 10
 
+    # Where people reach Casework (https://casework.council.example): the start of links in e-mails
+    PUBLIC_URL = None
+    # Invitation and password reset links work once, for this many hours
+    PASSWORD_LINK_HOURS = 24
+    FORGOTTEN_PASSWORD_LIMITS = "5 per minute;20 per hour"  # noqa: S105 (a rate, per address)
+
     # A leaver's open cases are to be given to someone else within this many working days
     LEAVER_REASSIGN_WORKING_DAYS = 5
 
@@ -163,6 +169,7 @@ ENVIRONMENT_KEYS = {
     "SESSION_COOKIE_SECURE": "SESSION_COOKIE_SECURE",
     "REMEMBER_COOKIE_SECURE": "REMEMBER_COOKIE_SECURE",
     "TASK_QUEUE_URL": "TASK_QUEUE_URL",
+    "PUBLIC_URL": "PUBLIC_URL",
 }
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
 

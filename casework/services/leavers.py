@@ -20,8 +20,8 @@ from sqlalchemy import and_, func, or_, select, update
 from ..domain.policy import Role, Stage
 from ..domain.working_days import add_working_days
 from ..extensions import db
-from ..models import ApiToken, Case, PasswordLink, PublishingRight, User, utcnow
-from . import user_sessions
+from ..models import ApiToken, Case, PublishingRight, User, utcnow
+from . import password_links, user_sessions
 from .admin_events import person_label, record_admin_event
 from .deadlines import bank_holidays, london_date, london_today
 from .notify import notify
@@ -63,12 +63,7 @@ def mark_leaver(
         .values(revoked_at=now)
         .execution_options(synchronize_session=False)
     ).rowcount
-    db.session.execute(
-        update(PasswordLink)
-        .where(PasswordLink.user_id == person.id, PasswordLink.used_at.is_(None), PasswordLink.cancelled_at.is_(None))
-        .values(cancelled_at=now)
-        .execution_options(synchronize_session=False)
-    )
+    password_links.cancel_all(person)
     rights = db.session.scalars(
         select(PublishingRight).where(PublishingRight.user_id == person.id, PublishingRight.status != "revoked")
     ).all()

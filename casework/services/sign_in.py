@@ -193,7 +193,12 @@ def change_own_password(user: User, *, current: str, new: str, confirm: str) -> 
 
 
 def sign_out_everywhere(user: User, *, actor: User | None) -> None:
-    """End every session of `user`, on every device (API tokens are not sessions: they stay)."""
+    """End every session of `user`, on every device (API tokens are not sessions: they stay).
+
+    Any unused invitation or reset link stops working too."""
+    from .password_links import cancel_all
+
     user_sessions.end_all(user, user_sessions.SIGNED_OUT_EVERYWHERE)
+    cancel_all(user)
     security_events.record(security_events.SIGNED_OUT_EVERYWHERE, user, actor=actor)
     db.session.flush()

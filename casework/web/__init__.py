@@ -49,6 +49,7 @@ def register_web(app: Flask) -> None:
         letters,
         limits,
         main,
+        passwords,
         reports,
         subject_access,
         two_factor,
@@ -67,6 +68,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(accounts.bp)
     app.register_blueprint(admin_pages.bp)
     app.register_blueprint(staff_import_pages.bp)
+    app.register_blueprint(passwords.bp)
     app.register_blueprint(letters.bp)
     app.register_blueprint(subject_access.bp)
     app.register_blueprint(two_factor.bp)

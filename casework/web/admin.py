@@ -8,7 +8,7 @@ cases. Everyone else is told these pages do not exist (404).
 
 from functools import wraps
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from govuk_frontend_wtf.wtforms_widgets import GovRadioInput, GovSelect, GovSubmitInput, GovTextInput
 from wtforms import HiddenField, RadioField, SelectField, StringField, SubmitField
@@ -17,6 +17,7 @@ from wtforms.fields.choices import SelectChoice
 from ..domain.policy import ROLE_LABELS, STAFF_TYPE_LABELS, STAGE_LABELS
 from ..extensions import db
 from ..services import admin as admin_service
+from ..services import password_links
 from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .base_form import CaseworkForm
 
@@ -34,6 +35,8 @@ ACTION_LABELS = {
     "person_enabled": "Account enabled again",
     "person_left": "Left (staff directory)",
     "staff_imported": "Staff directory imported",
+    "invitation_sent": "Invitation to set a password sent",
+    "password_reset_sent": "Password reset link sent",
     "department_created": "Department added",
     "department_head_changed": "Head of service changed",
     "account_added": "Council account added",
@@ -300,8 +303,22 @@ def new_person():
             db.session.rollback()
             show_errors(form, error.fields, fallback="name")
         else:
+            message = f"{person.name} added. They cannot sign in until they are given a password."
+            if current_app.config.get("OIDC_ISSUER"):
+                message = f"{person.name} added. They sign in with their council account."
+            else:
+                try:
+                    password_links.invite(person, actor=current_user)
+                except InvalidInput:  # no PUBLIC_URL and no request: cannot happen on a page
+                    pass
+                else:
+                    hours = current_app.config["PASSWORD_LINK_HOURS"]
+                    message = (
+                        f"{person.name} added. We have e-mailed them a link to set their password; "
+                        f"it works once, for {hours} hours."
+                    )
             db.session.commit()
-            flash(f"{person.name} added. They cannot sign in until they are given a password.", "success")
+            flash(message, "success")
             return redirect(url_for("admin.person", person_id=person.id))
     return render_template("admin/person_form.html", form=form, person=None), (422 if form.errors else 200)
 
@@ -391,6 +408,29 @@ def disable_person(person_id: int):
         form=form,
         is_self=person.id == current_user.id,
     )
+
+
+@bp.route("/people/<int:person_id>/invite", methods=["POST"])
+@admins_only
+def invite_person(person_id: int):
+    """E-mail a new link to set a password; any earlier link stops working."""
+    person = load_person(person_id)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            password_links.invite(person, actor=current_user)
+        except (InvalidInput, NotAllowed) as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            hours = current_app.config["PASSWORD_LINK_HOURS"]
+            flash(
+                f"We have e-mailed {person.email} a link to set their password; it works once, for {hours} hours. "
+                "Any earlier link no longer works.",
+                "success",
+            )
+    return redirect(url_for("admin.person", person_id=person.id))
 
 
 @bp.route("/people/<int:person_id>/enable", methods=["POST"])

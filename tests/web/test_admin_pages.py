@@ -183,7 +183,7 @@ def test_add_a_person(client, login_as, council, db_session):
     )
     assert count(db_session, AdminEvent) == events + 1
     page = text_of(client.get(response.headers["Location"]))
-    assert "New Starter added. They cannot sign in until they are given a password." in page
+    assert "New Starter added. We have e-mailed them a link to set their password" in page
     assert "Person added" in page  # the latest changes to this person
 
 
