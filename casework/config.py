@@ -104,6 +104,13 @@ class DefaultConfig:
     # How long a sender holds an e-mail it is sending before another may try it
     MAIL_CLAIM_MINUTES = 10
 
+    # Single sign-on with the council's OpenID Connect provider (Microsoft Entra ID: the issuer is
+    # https://login.microsoftonline.com/TENANT-ID/v2.0); unset: passwords only
+    OIDC_ISSUER = None
+    OIDC_CLIENT_ID = None
+    OIDC_CLIENT_SECRET = None
+    OIDC_TIMEOUT_SECONDS = 10
+
     # Where people reach Casework (https://casework.council.example): the start of links in e-mails
     PUBLIC_URL = None
     # Invitation and password reset links work once, for this many hours
@@ -170,6 +177,9 @@ ENVIRONMENT_KEYS = {
     "REMEMBER_COOKIE_SECURE": "REMEMBER_COOKIE_SECURE",
     "TASK_QUEUE_URL": "TASK_QUEUE_URL",
     "PUBLIC_URL": "PUBLIC_URL",
+    "OIDC_ISSUER": "OIDC_ISSUER",
+    "OIDC_CLIENT_ID": "OIDC_CLIENT_ID",
+    "OIDC_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
 }
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
 

@@ -51,6 +51,7 @@ def register_web(app: Flask) -> None:
         main,
         passwords,
         reports,
+        sso,
         subject_access,
         two_factor,
         your_account,
@@ -69,6 +70,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(admin_pages.bp)
     app.register_blueprint(staff_import_pages.bp)
     app.register_blueprint(passwords.bp)
+    app.register_blueprint(sso.bp)
     app.register_blueprint(letters.bp)
     app.register_blueprint(subject_access.bp)
     app.register_blueprint(two_factor.bp)

@@ -63,7 +63,7 @@ def sign_in():
             db.session.commit()
             return redirect(next_url or url_for("main.dashboard"))
         form.email.errors = [locked_message() if result.locked else SIGN_IN_FAILED]
-    return render_template("auth/sign_in.html", form=form)
+    return render_template("auth/sign_in.html", form=form, sso_enabled=bool(current_app.config.get("OIDC_ISSUER")))
 
 
 @bp.route("/sign-out", methods=["POST"])

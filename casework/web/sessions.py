@@ -60,6 +60,11 @@ def end(reason: str = user_sessions.SIGNED_OUT) -> None:
     session.clear()
 
 
+def may_have_a_session(user: User) -> bool:
+    """Active, and able to sign in: with a password, or through single sign-on when it is on."""
+    return bool(user.active and (user.password_hash or current_app.config.get("OIDC_ISSUER")))
+
+
 def check(user: User) -> bool:
     """Whether this request's session may go on as `user`; ends it (with a message why) when not.
 
@@ -68,7 +73,7 @@ def check(user: User) -> bool:
     config = current_app.config
     found = user_sessions.check(user, session.get(SESSION_ID))
     record, wrote = found.record, found.wrote
-    if record is not None and not user.can_sign_in:
+    if record is not None and not may_have_a_session(user):
         wrote = user_sessions.end(record, user_sessions.ACCOUNT_DISABLED)
         record = None
     if wrote:
