@@ -26,7 +26,7 @@ node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch node_modules/.package-lock.json
 
-build/assets/application.css: node_modules/.package-lock.json assets/scss/application.scss assets/init.js scripts/build-assets.mjs
+build/assets/application.css: node_modules/.package-lock.json assets/scss/application.scss assets/init.js assets/subject-picker.js scripts/build-assets.mjs
 	npm run --silent build
 
 assets: build/assets/application.css

@@ -25,5 +25,10 @@ for (const name of readdirSync(join(govuk, "assets", "images"))) {
   cpSync(join(govuk, "assets", "images", name), join(out, "images", name));
 }
 cpSync(join(root, "assets", "init.js"), join(out, "init.js"));
+// The subject picker: GOV.UK's accessible-autocomplete, and the code that puts it on the report form
+const autocomplete = join(root, "node_modules", "accessible-autocomplete", "dist");
+cpSync(join(autocomplete, "accessible-autocomplete.min.js"), join(out, "accessible-autocomplete.min.js"));
+cpSync(join(autocomplete, "accessible-autocomplete.min.css"), join(out, "accessible-autocomplete.min.css"));
+cpSync(join(root, "assets", "subject-picker.js"), join(out, "subject-picker.js"));
 cpSync(join(root, "assets", "images"), join(out, "images"), { recursive: true });
 console.log(`built ${out}`);

@@ -109,6 +109,7 @@ class StaffRow:
 class Directory:
     rows: list[StaffRow] = field(default_factory=list)
     problems: dict[int, list[str]] = field(default_factory=dict)  # row number → what is wrong
+    columns: set[str] = field(default_factory=set)  # the fields the file has a column for
 
     def refuse_row(self, row: int, message: str) -> None:
         self.problems.setdefault(row, [])
@@ -216,6 +217,7 @@ def read_directory(
         if header is None or not any(cell.strip() for cell in header):
             raise DirectoryRefused("The file is empty: it needs a heading row and a row for each person.")
         found = _find_columns(header, mapping)
+        directory.columns = set(found)
         for record in reader:
             if not any(cell.strip() for cell in record):
                 continue

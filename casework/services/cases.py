@@ -72,8 +72,9 @@ def find_users_by_email(emails) -> dict[str, User]:
 
 def report_errors(actor: User, report: ReportInput, *, today: date | None = None) -> dict[str, str]:
     """What is wrong with a report, by field; empty when it may be saved."""
-    subjects_by_email = find_users_by_email(report.subjects)
-    known = {email for email, user in subjects_by_email.items() if user.active}
+    # Leavers too: the duty of confidentiality continues after employment ends (Social Networking Policy
+    # appendix A 13), so someone who has left can still be named
+    known = set(find_users_by_email(report.subjects))
     return validate_report(
         report,
         today=today or london_today(),

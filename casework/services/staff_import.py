@@ -46,6 +46,9 @@ FIELDS = (
 )
 
 
+COLUMN_OF = {"name": "first_name"}  # the name is compared when the file has names (first and last are required)
+
+
 @dataclass
 class PersonChange:
     row: int
@@ -245,6 +248,8 @@ def plan_import(data: bytes) -> ImportPlan:
             new_department_names.setdefault(row.department.lower(), row.department)
     plan.new_departments = sorted(new_department_names.values(), key=str.lower)
 
+    # A column the file does not have leaves that detail as it is in Casework
+    compared = [name for name in FIELDS if COLUMN_OF.get(name, name) in directory.columns]
     for row in good:
         person = matched.get(row.row)
         target = manager_of.get(row.row)
@@ -282,7 +287,7 @@ def plan_import(data: bytes) -> ImportPlan:
             "start_date": _plain(person.start_date),
             "leaving_date": _plain(person.leaving_date),
         }
-        names = [name for name in FIELDS if current[name] != values[name]]
+        names = [name for name in compared if current[name] != values[name]]
         leaves = gone and person.active
         if names or leaves:
             change = PersonChange(

@@ -50,6 +50,7 @@ def register_web(app: Flask) -> None:
         limits,
         main,
         passwords,
+        people,
         reports,
         sso,
         subject_access,
@@ -71,6 +72,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(staff_import_pages.bp)
     app.register_blueprint(passwords.bp)
     app.register_blueprint(sso.bp)
+    app.register_blueprint(people.bp)
     app.register_blueprint(letters.bp)
     app.register_blueprint(subject_access.bp)
     app.register_blueprint(two_factor.bp)

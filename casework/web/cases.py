@@ -51,7 +51,7 @@ def report(kind: str):
         abort(404)
     may_log = permissions.can_log_complaint(current_user)
     form = ReportForm()
-    form.setup(kind=kind, people=case_service.staff_directory(), exclude_id=current_user.id)
+    form.setup(kind=kind)
     if not may_log:
         del form.source
         del form.complainant_name

@@ -105,9 +105,16 @@ class ReportForm(CaseworkForm):
         widget=GovTextInput(),
         description="Email address, phone number or postal address",
     )
-    subject_1 = SelectField("Who is the report about?", widget=GovSelect())
-    subject_2 = SelectField("Second person (optional)", widget=GovSelect())
-    subject_3 = SelectField("Third person (optional)", widget=GovSelect())
+    # E-mail addresses; in the browser each box looks people up as you type (accessible-autocomplete,
+    # assets/subject-picker.js, backed by /people/search), so the page never lists every member of staff
+    subject_1 = StringField(
+        "Who is the report about?",
+        widget=GovTextInput(),
+        description="Start typing their name or council e-mail address",
+        validators=[Length(max=254)],
+    )
+    subject_2 = StringField("Second person (optional)", widget=GovTextInput(), validators=[Length(max=254)])
+    subject_3 = StringField("Third person (optional)", widget=GovTextInput(), validators=[Length(max=254)])
     categories = SelectMultipleField("What kind of breach is it?", widget=GovCheckboxesInput())
     platform = SelectField(
         "Where was it posted?",
@@ -148,27 +155,21 @@ class ReportForm(CaseworkForm):
     submission_token = HiddenField()
     submit = SubmitField("Send report", widget=GovSubmitInput())
 
-    def setup(self, *, kind: str, people, exclude_id: int | None):
-        """Fill the choices that depend on the kind of report and the staff directory."""
-        directory = [SelectChoice(p.email, f"{p.name} ({p.email})") for p in people if p.id != exclude_id]
-        self.subject_1.choices = [SelectChoice("", "Choose a person"), *directory]
-        self.subject_2.choices = [SelectChoice("", "No one else"), *directory]
-        self.subject_3.choices = [SelectChoice("", "No one else"), *directory]
-        for field in (self.subject_1, self.subject_2, self.subject_3):
-            field.validate_choice = False
+    def setup(self, *, kind: str):
+        """Fill the choices that depend on the kind of report."""
         self.categories.validate_choice = False
         if kind == "abuse":
             self.categories.choices = choices(ABUSE_CATEGORIES)
             self.categories.label.text = "What kind of abuse is it?"
             self.subject_1.label.text = "Is a member of staff responsible? (optional)"
-            self.subject_1.choices[0] = SelectChoice("", "No, or I do not know")
+            self.subject_1.description = "If so, start typing their name or council e-mail address"
             self.description.label.text = "What happened to you?"
         else:
             self.categories.choices = choices(BREACH_CATEGORIES)
 
     @property
     def subjects(self) -> list[str]:
-        return [f.data for f in (self.subject_1, self.subject_2, self.subject_3) if f.data]
+        return [f.data.strip() for f in (self.subject_1, self.subject_2, self.subject_3) if (f.data or "").strip()]
 
 
 class AddInformationForm(CaseworkForm):

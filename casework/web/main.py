@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..services import dashboard as dashboard_service
+from ..services import leavers
 from ..services.cases import my_reports
 from ..services.deadlines import london_today
 from .forms import ConfirmReadForm
@@ -23,6 +24,7 @@ def dashboard():
         awaiting=dashboard_service.awaiting_owner(current_user),
         reviews=dashboard_service.suspensions_to_review(current_user),
         to_acknowledge=dashboard_service.contractor_cases_to_acknowledge(current_user),
+        leavers=leavers.leavers_with_open_cases() if current_user.role == "hr" else [],
         today=london_today(),
     )
 

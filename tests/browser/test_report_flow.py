@@ -7,7 +7,7 @@ from datetime import date, timedelta
 
 from playwright.sync_api import expect
 
-from .conftest import follow, sign_in, sign_out, visit
+from .conftest import check_a11y, follow, sign_in, sign_out, visit
 
 REFERENCE = re.compile(r"SMC-\d{4}-\d{5}")
 
@@ -27,7 +27,14 @@ def test_employee_reports_a_breach_and_the_line_manager_sees_it(page, live_serve
     follow(page, lambda: page.get_by_role("link", name=re.compile("breach", re.I)).first.click())
     expect(page.locator("h1")).to_have_text("Report a breach of the social media policy")
 
-    page.get_by_label("Who is the report about?").select_option(value=colleague.email)
+    # The subject is found by typing part of their name (accessible-autocomplete over /people/search)
+    subject_box = page.get_by_label("Who is the report about?")
+    subject_box.fill(colleague.name.split()[0][:4])
+    option = page.get_by_role("option", name=re.compile(re.escape(colleague.email)))
+    expect(option).to_be_visible()
+    check_a11y(page)
+    option.click()
+    expect(subject_box).to_have_value(colleague.email)
     page.get_by_label("Confidential or personal information disclosed").check()
     page.get_by_label("Where was it posted?").select_option("facebook")
     page.get_by_label("Web address of the post (optional)").fill("https://www.facebook.com/groups/estate/posts/42")

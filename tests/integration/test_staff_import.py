@@ -251,3 +251,18 @@ def test_the_command(app, db_session, tmp_path):
     path.write_bytes("Employee number,E-mail,First name,Last name\nE1,zoë@x.example,Zoë,Ö\n".encode("cp1252"))
     result = runner.invoke(args=["casework", "import-staff", str(path)])
     assert result.exit_code == 1 and "Error: The file is not UTF-8" in result.output
+
+
+def test_a_column_the_file_does_not_have_leaves_that_detail_alone(db_session):
+    run(DIRECTORY)
+    cam = person(db_session, "cam@council.example")
+    plan, summary = run(
+        b"Employee number,E-mail,First name,Last name,Department\nE3,cam@council.example,Cam,Officer,Property\n"
+    )
+    assert [c.after for c in plan.updates] == [{"department": "Property"}]
+    db_session.expire_all()
+    assert (cam.job_title, cam.line_manager.email, str(cam.start_date)) == (
+        "Housing officer",
+        "bea@council.example",
+        "2021-01-04",
+    )

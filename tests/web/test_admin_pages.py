@@ -181,7 +181,8 @@ def test_add_a_person(client, login_as, council, db_session):
         council["manager"].id,
         None,
     )
-    assert count(db_session, AdminEvent) == events + 1
+    added = db_session.scalars(select(AdminEvent.action).order_by(AdminEvent.id.desc()).limit(2)).all()
+    assert count(db_session, AdminEvent) == events + 2 and set(added) == {"person_added", "invitation_sent"}
     page = text_of(client.get(response.headers["Location"]))
     assert "New Starter added. We have e-mailed them a link to set their password" in page
     assert "Person added" in page  # the latest changes to this person

@@ -6,7 +6,6 @@ import pytest
 from sqlalchemy import func, select
 
 from casework.models import Case, CaseEvent
-from casework.services.cases import staff_directory
 
 
 def count_cases(session) -> int:
@@ -174,19 +173,26 @@ def test_an_employee_cannot_log_a_complaint_for_someone_else(client, db_session,
     assert (case.source, case.complainant_name) == ("employee_report", None)
 
 
-def test_the_directory_offers_people_without_sign_in_but_not_the_reporter(client, make_user, login_as, housing):
+def test_the_form_does_not_list_the_staff(client, make_user, login_as, housing):
+    """At council scale the subject is looked up as you type (/people/search), not picked from every name."""
     reporter = make_user(name="Rhys Reporter")
     login_as(reporter)
     html = client.get("/report/breach").get_data(as_text=True)
-    assert f'value="{housing["subject"].email}"' in html
-    assert f'value="{reporter.email}"' not in html
+    assert housing["subject"].email not in html
+    assert 'data-subject-picker=""' in html and "accessible-autocomplete.min.js" in html
 
 
-def test_people_who_have_left_are_not_in_the_directory(db_session, make_user):
-    leaver = make_user(password=None)
+def test_a_leaver_can_still_be_named(client, make_user, login_as, housing, db_session):
+    """Social Networking Policy appendix A 13: the duty of confidentiality continues after employment ends."""
+    leaver = make_user(password=None, department=housing["department"])
     leaver.active = False
     db_session.flush()
-    assert leaver not in staff_directory()
+    login_as(make_user(name="Rhys Reporter"))
+    client.get("/report/breach")
+    response = client.post("/report/breach", data=breach_form(leaver))
+    assert response.status_code == 302
+    case = db_session.scalar(select(Case).where(Case.reference == reference_from(response)))
+    assert [s.email for s in case.subjects] == [leaver.email]
 
 
 # --- validation errors: shown, input kept, nothing saved ----------------------------------------
@@ -256,7 +262,9 @@ def test_a_bad_report_keeps_what_was_typed(client, db_session, make_user, login_
     assert count_cases(db_session) == before
     assert "They shared &lt;b&gt;the address&lt;/b&gt; &amp; phone number" in html
     assert 'value="https://www.facebook.com/posts/98765"' in html
-    assert re.search(rf'<option value="{re.escape(housing["subject"].email)}" selected', html)
+    assert re.search(
+        rf'name="subject_1" type="email"\s+spellcheck="false"\s+value="{re.escape(housing["subject"].email)}"', html
+    )
     for day_month_year in ('value="17"', 'value="1"', 'value="2026"'):
         assert day_month_year in html
     assert re.search(r'value="confidential_information" checked', html)
