@@ -349,27 +349,8 @@ def apply_import(plan: ImportPlan, *, actor: User | None, skip_bad_rows: bool = 
     def department_id(name):
         return departments[name.lower()].id if name else None
 
-    additions = [
-        {
-            "email": c.after["email"],
-            "name": c.after["name"],
-            "role": Role.EMPLOYEE.value,
-            "staff_type": c.after["staff_type"],
-            "department_id": department_id(c.after["department"]),
-            "contractor_org": c.after["contractor_org"],
-            "employee_number": c.after["employee_number"],
-            "job_title": c.after["job_title"],
-            "start_date": _date(c.after["start_date"]),
-            "leaving_date": _date(c.after["leaving_date"]),
-            "active": not c.leaves,
-            "left_at": now if c.leaves else None,
-            "password_hash": None,
-            "created_at": now,
-        }
-        for c in plan.additions
-    ]
-    if additions:
-        db.session.execute(insert(User), additions)
+    # Details of people already here first (an e-mail may move), then the new people, managers before
+    # the people they manage, so that each row is written once with its line manager
     updates = []
     for change in plan.updates:
         values = {"id": change.person_id}
@@ -383,19 +364,37 @@ def apply_import(plan: ImportPlan, *, actor: User | None, skip_bad_rows: bool = 
         if len(values) > 1:
             updates.append(values)
     _bulk_update(updates)
-
-    # Line managers, now that everyone has an id
     ids = dict(db.session.execute(select(User.email, User.id)).all())
-    managers = [
-        {"id": ids[c.after["email"]], "line_manager_id": ids[c.after["line_manager"]]}
-        for c in plan.additions
-        if c.after["line_manager"]
-    ] + [
-        {"id": c.person_id, "line_manager_id": ids[c.after["line_manager"]] if c.after["line_manager"] else None}
-        for c in plan.updates
-        if "line_manager" in c.after
-    ]
-    _bulk_update(managers)
+    for level in _levels(plan.additions):
+        rows = [
+            {
+                "email": c.after["email"],
+                "name": c.after["name"],
+                "role": Role.EMPLOYEE.value,
+                "staff_type": c.after["staff_type"],
+                "department_id": department_id(c.after["department"]),
+                "line_manager_id": ids[c.after["line_manager"]] if c.after["line_manager"] else None,
+                "contractor_org": c.after["contractor_org"],
+                "employee_number": c.after["employee_number"],
+                "job_title": c.after["job_title"],
+                "start_date": _date(c.after["start_date"]),
+                "leaving_date": _date(c.after["leaving_date"]),
+                "active": not c.leaves,
+                "left_at": now if c.leaves else None,
+                "password_hash": None,
+                "created_at": now,
+            }
+            for c in level
+        ]
+        table = User.__table__
+        ids.update(db.session.execute(insert(table).returning(table.c.email, table.c.id), rows).tuples().all())
+    _bulk_update(
+        [
+            {"id": c.person_id, "line_manager_id": ids[c.after["line_manager"]] if c.after["line_manager"] else None}
+            for c in plan.updates
+            if "line_manager" in c.after
+        ]
+    )
 
     for change in plan.additions:
         values = change.after
@@ -448,6 +447,32 @@ def apply_import(plan: ImportPlan, *, actor: User | None, skip_bad_rows: bool = 
     )
     db.session.flush()
     return summary
+
+
+def _levels(additions: list[PersonChange]) -> list[list[PersonChange]]:
+    """New people in rounds: those whose line manager is not new, then those managed by the first round, ..."""
+    new = {c.after["email"]: c for c in additions}
+    depth: dict[str, int] = {}
+
+    def depth_of(email: str) -> int:
+        path = []
+        while email not in depth:
+            manager = new[email].after["line_manager"]
+            if manager not in new or manager in path or manager == email:  # loops were refused by the plan
+                depth[email] = 0
+                break
+            path.append(email)
+            email = manager
+        level = depth[email]
+        for person in reversed(path):
+            level += 1
+            depth[person] = level
+        return depth[path[0]] if path else depth[email]
+
+    rounds: dict[int, list[PersonChange]] = {}
+    for change in additions:
+        rounds.setdefault(depth_of(change.after["email"]), []).append(change)
+    return [rounds[level] for level in sorted(rounds)]
 
 
 def _date(value: str | None) -> date | None:
