@@ -387,7 +387,7 @@ def apply_import(plan: ImportPlan, *, actor: User | None, skip_bad_rows: bool = 
             for c in level
         ]
         table = User.__table__
-        ids.update(db.session.execute(insert(table).returning(table.c.email, table.c.id), rows).tuples().all())
+        ids.update(db.session.execute(insert(table).returning(table.c.email, table.c.id), rows).all())
     _bulk_update(
         [
             {"id": c.person_id, "line_manager_id": ids[c.after["line_manager"]] if c.after["line_manager"] else None}
