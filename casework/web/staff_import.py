@@ -60,7 +60,7 @@ def _preview(plan, form, status=200):
             plan=plan,
             form=form,
             limit=PREVIEW_LIMIT,
-            changes=[("add", c) for c in plan.additions]
+            import_changes=[("add", c) for c in plan.additions]
             + [("update", c) for c in plan.updates]
             + [("leave", c) for c in plan.leavers],
         ),
