@@ -1,7 +1,7 @@
 """People from the HR staff directory (employee number, job title, dates, leavers) and e-mailed password links
 
 Revision ID: 0008
-Revises: 0007
+Revises: 0009
 Create Date: 2026-12-01 03:00:00
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0008"
-down_revision = "0007"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
