@@ -69,6 +69,8 @@ case_subjects = db.Table(
     "case_subjects",
     db.Column("case_id", ForeignKey("cases.id"), primary_key=True),
     db.Column("user_id", ForeignKey("users.id"), primary_key=True),
+    # A person's cases as a subject: the visibility filter starts from people
+    Index("ix_case_subjects_user_id", "user_id"),
 )
 
 
@@ -256,7 +258,7 @@ class Case(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     investigation_started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     outcome_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     hos_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ico_decision: Mapped[str | None] = mapped_column(String(20))  # reported, not_reported
     ico_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -289,7 +291,11 @@ class Case(db.Model):
 
     __mapper_args__ = {"version_id_col": version}
     # Covers the HR summary's grouping of a period's cases without reading the table
-    __table_args__ = (Index("ix_cases_summary", "created_at", "stage", "kind", "platform", "department_id"),)
+    __table_args__ = (
+        Index("ix_cases_summary", "created_at", "stage", "kind", "platform", "department_id"),
+        # Covers the summary's overdue figures: open cases past their next deadline, by deadline
+        Index("ix_cases_overdue", "next_deadline_at", "stage", "next_deadline_label"),
+    )
 
     @property
     def categories(self) -> list[str]:
@@ -486,6 +492,12 @@ class Notification(db.Model):
     read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case | None] = relationship()
+
+    # The unread count on every page, and a person's newest notifications
+    __table_args__ = (
+        Index("ix_notifications_user_unread", "user_id", "read_at"),
+        Index("ix_notifications_user_newest", "user_id", "created_at"),
+    )
 
 
 class OutboxEmail(db.Model):

@@ -84,6 +84,8 @@ def missing_tools() -> list[str]:
     missing = []
     if shutil.which("wrk") is None:
         missing.append("wrk (a load generator): apt-get install wrk")
+    if shutil.which("redis-server") is None:
+        missing.append("redis-server (the two workers' shared rate limits): apt-get install redis-server")
     if not (Path(sys.executable).parent / "gunicorn").exists():
         missing.append("gunicorn in the virtualenv: make setup")
     for name in ("floor_app.py", "seed_floor.py"):
@@ -381,6 +383,7 @@ def gunicorn(module: str, env: dict, chdir: Path):
         [str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}", "--chdir", str(chdir)]
         + ["--timeout", "120", module],
         env={**os.environ, **env},
+        cwd=chdir,  # gunicorn reads gunicorn.conf.py from here: the app's, and none for the floor
         stdout=log,
         stderr=subprocess.STDOUT,
     )
@@ -401,7 +404,8 @@ def gunicorn(module: str, env: dict, chdir: Path):
             process.wait(timeout=30)
         except subprocess.TimeoutExpired:
             process.kill()
-        os.unlink(log.name)
+        if process.returncode in (0, -signal.SIGTERM):
+            os.unlink(log.name)
 
 
 def sign_in_cookie(base: str, email: str, password: str) -> str:
@@ -483,7 +487,7 @@ def late_page_path(app, facts) -> str:
             visible.order_by(Case.created_at.desc(), Case.id.desc()).offset(max(offset - 1, 0)).limit(1)
         ).first()
         db.session.remove()
-        return f"/cases?after={case_service._encode_position(case)}"
+        return f"/cases?after={case_service._encode_position(case.created_at, case.id)}"
 
 
 def run(args) -> int:
@@ -501,6 +505,22 @@ def run(args) -> int:
 
     url = os.environ.get("BENCH_DATABASE_URL")
     folder = Path(tempfile.mkdtemp(prefix="casework-bench-"))
+    # Two workers count rate limits together in Redis (gunicorn.conf.py refuses them otherwise)
+    redis_port = free_port()
+    redis = subprocess.Popen(  # noqa: S603 (Debian's redis-server, in memory only)
+        [
+            shutil.which("redis-server"),
+            "--port",
+            str(redis_port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     database = None
     if url:
         import psycopg
@@ -520,6 +540,10 @@ def run(args) -> int:
         "API_LIMITS_PER_TOKEN": "1000000 per minute",
         "API_LIMITS_PER_ADDRESS": "1000000 per minute",
         "SIGN_IN_LIMITS_PER_ADDRESS": "100000 per minute",
+        "RATELIMIT_STORAGE_URI": f"redis://127.0.0.1:{redis_port}/0",
+        # wrk speaks plain HTTP on 127.0.0.1, so the cookies go without Secure (as for make run)
+        "SESSION_COOKIE_SECURE": False,
+        "REMEMBER_COOKIE_SECURE": False,
     }
     (folder / "config.py").write_text("".join(f"{key} = {value!r}\n" for key, value in settings.items()))
     os.environ["CASEWORK_INSTANCE_PATH"] = str(folder)
@@ -590,6 +614,7 @@ def run(args) -> int:
                 db.engine.dispose()
             with psycopg.connect(admin, autocommit=True) as connection:
                 connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+        redis.terminate()
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
 

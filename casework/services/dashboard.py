@@ -1,6 +1,7 @@
 """What the landing page shows each person: their work, what is overdue, their notices."""
 
 from sqlalchemy import func, or_, select, update
+from sqlalchemy.orm import joinedload
 
 from ..domain.policy import Role, Stage
 from ..extensions import db
@@ -71,6 +72,7 @@ def notifications(user: User, limit: int = 50) -> list[Notification]:
     return list(
         db.session.scalars(
             select(Notification)
+            .options(joinedload(Notification.case))
             .where(Notification.user_id == user.id)
             .order_by(Notification.created_at.desc(), Notification.id.desc())
             .limit(limit)

@@ -6,7 +6,7 @@ does not depend on how many events or people a case has.
 """
 
 import re
-import statistics
+from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -170,6 +170,19 @@ def _month(column):
     return func.strftime("%Y-%m", column)
 
 
+def _utc_hour(column):
+    """A stored UTC time to the hour, as text "YYYY-MM-DD HH"."""
+    if db.engine.dialect.name == "postgresql":
+        return func.to_char(column, "YYYY-MM-DD HH24")
+    return func.strftime("%Y-%m-%d %H", column)
+
+
+def _london_date(hour: str) -> date:
+    """The London date of a UTC hour "YYYY-MM-DD HH"."""
+    moment = datetime(int(hour[0:4]), int(hour[5:7]), int(hour[8:10]), int(hour[11:13]), tzinfo=UTC)
+    return moment.astimezone(LONDON).date()
+
+
 class WorkingDayIndex:
     """Working days between two dates in O(1), for a range of years."""
 
@@ -188,6 +201,25 @@ class WorkingDayIndex:
         if end <= start:
             return 0
         return self.index[end] - self.index[start]
+
+
+def _counted_percentile(counts: Counter, fraction: float) -> float:
+    """`_percentile` of the values `counts` holds, each as many times as counted, without listing them."""
+    ordered = sorted(counts.items())
+    total = sum(counts.values())
+    position = (total - 1) * fraction
+    lower = int(position)
+
+    def value_at(place: int) -> int:
+        seen = 0
+        for value, count in ordered:
+            seen += count
+            if place < seen:
+                return value
+        return ordered[-1][0]
+
+    low, high = value_at(lower), value_at(min(lower + 1, total - 1))
+    return round(low + (high - low) * (position - lower), 1)
 
 
 def _percentile(values: list[int], fraction: float) -> float:
@@ -256,17 +288,24 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
         sorted(_counts(select(month, func.count()).where(in_period).group_by(month)).items())
     )
 
+    # Each time to the hour (UTC), turned into a London date once per distinct hour
+    reported_hour, decided_hour = _utc_hour(Case.created_at), _utc_hour(Outcome.decided_at)
     pairs = db.session.execute(
-        select(Case.created_at, Outcome.decided_at).join(Outcome, Outcome.case_id == Case.id).where(in_period)
+        select(reported_hour, decided_hour, func.count())
+        .join(Outcome, Outcome.case_id == Case.id)
+        .where(in_period)
+        .group_by(reported_hour, decided_hour)
     ).all()
     if pairs:
-        first = min(p[0] for p in pairs).astimezone(LONDON).date()
-        last = max(max(p) for p in pairs).astimezone(LONDON).date()
+        london = {hour: _london_date(hour) for hour in {hour for pair in pairs for hour in pair[:2]}}
+        first, last = min(london.values()), max(london.values())
         index = WorkingDayIndex(first, last, bank_holidays())
-        durations = [index.between(a.astimezone(LONDON).date(), b.astimezone(LONDON).date()) for a, b in pairs]
-        summary.outcomes_timed = len(durations)
-        summary.median_working_days_to_outcome = float(statistics.median(durations))
-        summary.p90_working_days_to_outcome = _percentile(durations, 0.9)
+        durations: Counter[int] = Counter()
+        for reported, decided, count in pairs:
+            durations[index.between(london[reported], london[decided])] += count
+        summary.outcomes_timed = sum(durations.values())
+        summary.median_working_days_to_outcome = float(_counted_percentile(durations, 0.5))
+        summary.p90_working_days_to_outcome = _counted_percentile(durations, 0.9)
 
     summary.overdue = _counts(
         select(Case.next_deadline_label, func.count())
