@@ -40,6 +40,10 @@ class DefaultConfig:
     SUSPENSION_REVIEW_WORKING_DAYS = 10
     APPEAL_WINDOW_WORKING_DAYS = 5
     LADO_REFERRAL_WORKING_DAYS = 1
+    # Social Networking Policy 11.4: the head of service is told of a contractor's case at once
+    HEAD_OF_SERVICE_INFORMED_WORKING_DAYS = 1
+    # A threat or a possible crime against a member of staff: decide on a police referral
+    POLICE_DECISION_WORKING_DAYS = 1
     ICO_DECISION_HOURS = 72
     REFERRAL_FOLLOW_UP_WORKING_DAYS = 10
     ACCOUNT_TRIAL_MONTHS = 3

@@ -262,6 +262,12 @@ class Case(db.Model):
     hos_acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     ico_decision: Mapped[str | None] = mapped_column(String(20))  # reported, not_reported
     ico_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ico_decision_reason: Mapped[str | None] = mapped_column(Text)
+    ico_reference: Mapped[str | None] = mapped_column(String(100))
+    # A threat or possible crime: whether to refer to the police is decided within a working day
+    police_decision: Mapped[str | None] = mapped_column(String(20))  # refer, not_refer
+    police_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    police_decision_reason: Mapped[str | None] = mapped_column(Text)
     next_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     next_deadline_label: Mapped[str | None] = mapped_column(String(100))
     retention_until: Mapped[date | None] = mapped_column(Date)
@@ -286,8 +292,14 @@ class Case(db.Model):
     suspensions: Mapped[list[Suspension]] = relationship(back_populates="case", order_by="Suspension.id")
     evidence: Mapped[list[Evidence]] = relationship(back_populates="case", order_by="Evidence.id")
     notes: Mapped[list[Note]] = relationship(back_populates="case", order_by="Note.id")
-    outcome: Mapped[Outcome | None] = relationship(back_populates="case", uselist=False)
+    # Every outcome ever recorded, earliest first: a decision taken again after reopening supersedes the
+    # earlier one, which is kept (who superseded it, when, why)
+    outcomes: Mapped[list[Outcome]] = relationship(back_populates="case", order_by="Outcome.id")
     referrals: Mapped[list[Referral]] = relationship(back_populates="case", order_by="Referral.id")
+    contractor_actions: Mapped[list[ContractorAction]] = relationship(
+        back_populates="case", order_by="ContractorAction.id"
+    )
+    letters: Mapped[list[Letter]] = relationship(back_populates="case", order_by="Letter.id")
 
     __mapper_args__ = {"version_id_col": version}
     # Covers the HR summary's grouping of a period's cases without reading the table
@@ -300,6 +312,15 @@ class Case(db.Model):
     @property
     def categories(self) -> list[str]:
         return [row.category for row in self.category_rows]
+
+    @property
+    def outcome(self) -> Outcome | None:
+        """The outcome that stands: the latest one not superseded."""
+        return next((o for o in reversed(self.outcomes) if o.superseded_at is None), None)
+
+    @property
+    def superseded_outcomes(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.superseded_at is not None]
 
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"
@@ -375,6 +396,7 @@ class Note(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
     kind: Mapped[str] = mapped_column(String(20), default="note")
+    interviewee_name: Mapped[str | None] = mapped_column(String(200))  # who was interviewed
     interviewee_role: Mapped[str | None] = mapped_column(String(20))  # complainant, subject, witness
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
@@ -391,7 +413,7 @@ class Outcome(db.Model):
     __tablename__ = "outcomes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), unique=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"))
     finding: Mapped[str] = mapped_column(String(30))
     sanction: Mapped[str] = mapped_column(String(30), index=True)
     rights_decision: Mapped[str | None] = mapped_column(String(20))
@@ -402,19 +424,72 @@ class Outcome(db.Model):
     live_until: Mapped[date | None] = mapped_column(Date)
     appeal_due_on: Mapped[date | None] = mapped_column(Date)
     separation_override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    contractor_action: Mapped[str | None] = mapped_column(Text)
-    contractor_action_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
-    contractor_action_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     appeal_result: Mapped[str | None] = mapped_column(String(20))  # upheld, varied, overturned
     appeal_reason: Mapped[str | None] = mapped_column(Text)
     appeal_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     appeal_decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Set when the case is decided again (after reopening): the earlier outcome is kept, never overwritten
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    superseded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    superseded_reason: Mapped[str | None] = mapped_column(Text)
 
-    case: Mapped[Case] = relationship(back_populates="outcome")
+    case: Mapped[Case] = relationship(back_populates="outcomes")
     decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id])
+    superseded_by: Mapped[User | None] = relationship(foreign_keys=[superseded_by_id])
+
+    @property
+    def is_superseded(self) -> bool:
+        return self.superseded_at is not None
 
     # Covers the summary's outcome figures and durations
     __table_args__ = (Index("ix_outcomes_summary", "case_id", "sanction", "finding", "decided_at"),)
+
+
+class ContractorAction(db.Model):
+    """What a contractor did under its own procedures, as recorded by the head of service
+    (Social Networking Policy 11.4). Each record is kept; a later one never replaces an earlier one."""
+
+    __tablename__ = "contractor_actions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="contractor_actions")
+    recorded_by: Mapped[User] = relationship()
+
+
+class Letter(db.Model):
+    """A letter to a person a case is about: drafted from the case, edited by HR, then issued.
+
+    Once issued its text is fixed; `sha256` is the hash of the issued text, so a copy can be
+    matched to the letter sent.
+    """
+
+    __tablename__ = "letters"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(30))
+    recipient_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    status: Mapped[str] = mapped_column(String(10), default="draft")  # draft, issued
+    body: Mapped[str] = mapped_column(Text)
+    meeting_date: Mapped[date | None] = mapped_column(Date)
+    meeting_time: Mapped[str | None] = mapped_column(String(20))
+    meeting_place: Mapped[str | None] = mapped_column(String(200))
+    drafted_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    drafted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    issued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sha256: Mapped[str | None] = mapped_column(String(64))
+
+    case: Mapped[Case] = relationship(back_populates="letters")
+    recipient: Mapped[User] = relationship(foreign_keys=[recipient_id])
+    drafted_by: Mapped[User] = relationship(foreign_keys=[drafted_by_id])
+    issued_by: Mapped[User | None] = relationship(foreign_keys=[issued_by_id])
 
 
 class Referral(db.Model):

@@ -205,9 +205,16 @@ def _schemas() -> dict:
             "live_until": {**N_DATE, "description": "When a warning stops being live"},
             "appeal_due_on": N_DATE,
             "separation_overridden": BOOLEAN,
-            "contractor_action": N_STRING,
+            "contractor_action": {**N_STRING, "description": "The latest of contractor_actions"},
             "contractor_action_at": N_DATE_TIME,
+            "superseded_at": {**N_DATE_TIME, "description": "Set when the case was decided again after reopening"},
+            "superseded_by": N_PERSON,
+            "superseded_reason": N_STRING,
         }
+    )
+    schemas["ContractorAction"] = obj(
+        {"id": INTEGER, "text": STRING, "recorded_by": ref("Person"), "recorded_at": DATE_TIME},
+        description="Social Networking Policy 11.4: what the contractor did, as the head of service recorded it",
     )
     schemas["Evidence"] = obj(
         {
@@ -229,6 +236,7 @@ def _schemas() -> dict:
         {
             "id": INTEGER,
             "kind": {"type": "string", "enum": [*_codes(NOTE_KINDS), "support"]},
+            "interviewee_name": N_STRING,
             "interviewee_role": nullable(ref("IntervieweeRole")),
             "text": STRING,
             "author": ref("Person"),
@@ -258,6 +266,11 @@ def _schemas() -> dict:
         "suspensions": {"type": "array", "items": ref("Suspension")},
         "referrals": {"type": "array", "items": ref("Referral")},
         "outcome": nullable(ref("Outcome")),
+        "outcome_history": {
+            "type": "array",
+            "items": ref("Outcome"),
+            "description": "Every outcome recorded, earliest first; earlier ones superseded",
+        },
         "next_deadline": nullable(ref("NextDeadline")),
         "created_at": DATE_TIME,
         "updated_at": DATE_TIME,
@@ -273,6 +286,11 @@ def _schemas() -> dict:
             "complainant_contact": N_STRING,
             "stage_before_referral": nullable(ref("Stage")),
             "ico_decision": {**N_STRING, "description": "reported or not_reported, once decided"},
+            "ico_decision_reason": N_STRING,
+            "ico_reference": N_STRING,
+            "police_decision": {**N_STRING, "description": "refer or not_refer, once decided"},
+            "police_decision_reason": N_STRING,
+            "contractor_actions": {"type": "array", "items": ref("ContractorAction")},
             "evidence": {"type": "array", "items": ref("Evidence")},
             "notes": {"type": "array", "items": ref("Note")},
             "deadlines": {"type": "array", "items": ref("Deadline")},

@@ -90,7 +90,8 @@ ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
     ),
     "add_note": (
         Param("kind", "string", "The kind of note", _codes(NOTE_KINDS)),
-        Param("interviewee_role", "string", "For an interview record: who was interviewed", INTERVIEWEE_ROLES),
+        Param("interviewee_name", "string", "For an interview record: the name of the person interviewed"),
+        Param("interviewee_role", "string", "For an interview record: in what role", INTERVIEWEE_ROLES),
         TEXT,
     ),
     "record_outcome": (
@@ -108,7 +109,12 @@ ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
     ),
     "record_contractor_action": (TEXT,),
     "acknowledge_contractor_case": (),
-    "record_ico_decision": (Param("report", "boolean", "Whether the breach is reported to the ICO"), REASON),
+    "record_ico_decision": (
+        Param("report", "boolean", "Whether the breach is reported to the ICO"),
+        REASON,
+        Param("ico_reference", "string", "The ICO's reference, when reported"),
+    ),
+    "record_police_decision": (Param("refer", "boolean", "Whether the case is referred to the police"), REASON),
     "refer": (
         Param("agency", "string", "The agency referred to", _codes(AGENCIES)),
         REASON,

@@ -7,7 +7,7 @@ from flask import url_for
 from ..domain import workflow
 from ..domain.permissions import View
 from ..domain.policy import FLAGS, Kind, reporter_status
-from ..models import Case, CaseEvent, Evidence, Note, Outcome, Referral, Suspension, User
+from ..models import Case, CaseEvent, ContractorAction, Evidence, Note, Outcome, Referral, Suspension, User
 from ..services.deadlines import case_deadlines
 
 
@@ -73,6 +73,7 @@ def referral(item: Referral) -> dict:
 def outcome(item: Outcome | None) -> dict | None:
     if item is None:
         return None
+    actions = item.case.contractor_actions
     return {
         "finding": item.finding,
         "sanction": item.sanction,
@@ -84,8 +85,20 @@ def outcome(item: Outcome | None) -> dict | None:
         "live_until": day(item.live_until),
         "appeal_due_on": day(item.appeal_due_on),
         "separation_overridden": item.separation_override_by_id is not None,
-        "contractor_action": item.contractor_action,
-        "contractor_action_at": moment(item.contractor_action_at),
+        "contractor_action": actions[-1].text if actions else None,
+        "contractor_action_at": moment(actions[-1].recorded_at) if actions else None,
+        "superseded_at": moment(item.superseded_at),
+        "superseded_by": person(item.superseded_by),
+        "superseded_reason": item.superseded_reason,
+    }
+
+
+def contractor_action(item: ContractorAction) -> dict:
+    return {
+        "id": item.id,
+        "text": item.text,
+        "recorded_by": person(item.recorded_by),
+        "recorded_at": moment(item.recorded_at),
     }
 
 
@@ -113,6 +126,7 @@ def note(item: Note) -> dict:
     return {
         "id": item.id,
         "kind": item.kind,
+        "interviewee_name": item.interviewee_name,
         "interviewee_role": item.interviewee_role,
         "text": item.text,
         "author": person(item.author),
@@ -148,6 +162,7 @@ def case_core(case: Case) -> dict:
         "suspensions": [suspension(s) for s in case.suspensions],
         "referrals": [referral(r) for r in case.referrals],
         "outcome": outcome(case.outcome),
+        "outcome_history": [outcome(o) for o in case.outcomes],
         "next_deadline": next_deadline(case),
         "created_at": moment(case.created_at),
         "updated_at": moment(case.updated_at),
@@ -165,6 +180,11 @@ def case_full(case: Case, viewer: User) -> dict:
         "complainant_contact": case.complainant_contact,
         "stage_before_referral": case.stage_before_referral,
         "ico_decision": case.ico_decision,
+        "ico_decision_reason": case.ico_decision_reason,
+        "ico_reference": case.ico_reference,
+        "police_decision": case.police_decision,
+        "police_decision_reason": case.police_decision_reason,
+        "contractor_actions": [contractor_action(a) for a in case.contractor_actions],
         "evidence": [evidence(e, case.reference) for e in case.evidence],
         "notes": [note(n) for n in case.notes],
         "deadlines": [

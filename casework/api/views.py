@@ -173,7 +173,8 @@ CASE_LOADING = (
     selectinload(Case.suspensions).selectinload(Suspension.authorised_by),
     selectinload(Case.suspensions).selectinload(Suspension.lifted_by),
     selectinload(Case.referrals),
-    selectinload(Case.outcome),
+    selectinload(Case.outcomes),
+    selectinload(Case.contractor_actions),
 )
 
 

@@ -139,17 +139,27 @@ def grant_errors(
     today: date,
     person_known: bool,
     existing_right_status: str | None,
+    suspended_everywhere_by: tuple[str, ...] = (),
+    suspended_here_by: tuple[str, ...] = (),
 ) -> dict[str, str]:
     """Why a right to publish cannot be granted, by field; empty when it may.
 
     A revoked right may be granted again (with the new training date); an
     active one already exists; a suspended one is held while a matter is
-    looked into (11.2) and is restored or revoked there, not here.
+    looked into (11.2) and is restored or revoked there, not here. Nobody
+    publishes on an account before it is approved (Social Networking Policy 7.3), nor while a case
+    suspends their rights on every account or on this one
+    (`suspended_everywhere_by`, `suspended_here_by`: the cases' references).
     """
     errors: dict[str, str] = {}
     if account_status in CLOSED_ACCOUNT_STATUSES:
         errors["account"] = (
             f"No one can be given a right to publish on a {ACCOUNT_STATUSES[account_status].lower()} account"
+        )
+    elif account_status == "proposed":
+        errors["account"] = (
+            "This account is proposed, not yet approved: approve it (trial) before anyone is given a right "
+            "to publish on it"
         )
     if not person_known:
         errors["person"] = "Choose a person from the staff directory"
@@ -157,6 +167,16 @@ def grant_errors(
         errors["person"] = "This person can already publish on this account"
     elif existing_right_status == "suspended":
         errors["person"] = "This person's right to publish on this account is suspended and cannot be granted again"
+    elif suspended_everywhere_by:
+        errors["person"] = (
+            "This person's publishing rights are suspended on every council account "
+            f"({', '.join(suspended_everywhere_by)}): no new right can be granted until that suspension is lifted"
+        )
+    elif suspended_here_by:
+        errors["person"] = (
+            f"This person's publishing rights on this account are suspended ({', '.join(suspended_here_by)}):"
+            " no new right can be granted until that suspension is lifted"
+        )
     training = training_date_error(trained_on, today)
     if training:
         errors["trained_on"] = training

@@ -208,9 +208,19 @@ SANCTIONS = {
     "training": "Training",
     "first_written_warning": "First written warning",
     "final_written_warning": "Final written warning",
-    "dismissal": "Dismissal (gross misconduct)",
+    "dismissal_with_notice": "Dismissal with notice",
+    "summary_dismissal": "Summary dismissal (gross misconduct)",
     "referred_to_contractor": "Referred to contractor",
 }
+DISMISSALS = frozenset({"dismissal_with_notice", "summary_dismissal"})
+
+
+def sanction_label(code: str) -> str:
+    """The words for a sanction; the older code `dismissal` reads as summary dismissal."""
+    if code == "dismissal":
+        code = "summary_dismissal"
+    return SANCTIONS.get(code, code)
+
 
 RIGHTS_DECISIONS = {"restored": "Publishing rights restored", "revoked": "Publishing rights revoked"}
 
@@ -220,6 +230,15 @@ AGENCIES = {
     "lado": "Local Authority Designated Officer",
     "contractor": "Contractor's head of service",
     "other": "Other agency",
+}
+
+# How an agency reads inside a sentence ("the police referral")
+AGENCY_SHORT_NAMES = {
+    "police": "police",
+    "ico": "ICO",
+    "lado": "LADO",
+    "contractor": "contractor",
+    "other": "other agency",
 }
 
 REFERRAL_STATUSES = {
@@ -245,6 +264,30 @@ RIGHT_STATUSES = {"active": "Active", "suspended": "Suspended", "revoked": "Revo
 EVENT_LABELS = {
     "reported": "Reported",
     "information_added": "Information added",
+    "take_ownership": "Taken on",
+    "close_no_further_action": "Closed with no further action",
+    "suspend_rights": "Publishing rights suspended",
+    "lift_suspension": "Suspension lifted",
+    "review_suspension": "Suspension reviewed",
+    "start_investigation": "Investigation started",
+    "add_note": "Note added",
+    "record_outcome": "Outcome recorded",
+    "record_contractor_action": "Contractor's action recorded",
+    "acknowledge_contractor_case": "Contractor case acknowledged",
+    "record_ico_decision": "ICO decision",
+    "record_police_decision": "Police referral decision",
+    "refer": "Referred",
+    "update_referral": "Referral updated",
+    "resume": "Resumed",
+    "record_support": "Support recorded",
+    "close": "Closed",
+    "reopen": "Reopened",
+    "evidence_added": "Evidence added",
+    "evidence_link_added": "Evidence link added",
+    "letter_generated": "Letter produced",
+    "letter_drafted": "Letter drafted",
+    "letter_issued": "Letter issued",
+    "reassigned": "Reassigned",
 }
 
 

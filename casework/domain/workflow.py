@@ -14,6 +14,7 @@ from .intake import has_control_characters
 from .permissions import Relationship, View, relationships, view_level
 from .policy import (
     AGENCIES,
+    AGENCY_SHORT_NAMES,
     FINDINGS,
     NOTE_KINDS,
     REFERRAL_STATUSES,
@@ -166,6 +167,17 @@ ACTIONS: dict[str, ActionSpec] = {
             "not to report is recorded.",
         ),
         _spec(
+            "record_police_decision",
+            "Decide on a police referral",
+            OPEN_STAGES,
+            None,
+            {OWN, HR_, CM},
+            kinds=(Kind.ABUSE,),
+            required=("reason",),
+            text="A threat or a possible crime against a member of staff: decide within a working day whether "
+            "to refer it to the police, and record the decision either way.",
+        ),
+        _spec(
             "refer",
             "Refer to another agency",
             OPEN_STAGES,
@@ -304,6 +316,8 @@ def _text_errors(params: dict) -> dict[str, str]:
         ("result", TEXT_MAX),
         ("no_suspension_reason", REASON_MAX),
         ("agency_reference", 100),
+        ("ico_reference", 100),
+        ("interviewee_name", 200),
     ):
         value = params.get(name)
         if value is None:
@@ -321,6 +335,105 @@ def active_suspensions(case, subject_id=None) -> list:
     return [s for s in case.suspensions if s.lifted_at is None and (subject_id is None or s.subject_id == subject_id)]
 
 
+def rights_decision_subjects(case) -> list:
+    """Whom an outcome's decision on publishing rights is about: the people whose rights this case
+    suspends, or, when it suspends none, the one person the case is about. Never anyone else."""
+    suspended = {s.subject_id for s in active_suspensions(case)}
+    if suspended:
+        return [person for person in case.subjects if person.id in suspended]
+    return list(case.subjects) if len(case.subjects) == 1 else []
+
+
+def covers(suspension, account_id) -> bool:
+    """Does an active `suspension` hold the right to publish on `account_id`?"""
+    return suspension.lifted_at is None and (suspension.account_id is None or suspension.account_id == account_id)
+
+
+def right_stays_suspended(account_id, suspensions) -> bool:
+    """Social Networking Policy 11.2: a right is suspended while any active suspension covers it,
+    whichever case it belongs to; it becomes active again only when the last one is lifted."""
+    return any(covers(s, account_id) for s in suspensions)
+
+
+def requested_accounts(accounts) -> frozenset | None:
+    """The account ids a suspension asks for; None for every council account (nonsense is refused elsewhere)."""
+    if accounts in (None, "", "all", []) or accounts == ["all"]:
+        return None
+    values = accounts if isinstance(accounts, list) else [accounts]
+    ids = set()
+    for value in values:
+        try:
+            ids.add(int(value))
+        except (TypeError, ValueError, OverflowError):
+            continue
+    return frozenset(ids)
+
+
+def _account_name(suspension) -> str:
+    account = getattr(suspension, "account", None)
+    return account.handle if account is not None else f"account {suspension.account_id}"
+
+
+def already_suspended(case, person, accounts) -> str | None:
+    """Why suspending `person` on `accounts` again would repeat a suspension this case already holds
+    (Back and send again, or the button pressed on two pages), or None."""
+    held = active_suspensions(case, person.id)
+    name = getattr(person, "name", None) or "This person"
+    if any(s.account_id is None for s in held):
+        return f"{name}'s publishing rights are already suspended on every council account on this case"
+    wanted = requested_accounts(accounts)
+    if wanted is None:
+        return None
+    repeated = [s for s in held if s.account_id in wanted]
+    if repeated:
+        names = ", ".join(sorted({_account_name(s) for s in repeated}))
+        return f"{name}'s publishing rights are already suspended on this case on: {names}"
+    return None
+
+
+def _pending_referrals(case) -> str:
+    """ "The police referral is still pending", for each referral not yet concluded."""
+    parts = []
+    for referral in open_referrals(case):
+        agency = AGENCY_SHORT_NAMES.get(referral.agency, referral.agency)
+        parts.append(
+            f"the {agency} referral is still {REFERRAL_STATUSES.get(referral.status, referral.status).lower()}"
+        )
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
+
+
+# Actions whose refusal a person looks for on the case page ("Why can't I close this?")
+EXPLAINED_ACTIONS = ("close", "resume")
+
+
+def blocked_actions(actor, case) -> list[tuple[ActionSpec, str]]:
+    """Actions the person could take at this stage but not yet, each with why (a refused close says why)."""
+    held = capacities(actor, case)
+    found = []
+    for name in EXPLAINED_ACTIONS:
+        spec = ACTIONS[name]
+        if case.stage in spec.from_stages and case.kind in spec.kinds and held & spec.capacities:
+            why = _stage_ready(spec, case)
+            if why:
+                found.append((spec, why))
+    return found
+
+
+def why_not(action: str, actor, case) -> str | None:
+    """Why `actor` cannot take `action` on `case` now, whatever they would send; None when they may."""
+    try:
+        check(action, actor, case, {}, people={})
+    except Refusal as refusal:
+        return None if refusal.code == RefusalCode.INVALID else refusal.message
+    return None
+
+
+def police_decision_needed(case) -> bool:
+    """An abuse case about a threat, or that may be a crime, needs a decision on a police referral."""
+    return case.kind == Kind.ABUSE and ("threats" in case.categories or bool(case.criminal_offence))
+
+
 def open_referrals(case) -> list:
     return [r for r in case.referrals if r.status in ("pending", "acknowledged")]
 
@@ -331,11 +444,11 @@ def _stage_ready(spec: ActionSpec, case) -> str | None:
         if active_suspensions(case):
             return "Lift or resolve every suspension of publishing rights before closing the case"
         if open_referrals(case):
-            return "Every referral must be concluded (or recorded as no further action) before the case closes"
+            return _pending_referrals(case) + ": record its result before closing the case"
         if case.stage == Stage.OUTCOME and case.outcome is None:
             return "Record the outcome before closing the case"
     if spec.name == "resume" and open_referrals(case):
-        return "Every referral must be concluded (or recorded as no further action) before the case resumes"
+        return _pending_referrals(case) + ": record its result before the case resumes"
     if spec.name == "resume" and not case.stage_before_referral:
         return "There is no stage to resume"
     if spec.name in ("lift_suspension", "review_suspension") and not active_suspensions(case):
@@ -350,6 +463,11 @@ def _stage_ready(spec: ActionSpec, case) -> str | None:
         s.staff_type == StaffType.CONTRACTOR for s in case.subjects
     ):
         return "This case has no contractor subject"
+    if spec.name == "record_police_decision":
+        if not police_decision_needed(case):
+            return "A police referral is decided on for a threat or a possible crime"
+        if case.police_decision is not None:
+            return "The decision on a police referral is already recorded"
     if spec.name == "record_contractor_action" and case.outcome is None:
         return "Record the outcome before the contractor's action"
     return None
@@ -388,6 +506,10 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
             errors["subject"] = "Choose a person the case is about"
         elif action != "suspend_rights" and not active_suspensions(case, person.id):
             errors["subject"] = "This person's publishing rights are not suspended on this case"
+        elif action == "suspend_rights":
+            already = already_suspended(case, person, params.get("accounts"))
+            if already:
+                errors["accounts"] = already
 
     if action == "start_investigation":
         if "investigator" not in errors:
@@ -418,6 +540,11 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
                 "Choose complainant, subject or witness",
             )
         )
+        if params.get("kind") == "interview":
+            if not _text(params, "interviewee_name") and "interviewee_name" not in errors:
+                errors["interviewee_name"] = "Enter the name of the person interviewed"
+            if not params.get("interviewee_role") and "interviewee_role" not in errors:
+                errors["interviewee_role"] = "Choose whether they were interviewed as complainant, subject or witness"
 
     if action == "record_outcome":
         contractor_case = any(s.staff_type == StaffType.CONTRACTOR for s in case.subjects)
@@ -443,6 +570,11 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
             errors["rights_decision"] = "Choose restored or revoked"
         elif not decision and active_suspensions(case):
             errors["rights_decision"] = "Decide whether the suspended publishing rights are restored or revoked"
+        elif decision == "revoked" and not rights_decision_subjects(case):
+            errors["rights_decision"] = (
+                "No publishing rights are suspended on this case and it is about more than one person: "
+                "to revoke someone's rights, first suspend the rights of the person the decision is about"
+            )
         if case.investigator_id == actor.id:
             if not params.get("override_separation"):
                 errors["override_separation"] = (
@@ -486,6 +618,10 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
         report = params.get("report")
         if report not in (True, False, "yes", "no", "true", "false"):
             errors["report"] = "Say whether the breach is reported to the ICO"
+
+    if action == "record_police_decision":
+        if params.get("refer") not in (True, False, "yes", "no", "true", "false"):
+            errors["refer"] = "Say whether the case is referred to the police"
 
     if errors:
         raise Refusal(RefusalCode.INVALID, "Check the highlighted fields", errors)

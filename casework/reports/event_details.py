@@ -28,6 +28,7 @@ from ..domain.policy import (
     SOURCE_LABELS,
     STAGE_LABELS,
     category_label,
+    sanction_label,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -157,10 +158,6 @@ def _suspended(data, names):
     return text
 
 
-def _lifted(data, names):
-    return _sentence(_with_reason(f"Suspension of {names(data.get('subject', ''))} lifted", data.get("reason")))
-
-
 def _reviewed(data, names):
     text = _sentence(_with_reason(f"Suspension of {names(data.get('subject', ''))} reviewed", data.get("reason")))
     if data.get("next_review_on"):
@@ -178,7 +175,9 @@ def _investigation(data, names):
 def _note(data, names):
     label = NOTE_LABELS.get(data.get("kind"), "Note")
     role = data.get("interviewee_role")
-    return f"{label}{f' (the {role})' if role else ''} added; its text is under Notes."
+    who = data.get("interviewee_name")
+    about = f" with {who}, {role}" if who and role else (f" (the {role})" if role else "")
+    return f"{label}{about} added; its text is under Notes."
 
 
 def _outcome(data, names):
@@ -186,7 +185,7 @@ def _outcome(data, names):
     if data.get("finding"):
         text.append(_sentence(f"Finding: {FINDINGS.get(data['finding'], data['finding']).lower()}"))
     if data.get("sanction"):
-        sanction = SANCTIONS.get(data["sanction"], data["sanction"])
+        sanction = sanction_label(data["sanction"])
         live = f", live until {long_date(data['live_until'])}" if data.get("live_until") else ""
         text.append(_sentence(f"Sanction: {sanction.lower()}{live}"))
     if data.get("rights_decision"):
@@ -195,12 +194,30 @@ def _outcome(data, names):
         text.append("The content was removed." if data["content_removed"] else "The content was not removed.")
     if data.get("appeal_due_on"):
         text.append(f"Appeal by {long_date(data['appeal_due_on'])}.")
+    earlier = data.get("supersedes")
+    if isinstance(earlier, dict) and earlier.get("sanction"):
+        text.append(_sentence(f"This supersedes the earlier outcome ({sanction_label(earlier['sanction']).lower()})"))
     return " ".join(text)
 
 
 def _ico(data, names):
-    decided = "report" if data.get("decision") == "reported" else "not to report"
-    return _sentence(_with_reason(f"Decided {decided} the breach to the ICO", data.get("reason")))
+    decided = "to report" if data.get("decision") == "reported" else "not to report"
+    text = _sentence(_with_reason(f"Decided {decided} the breach to the ICO", data.get("reason")))
+    if data.get("ico_reference"):
+        text += f" ICO reference: {data['ico_reference']}."
+    return text
+
+
+def _police(data, names):
+    decided = "to refer" if data.get("decision") == "refer" else "not to refer"
+    return _sentence(_with_reason(f"Decided {decided} the case to the police", data.get("reason")))
+
+
+def _lifted(data, names):
+    text = _sentence(_with_reason(f"Suspension of {names(data.get('subject', ''))} lifted", data.get("reason")))
+    if data.get("rights_still_suspended_by_other_cases"):
+        text += " Publishing rights stay suspended where another case still suspends them."
+    return text
 
 
 def _referred(data, names):
@@ -254,15 +271,56 @@ def _letter(data, names):
     return text
 
 
-def _reassigned(data, names):
+# How a changed field reads ("Categories: Defamation → Harassment")
+FIELD_LABELS = {
+    "categories": "Categories",
+    "platform": "Platform",
+    "severity": "Severity",
+    "kind": "Kind",
+    "source": "Source",
+    "owner": "Owner",
+    "investigator": "Investigator",
+    "subjects": "People the case is about",
+    "incident_date": "Date of incident",
+    "content_url": "Web address",
+    "description": "What happened",
+}
+NOBODY = {"owner": "nobody", "investigator": "nobody", "subjects": "nobody"}
+
+
+def _changed_value(key: str, value, names: Names) -> str:
+    if value in (None, "", []):
+        return NOBODY.get(key, "none")
+    if key == "categories":
+        return _list(category_label(code) for code in (value if isinstance(value, list) else [value]))
+    if key == "platform":
+        return PLATFORMS.get(value, value)
+    if key == "kind":
+        return KIND_LABELS.get(value, value)
+    if key == "source":
+        return SOURCE_LABELS.get(value, value)
+    if key in FLAGS:
+        return "yes" if value else "no"
+    return _value(key, value, names)
+
+
+def _changes(data, names):
+    """A change recorded as {"before": {...}, "after": {...}}, one sentence a field: "Owner: Ann → Bo"."""
+    before, after = data.get("before") or {}, data.get("after") or {}
     parts = []
-    for role in ("owner", "investigator"):
-        before, after = (data.get("before") or {}).get(role), (data.get("after") or {}).get(role)
-        if after or before:
-            old = _value(role, before, names) if before else "nobody"
-            new = _value(role, after, names) if after else "nobody"
-            parts.append(f"{role.capitalize()}: {old} → {new}")
-    return " ".join(_sentence(p) for p in parts) or _generic(data, names)
+    for key in dict.fromkeys([*before, *after]):
+        label = FIELD_LABELS.get(key) or FLAGS.get(key) or _key_label(key).capitalize()
+        old, new = _changed_value(key, before.get(key), names), _changed_value(key, after.get(key), names)
+        if old != new:
+            parts.append(f"{label}: {old} → {new}")
+    extra = {k: v for k, v in data.items() if k not in ("before", "after")}
+    text = " ".join(_sentence(p) for p in parts)
+    if extra.get("reason"):
+        text += " " + _sentence(f"Reason: {str(extra['reason']).strip()}")
+    return text.strip() or _generic(data, names)
+
+
+_reassigned = _changes
 
 
 def _legal_hold(data, names):
@@ -292,6 +350,7 @@ SENTENCES: dict[str, Callable[[dict, Names], str]] = {
     ),
     "acknowledge_contractor_case": lambda data, names: "The head of service acknowledged the contractor case.",
     "record_ico_decision": _ico,
+    "record_police_decision": _police,
     "refer": _referred,
     "update_referral": _referral_updated,
     "resume": _resumed,
@@ -314,7 +373,12 @@ def describe(action: str, data: dict | None, names: Names = lambda email: email)
         kept = _generic({k: v for k, v in data.items() if k != REDACTED_KEY}, names)
         return (kept + " Personal details removed under the retention policy.").strip()
     try:
-        text = SENTENCES[action](data, names) if action in SENTENCES else _generic(data, names)
+        if action in SENTENCES:
+            text = SENTENCES[action](data, names)
+        elif isinstance(data.get("before"), dict) or isinstance(data.get("after"), dict):
+            text = _changes(data, names)
+        else:
+            text = _generic(data, names)
     except (KeyError, TypeError, ValueError, AttributeError):
         text = _generic(data, names)
     if data.get("warnings") and "separation_of_duties_overridden" in data["warnings"]:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from ..domain import accounts as rules
 from ..domain.accounts import AccountInput
 from ..extensions import db
-from ..models import Department, PublishingRight, SocialAccount, User, utcnow
+from ..models import Case, Department, PublishingRight, SocialAccount, Suspension, User, utcnow
 from .admin_events import changed_fields, record_admin_event
 from .deadlines import london_today
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -245,18 +245,32 @@ def grant_errors(
     """What stops `person_email` being given a right to publish on `account`, by field."""
     person = _find_person(person_email)
     existing = None
+    everywhere: list[str] = []
+    here: list[str] = []
     if person is not None:
         existing = db.session.scalar(
             select(PublishingRight.status).where(
                 PublishingRight.account_id == account.id, PublishingRight.user_id == person.id
             )
         )
+        for reference, account_id in db.session.execute(
+            select(Case.reference, Suspension.account_id)
+            .join(Case, Case.id == Suspension.case_id)
+            .where(Suspension.subject_id == person.id, Suspension.lifted_at.is_(None))
+            .order_by(Case.reference)
+        ):
+            if account_id is None:
+                everywhere.append(reference)
+            elif account_id == account.id:
+                here.append(reference)
     return rules.grant_errors(
         account_status=account.status,
         trained_on=trained_on,
         today=today or london_today(),
         person_known=person is not None and person.active,
         existing_right_status=existing,
+        suspended_everywhere_by=tuple(dict.fromkeys(everywhere)),
+        suspended_here_by=tuple(dict.fromkeys(here)),
     )
 
 

@@ -63,7 +63,7 @@ def next_reference(year: int) -> str:
 
 
 def find_users_by_email(emails) -> dict[str, User]:
-    wanted = {e.strip().lower() for e in emails if e and e.strip()}
+    wanted = {e.strip().lower() for e in emails if isinstance(e, str) and e.strip()}
     if not wanted:
         return {}
     users = db.session.scalars(select(User).where(User.email.in_(wanted))).all()

@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.policy import AGENCIES, StaffType, Stage
+from ..domain.workflow import police_decision_needed
 from ..domain.working_days import add_working_days
 from ..extensions import db
 from ..models import Case, utcnow
@@ -69,7 +70,7 @@ def case_deadlines(case: Case) -> list[Deadline]:
             Deadline(
                 "hos_informed",
                 "Head of service acknowledges the contractor case",
-                working_days_after(created, 0),
+                working_days_after(created, config["HEAD_OF_SERVICE_INFORMED_WORKING_DAYS"]),
                 case.hos_acknowledged_at is not None or closed,
             )
         )
@@ -80,6 +81,15 @@ def case_deadlines(case: Case) -> list[Deadline]:
                 "Decide whether to report the personal data breach to the ICO",
                 created + timedelta(hours=config["ICO_DECISION_HOURS"]),
                 case.ico_decision is not None or any(r.agency == "ico" for r in case.referrals),
+            )
+        )
+    if police_decision_needed(case):
+        found.append(
+            Deadline(
+                "police_decision",
+                "Decide on police referral",
+                working_days_after(created, config["POLICE_DECISION_WORKING_DAYS"]),
+                case.police_decision is not None or any(r.agency == "police" for r in case.referrals) or closed,
             )
         )
     if case.safeguarding_concern:

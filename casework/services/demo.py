@@ -369,6 +369,7 @@ def _demo_case(rng, number, kind, reported, now, people, reporters, subjects) ->
         investigator,
         "add_note",
         kind="interview",
+        interviewee_name=subject.name,
         interviewee_role="subject",
         text="Interviewed the member of staff, who accepted posting the content and has since removed it.",
     )

@@ -10,6 +10,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from datetime import datetime
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -23,13 +24,13 @@ from ..domain.policy import (
     PLATFORMS,
     REFERRAL_STATUSES,
     RIGHTS_DECISIONS,
-    SANCTIONS,
     SEVERITIES,
     SOURCE_LABELS,
     STAFF_TYPE_LABELS,
     STAGE_LABELS,
     category_label,
     event_label,
+    sanction_label,
 )
 from ..extensions import db
 from ..models import Case, CaseEvent, User, utcnow
@@ -51,19 +52,56 @@ def _person(user: User | None) -> str:
     return f"{user.name} ({', '.join(parts)})"
 
 
+def _strings(value):
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            yield from _strings(item)
+
+
 def _names(case: Case):
     """E-mail address -> name, for the people of the case and anyone else its events name."""
     known = {u.email.lower(): u.name for u in (*case.subjects, case.reporter, case.owner, case.investigator) if u}
     emails = {
         value.lower()
         for event in case.events
-        for value in (event.data or {}).values()
-        if isinstance(value, str) and "@" in value and " " not in value and value.lower() not in known
+        for value in _strings(event.data or {})
+        if "@" in value and " " not in value and value.lower() not in known
     }
     if emails:
         rows = db.session.execute(select(User.email, User.name).where(func.lower(User.email).in_(emails)))
         known.update({email.lower(): name for email, name in rows})
     return lambda email: known.get((email or "").lower(), email or "someone")
+
+
+@dataclass(frozen=True)
+class ChronologyLine:
+    """One line of a case's chronology as people read it: what happened, in words."""
+
+    at: datetime
+    actor: str
+    label: str
+    stage: str
+    details: str
+
+
+def chronology(case: Case) -> list[ChronologyLine]:
+    """Every event of the case, oldest first, each with a readable summary of what changed."""
+    names = _names(case)
+    return [
+        ChronologyLine(
+            e.at,
+            e.actor.name if e.actor else "System",
+            event_label(e.action),
+            STAGE_LABELS.get(e.to_stage, "") if e.to_stage and e.to_stage != e.from_stage else "",
+            describe(e.action, e.data, names),
+        )
+        for e in case.events
+    ]
 
 
 def chain_head(case: Case) -> str:
@@ -83,7 +121,7 @@ def case_report_data(case: Case) -> case_report.CaseReportData:
         o = case.outcome
         outcome_rows = [
             ("Finding", FINDINGS.get(o.finding, o.finding)),
-            ("Sanction", SANCTIONS.get(o.sanction, o.sanction)),
+            ("Sanction", sanction_label(o.sanction)),
             ("Live until", o.live_until.strftime("%d %B %Y") if o.live_until else "Not a warning"),
             ("Publishing rights", RIGHTS_DECISIONS.get(o.rights_decision, "No decision needed")),
             ("Content removed", "Yes" if o.content_removed else "No"),
@@ -91,8 +129,23 @@ def case_report_data(case: Case) -> case_report.CaseReportData:
             ("Appeal by", o.appeal_due_on.strftime("%d %B %Y") if o.appeal_due_on else ""),
             ("Summary", o.summary),
         ]
-        if o.contractor_action:
-            outcome_rows.append(("Contractor's action", o.contractor_action))
+        for earlier in reversed(case.superseded_outcomes):
+            who = earlier.superseded_by.name if earlier.superseded_by else "unknown"
+            outcome_rows.append(
+                (
+                    "Earlier outcome (superseded)",
+                    f"{FINDINGS.get(earlier.finding, earlier.finding)}, {sanction_label(earlier.sanction)}; decided by "
+                    f"{earlier.decided_by.name}, {london(earlier.decided_at)}. Superseded by {who}, "
+                    f"{london(earlier.superseded_at)}: {earlier.superseded_reason or ''}",
+                )
+            )
+        for action in case.contractor_actions:
+            outcome_rows.append(
+                (
+                    "Contractor's action",
+                    f"{action.text} (recorded by {action.recorded_by.name}, {london(action.recorded_at)})",
+                )
+            )
     complainant = ""
     if case.complainant_name or case.complainant_contact:
         complainant = " – ".join(x for x in (case.complainant_name, case.complainant_contact) if x)

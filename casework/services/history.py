@@ -35,7 +35,12 @@ def subject_warnings(case: Case, today: date | None = None) -> list[WarningOnRec
         select(Case.reference, case_subjects.c.user_id, Outcome.sanction, Outcome.decided_at, Outcome.live_until)
         .join(Outcome, Outcome.case_id == Case.id)
         .join(case_subjects, case_subjects.c.case_id == Case.id)
-        .where(case_subjects.c.user_id.in_(subject_ids), Case.id != case.id, Outcome.sanction.in_(WARNING_SANCTIONS))
+        .where(
+            case_subjects.c.user_id.in_(subject_ids),
+            Case.id != case.id,
+            Outcome.sanction.in_(WARNING_SANCTIONS),
+            Outcome.superseded_at.is_(None),
+        )
         .order_by(Outcome.decided_at.desc())
     ).all()
     found = [
@@ -59,7 +64,7 @@ def similar_sanctions(case: Case) -> dict[str, dict[str, int]]:
         return {}
     rows = db.session.execute(
         select(CaseCategory.category, Outcome.sanction, func.count())
-        .join(Outcome, Outcome.case_id == CaseCategory.case_id)
+        .join(Outcome, (Outcome.case_id == CaseCategory.case_id) & Outcome.superseded_at.is_(None))
         .join(Case, Case.id == CaseCategory.case_id)
         .where(CaseCategory.category.in_(categories), Case.id != case.id, Case.kind == case.kind)
         .group_by(CaseCategory.category, Outcome.sanction)

@@ -16,12 +16,13 @@ from flask import current_app
 from ..domain import letters as rules
 from ..domain.letters import LETTERS, LetterSpec
 from ..domain.policy import (
+    DISMISSALS,
     FINDINGS,
     PLATFORMS,
-    SANCTIONS,
     STAFF_TYPE_LABELS,
     Role,
     category_label,
+    sanction_label,
 )
 from ..domain.workflow import may_export_report
 from ..models import Case, CaseEvent, Suspension, User, utcnow
@@ -127,12 +128,12 @@ def _outcome_fields(case: Case) -> dict:
     outcome = case.outcome
     return {
         "finding": _first_lower(FINDINGS.get(outcome.finding, outcome.finding)),
-        "sanction": _first_lower(SANCTIONS.get(outcome.sanction, outcome.sanction)),
-        "summary": outcome.summary,
+        "sanction": _first_lower(sanction_label(outcome.sanction)),
         "decided_on": _day(outcome.decided_at),
         "is_warning": outcome.sanction in ("first_written_warning", "final_written_warning"),
         "is_final_warning": outcome.sanction == "final_written_warning",
-        "is_dismissal": outcome.sanction == "dismissal",
+        "is_dismissal": outcome.sanction in DISMISSALS,
+        "is_summary_dismissal": outcome.sanction == "summary_dismissal",
         "live_until": builder.long_date(outcome.live_until),
         "appeal_offered": outcome.finding != "not_substantiated" and outcome.appeal_due_on is not None,
         "appeal_due_on": builder.long_date(outcome.appeal_due_on),

@@ -208,11 +208,15 @@ def _anonymise(case_id: int, today: date, report: PurgeReport) -> list[str]:
         referral.result = None
         referral.agency_reference = None
         removed["referrals"] += 1
-    if case.outcome is not None:
-        case.outcome.summary = ""
-        case.outcome.contractor_action = None
-        case.outcome.appeal_reason = None
-        removed["outcome_summary"] = 1
+    for outcome in case.outcomes:
+        outcome.summary = ""
+        outcome.appeal_reason = None
+        outcome.superseded_reason = None
+        removed["outcome_summary"] = removed.get("outcome_summary", 0) + 1
+    for action in case.contractor_actions:
+        action.text = ""
+    case.ico_decision_reason = None
+    case.police_decision_reason = None
 
     # Online research, RIPA authorisations and web captures: whose profile, why and what go
     from .research import anonymise_case as anonymise_research

@@ -191,7 +191,7 @@ def _outcome_json(case: Case) -> dict:
         "live_until": _iso(o.live_until),
         "appeal_due_on": _iso(o.appeal_due_on),
         "appeal_result": o.appeal_result,
-        "contractor_action": o.contractor_action,
+        "contractor_action": case.contractor_actions[-1].text if case.contractor_actions else None,
     }
 
 

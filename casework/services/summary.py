@@ -260,7 +260,7 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
         select(CaseCategory.category, Outcome.sanction, func.count())
         .select_from(CaseCategory)
         .join(Case, Case.id == CaseCategory.case_id)
-        .outerjoin(Outcome, Outcome.case_id == CaseCategory.case_id)
+        .outerjoin(Outcome, (Outcome.case_id == CaseCategory.case_id) & Outcome.superseded_at.is_(None))
         .where(in_period)
         .group_by(CaseCategory.category, Outcome.sanction)
     ).all():
@@ -278,7 +278,7 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
     for finding, sanction, count in db.session.execute(
         select(Outcome.finding, Outcome.sanction, func.count())
         .join(Case, Case.id == Outcome.case_id)
-        .where(in_period)
+        .where(in_period, Outcome.superseded_at.is_(None))
         .group_by(Outcome.finding, Outcome.sanction)
     ).all():
         _add(summary.by_outcome, finding, count)
@@ -293,7 +293,7 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
     pairs = db.session.execute(
         select(reported_hour, decided_hour, func.count())
         .join(Outcome, Outcome.case_id == Case.id)
-        .where(in_period)
+        .where(in_period, Outcome.superseded_at.is_(None))
         .group_by(reported_hour, decided_hour)
     ).all()
     if pairs:

@@ -17,7 +17,18 @@ from ..domain.policy import Role, StaffType, Stage
 from ..domain.workflow import Refusal, RefusalCode
 from ..domain.working_days import add_working_days
 from ..extensions import db
-from ..models import Case, Note, Outcome, PublishingRight, Referral, SocialAccount, Suspension, User, utcnow
+from ..models import (
+    Case,
+    ContractorAction,
+    Note,
+    Outcome,
+    PublishingRight,
+    Referral,
+    SocialAccount,
+    Suspension,
+    User,
+    utcnow,
+)
 from .cases import find_users_by_email
 from .deadlines import bank_holidays, london_today, refresh_next_deadline, working_days_after
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotAllowed, StaleCase
@@ -96,6 +107,15 @@ def _rights_for(subject: User, account_id: int | None) -> list[PublishingRight]:
     return list(db.session.scalars(query).all())
 
 
+def _active_suspensions_anywhere(subject: User) -> list[Suspension]:
+    """Every active suspension of `subject`'s rights, in any case."""
+    return list(
+        db.session.scalars(
+            select(Suspension).where(Suspension.subject_id == subject.id, Suspension.lifted_at.is_(None))
+        ).all()
+    )
+
+
 def _account_ids(params) -> list[int | None]:
     accounts = params.get("accounts")
     if accounts in (None, "", "all", []) or accounts == ["all"]:
@@ -142,14 +162,14 @@ def _suspend_rights(case, actor, params, people):
     }
 
 
-def _restore_rights(subject: User, case: Case, status: str) -> list[int]:
-    """After suspensions end: each right no longer covered by an active suspension becomes `status`."""
-    still = [s for s in workflow.active_suspensions(case, subject.id)]
-    covered_all = any(s.account_id is None for s in still)
-    covered = {s.account_id for s in still}
+def _restore_rights(subject: User, status: str) -> list[int]:
+    """After suspensions end: each suspended right no longer covered by an active suspension, in this
+    case or any other, becomes `status`. A right another case still suspends stays suspended."""
+    db.session.flush()
+    still = _active_suspensions_anywhere(subject)
     changed = []
     for right in _rights_for(subject, None):
-        if right.status == "suspended" and not covered_all and right.account_id not in covered:
+        if right.status == "suspended" and not workflow.right_stays_suspended(right.account_id, still):
             right.status = status
             changed.append(right.account_id)
     return sorted(changed)
@@ -162,13 +182,17 @@ def _lift_suspension(case, actor, params, people):
         suspension.lifted_at = now
         suspension.lifted_by_id = actor.id
         suspension.lift_reason = params["reason"].strip()
-    db.session.flush()
-    db.session.refresh(case)
-    restored = _restore_rights(subject, case, "active")
+    restored = _restore_rights(subject, "active")
+    still = sorted(
+        {right.account_id for right in _rights_for(subject, None) if right.status == "suspended"},
+    )
     notify(
         [subject.line_manager], case, f"{case.reference}: a suspension of publishing rights was lifted.", exclude=actor
     )
-    return {"subject": subject.email, "reason": params["reason"].strip(), "rights_restored": restored}
+    data = {"subject": subject.email, "reason": params["reason"].strip(), "rights_restored": restored}
+    if still:
+        data["rights_still_suspended_by_other_cases"] = still
+    return data
 
 
 def _review_suspension(case, actor, params, people):
@@ -191,16 +215,21 @@ def _start_investigation(case, actor, params, people):
 
 
 def _add_note(case, actor, params, people):
+    interview = params["kind"] == "interview"
     note = Note(
         case=case,
         kind=params["kind"],
-        interviewee_role=params.get("interviewee_role") or None,
+        interviewee_name=params["interviewee_name"].strip() if interview else None,
+        interviewee_role=params.get("interviewee_role") or None if interview else None,
         text=params["text"].strip(),
         author_id=actor.id,
     )
     db.session.add(note)
     db.session.flush()
-    return {"note_id": note.id, "kind": note.kind, "interviewee_role": note.interviewee_role}
+    data = {"note_id": note.id, "kind": note.kind}
+    if interview:
+        data |= {"interviewee_name": note.interviewee_name, "interviewee_role": note.interviewee_role}
+    return data
 
 
 def _live_until(sanction: str, decided_on: date) -> date | None:
@@ -211,9 +240,33 @@ def _live_until(sanction: str, decided_on: date) -> date | None:
     return decided_on + relativedelta(months=months) if months else None
 
 
+def _reopen_reason(case: Case) -> str | None:
+    reopened = [e for e in case.events if e.action == "reopen"]
+    return (reopened[-1].data or {}).get("reason") if reopened else None
+
+
 def _record_outcome(case, actor, params, people):
     today = london_today()
+    now = utcnow()
     decision = params.get("rights_decision") or None
+    data: dict = {}
+    earlier = case.outcome
+    if earlier is not None:
+        # Decided again after reopening: the earlier outcome stays on record as superseded
+        reason = _reopen_reason(case)
+        earlier.superseded_at = now
+        earlier.superseded_by_id = actor.id
+        earlier.superseded_reason = (
+            f"Decided again after the case was reopened: {reason}"
+            if reason
+            else ("Decided again after the case was reopened")
+        )
+        data["supersedes"] = {
+            "finding": earlier.finding,
+            "sanction": earlier.sanction,
+            "decided_at": earlier.decided_at.isoformat(),
+        }
+    about = workflow.rights_decision_subjects(case) if decision else []
     outcome = Outcome(
         case=case,
         finding=params["finding"],
@@ -227,22 +280,21 @@ def _record_outcome(case, actor, params, people):
         separation_override_by_id=actor.id if case.investigator_id == actor.id else None,
     )
     db.session.add(outcome)
-    case.outcome_at = utcnow()
+    case.outcome_at = now
     changed = {}
     if decision:
-        now = utcnow()
+        # 000 11.2: the decision ends this case's suspensions; it is about those people only
         for suspension in workflow.active_suspensions(case):
             suspension.lifted_at = now
             suspension.lifted_by_id = actor.id
             suspension.lift_reason = f"Outcome: publishing rights {decision}"
-        db.session.flush()
-        db.session.refresh(case)
-        for subject in case.subjects:
-            changed[subject.email] = _restore_rights(subject, case, "active" if decision == "restored" else "revoked")
+        for subject in about:
+            changed[subject.email] = _restore_rights(subject, "active" if decision == "restored" else "revoked")
             if decision == "revoked":
                 for right in _rights_for(subject, None):
                     if right.status == "active":
                         right.status = "revoked"
+                        changed[subject.email] = sorted({*changed[subject.email], right.account_id})
     if params["sanction"] == "referred_to_contractor":
         heads = [
             s.department.head_of_service
@@ -260,18 +312,20 @@ def _record_outcome(case, actor, params, people):
         "finding": outcome.finding,
         "sanction": outcome.sanction,
         "rights_decision": decision,
+        "rights_decision_about": [subject.email for subject in about],
         "content_removed": outcome.content_removed,
         "live_until": outcome.live_until.isoformat() if outcome.live_until else None,
         "appeal_due_on": outcome.appeal_due_on.isoformat(),
+        **data,
     }
 
 
 def _record_contractor_action(case, actor, params, people):
-    outcome = case.outcome
-    outcome.contractor_action = params["text"].strip()
-    outcome.contractor_action_by_id = actor.id
-    outcome.contractor_action_at = utcnow()
-    return {"text": outcome.contractor_action}
+    """000 11.4: each record of what the contractor did is kept, with who recorded it and when."""
+    action = ContractorAction(case=case, text=params["text"].strip(), recorded_by_id=actor.id, recorded_at=utcnow())
+    db.session.add(action)
+    db.session.flush()
+    return {"contractor_action_id": action.id, "text": action.text}
 
 
 def _acknowledge_contractor_case(case, actor, params, people):
@@ -283,7 +337,22 @@ def _record_ico_decision(case, actor, params, people):
     report = params.get("report") in (True, "yes", "true")
     case.ico_decision = "reported" if report else "not_reported"
     case.ico_decided_at = utcnow()
-    return {"decision": case.ico_decision, "reason": params["reason"].strip()}
+    case.ico_decision_reason = params["reason"].strip()
+    reference = params.get("ico_reference")
+    case.ico_reference = reference.strip() or None if isinstance(reference, str) and report else None
+    data = {"decision": case.ico_decision, "reason": case.ico_decision_reason}
+    if case.ico_reference:
+        data["ico_reference"] = case.ico_reference
+    return data
+
+
+def _record_police_decision(case, actor, params, people):
+    """A threat or a possible crime: the decision whether to refer it to the police, either way."""
+    refer = params.get("refer") in (True, "yes", "true")
+    case.police_decision = "refer" if refer else "not_refer"
+    case.police_decided_at = utcnow()
+    case.police_decision_reason = params["reason"].strip()
+    return {"decision": case.police_decision, "reason": case.police_decision_reason}
 
 
 def _referral_due(agency: str):
@@ -361,6 +430,8 @@ def _record_support(case, actor, params, people):
 def _reopen(case, actor, params, people):
     case.closed_at = None
     case.retention_until = None
+    if case.reporter is not None:
+        notify([case.reporter], case, f"{case.reference}: we are looking into your report again.", exclude=actor)
     return {"reason": params["reason"].strip()}
 
 
@@ -376,6 +447,7 @@ HANDLERS = {
     "record_contractor_action": _record_contractor_action,
     "acknowledge_contractor_case": _acknowledge_contractor_case,
     "record_ico_decision": _record_ico_decision,
+    "record_police_decision": _record_police_decision,
     "refer": _refer,
     "update_referral": _update_referral,
     "resume": _resume,

@@ -115,6 +115,9 @@ class StartInvestigationForm(ActionForm):
     field_names = ("investigator", "no_suspension_reason")
 
     def setup(self, case, context):
+        if any(s.lifted_at is None for s in case.suspensions):  # only asked when nothing is suspended
+            del self.no_suspension_reason
+            self.field_names = ("investigator",)
         excluded = {s.id for s in case.subjects} | {case.reporter_id}
         self.investigator.choices = [
             SelectChoice("", "Choose an investigator"),
@@ -126,8 +129,11 @@ class AddNoteForm(ActionForm):
     kind = RadioField(
         "What are you recording?", widget=GovRadioInput(), choices=choices(NOTE_KINDS), validate_choice=False
     )
+    interviewee_name = StringField(
+        "For an interview: who was interviewed?", widget=GovTextInput(), description="Their full name"
+    )
     interviewee_role = SelectField(
-        "For an interview, who was interviewed?",
+        "For an interview: in what role?",
         widget=GovSelect(),
         validate_choice=False,
         choices=[
@@ -138,7 +144,7 @@ class AddNoteForm(ActionForm):
         ],
     )
     text = TextAreaField("Record", widget=GovTextArea())
-    field_names = ("kind", "interviewee_role", "text")
+    field_names = ("kind", "interviewee_name", "interviewee_role", "text")
 
 
 class RecordOutcomeForm(ActionForm):
@@ -187,7 +193,21 @@ class IcoDecisionForm(ActionForm):
         description="Within 72 hours of becoming aware of it. Record the decision either way.",
     )
     reason = _reason("Reason for the decision")
-    field_names = ("report", "reason")
+    ico_reference = StringField("The ICO's reference (when reported)", widget=GovTextInput())
+    field_names = ("report", "reason", "ico_reference")
+
+
+class PoliceDecisionForm(ActionForm):
+    refer = RadioField(
+        "Is the case referred to the police?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice("yes", "Yes, refer it to the police"), SelectChoice("no", "No, it is not referred")],
+        validate_choice=False,
+        description="A threat or a possible crime: decide within a working day and record the decision either way. "
+        "To refer it, also use 'Refer to another agency'.",
+    )
+    reason = _reason("Reason for the decision")
+    field_names = ("refer", "reason")
 
 
 class ReferForm(ActionForm):
@@ -234,6 +254,7 @@ FORMS = {
     "record_contractor_action": TextForm,
     "acknowledge_contractor_case": ConfirmForm,
     "record_ico_decision": IcoDecisionForm,
+    "record_police_decision": PoliceDecisionForm,
     "refer": ReferForm,
     "update_referral": UpdateReferralForm,
     "resume": ConfirmForm,

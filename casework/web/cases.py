@@ -193,6 +193,8 @@ def render_case(case, level, form, status=200, changes=None):
         and bool(workflow.capacities(current_user, case) & evidence_service.EVIDENCE_CAPACITIES),
         deadlines=case_deadlines(case),
         may_export=workflow.may_export_report(current_user, case),
+        chronology=exports.chronology(case),
+        not_now=workflow.blocked_actions(current_user, case),
     ), status
 
 
@@ -249,6 +251,7 @@ DONE_MESSAGES = {
     "record_contractor_action": "The contractor's action is recorded.",
     "acknowledge_contractor_case": "You have acknowledged this contractor case.",
     "record_ico_decision": "The ICO decision is recorded.",
+    "record_police_decision": "The decision on a police referral is recorded.",
     "refer": "Referral recorded.",
     "update_referral": "Referral updated.",
     "resume": "The case has resumed.",
@@ -321,8 +324,9 @@ def act(reference: str, action: str):
         status = 200 if allowed else 409
     else:
         status = 422 if form.errors else 200
+    why = None if allowed else workflow.why_not(action, current_user, case)
     return render_template(
-        "cases/action.html", case=case, form=form, spec=spec, allowed=allowed, changes=changes, **extra
+        "cases/action.html", case=case, form=form, spec=spec, allowed=allowed, changes=changes, why=why, **extra
     ), status
 
 

@@ -157,7 +157,8 @@ def test_breach_case_from_report_to_closure(page, open_page, live_server):
 
     def fill_interview(page):
         page.get_by_role("group", name="What are you recording?").get_by_label("Interview record").check()
-        page.get_by_label("For an interview, who was interviewed?").select_option("subject")
+        page.get_by_label("For an interview: who was interviewed?").fill("Sam Jones")
+        page.get_by_label("For an interview: in what role?").select_option("subject")
         page.get_by_label("Record", exact=True).fill("Liam accepted writing the post and has apologised.")
 
     act(investigator, "Add a note", fill_interview, slug="interview")

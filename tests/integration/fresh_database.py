@@ -159,6 +159,7 @@ def populate(app) -> dict:
             investigator,
             "add_note",
             kind="interview",
+            interviewee_name="Sam Jones",
             interviewee_role="subject",
             text="Interviewed the subject about the post.",
         )

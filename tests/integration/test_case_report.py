@@ -60,8 +60,8 @@ def test_report_reads_back_with_every_event(busy_case):
         assert f"Note number {n}" in whole
     assert len(case.events) == 44
     chronology = " ".join(whole.split("Chronology", 1)[1].split())
-    assert chronology.count("Add note") == 40
-    for label in ("Reported", "Take ownership", "Start investigation", "Record outcome"):
+    assert chronology.count("Note added") == 40
+    for label in ("Reported", "Taken on", "Investigation started", "Outcome recorded"):
         assert label in chronology
     assert "Final written warning" in whole
     assert "<script>" in whole  # shown as text, never interpreted

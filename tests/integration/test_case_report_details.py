@@ -37,7 +37,14 @@ def decided_case(db_session, make_department, make_user, make_case):
     act(hr, "take_ownership")
     act(hr, "suspend_rights", subject=subject.email, reason="The post named a resident")
     act(hr, "start_investigation", investigator=investigator.email)
-    act(investigator, "add_note", kind="interview", interviewee_role="subject", text="Accepted posting it.")
+    act(
+        investigator,
+        "add_note",
+        kind="interview",
+        interviewee_name="Sam Jones",
+        interviewee_role="subject",
+        text="Accepted posting it.",
+    )
     act(
         hr,
         "record_outcome",

@@ -55,7 +55,15 @@ def test_breach_from_report_to_closure(people, make_case, db_session):
 
     act(case, p["manager"], "start_investigation", investigator=p["investigator"].email)
     assert case.stage == "investigation" and case.investigator_id == p["investigator"].id
-    act(case, p["investigator"], "add_note", kind="interview", interviewee_role="subject", text="Admitted posting")
+    act(
+        case,
+        p["investigator"],
+        "add_note",
+        kind="interview",
+        interviewee_name="Sam Jones",
+        interviewee_role="subject",
+        text="Admitted posting",
+    )
 
     with pytest.raises(Conflict):
         act(case, p["manager"], "close")

@@ -105,9 +105,28 @@ def test_a_trained_person_may_be_given_a_right():
     assert grant() == {}
 
 
-@pytest.mark.parametrize("status", ["proposed", "trial", "active"])
-def test_rights_on_open_accounts(status):
+@pytest.mark.parametrize("status", ["trial", "active"])
+def test_rights_on_approved_accounts(status):
     assert grant(account_status=status) == {}
+
+
+def test_no_right_on_an_account_not_yet_approved():
+    assert grant(account_status="proposed") == {
+        "account": "This account is proposed, not yet approved: approve it (trial) before anyone is given a right "
+        "to publish on it"
+    }
+
+
+def test_no_new_right_for_someone_suspended_on_every_account():
+    errors = grant(suspended_everywhere_by=("SMC-2026-00001", "SMC-2026-00004"))
+    assert errors == {
+        "person": "This person's publishing rights are suspended on every council account "
+        "(SMC-2026-00001, SMC-2026-00004): no new right can be granted until that suspension is lifted"
+    }
+
+
+def test_no_new_right_on_an_account_a_case_suspends_them_on():
+    assert "(SMC-2026-00002)" in grant(suspended_here_by=("SMC-2026-00002",))["person"]
 
 
 @pytest.mark.parametrize("status", ["disabled", "removed"])

@@ -130,6 +130,8 @@ RULES = {
     # 000 11.4: the head of service is told at once of any contractor case, and says so
     "acknowledge_contractor_case": Rule(OPEN, stays, frozenset({HEAD_OF_SERVICE})),
     "record_ico_decision": Rule(OPEN - {S.REPORTED}, stays, OWNER_OR_HR),
+    # a threat or a possible crime against staff: any manager or HR who sees it decides on the police, fast
+    "record_police_decision": Rule(OPEN, stays, CASE_MANAGERS, ABUSE_ONLY),
     # any open stage → referred (an urgent police referral), and back
     "refer": Rule(OPEN, S.REFERRED, OWNER_OR_HR),
     "update_referral": Rule(OPEN, stays, OWNER_OR_HR | {HEAD_OF_SERVICE}),
@@ -233,6 +235,9 @@ def make_case(kind=BREACH, stage=S.ASSESSMENT, *, subjects=None, **fields):
         "outcome": None,
         "stage_before_referral": BEFORE_REFERRAL[kind] if stage == S.REFERRED else None,
         "hos_acknowledged_at": None,
+        "categories": ["confidential_information"] if kind == BREACH else ["abuse"],
+        "criminal_offence": False,
+        "police_decision": None,
     }
     values.update(fields)
     return SimpleNamespace(**values)
@@ -254,6 +259,8 @@ def cell_case(action: str, kind: str, stage: str, actor: str):
         case.referrals = [referral(agency="contractor" if contractor else "police")]
     if action in ("resume", "close"):
         case.referrals = [referral(status="concluded")]
+    if action == "record_police_decision":
+        case.categories = ["threats"]
     if action in ("close", "record_contractor_action"):
         case.outcome = outcome("referred_to_contractor" if contractor else "first_written_warning")
     return case
@@ -273,7 +280,12 @@ def valid_params(action: str, case) -> dict:
             "investigator": CANDIDATE_INVESTIGATOR.email,
             "no_suspension_reason": "The post was on a personal account only.",
         },
-        "add_note": {"kind": "interview", "interviewee_role": "witness", "text": "Saw the post on Monday."},
+        "add_note": {
+            "kind": "interview",
+            "interviewee_name": "Pat Witness",
+            "interviewee_role": "witness",
+            "text": "Saw the post on Monday.",
+        },
         "record_outcome": {
             "finding": "substantiated",
             "sanction": "referred_to_contractor" if contractor else "first_written_warning",
@@ -283,6 +295,7 @@ def valid_params(action: str, case) -> dict:
         "record_contractor_action": {"text": "The contractor removed the worker from the council contract."},
         "acknowledge_contractor_case": {},
         "record_ico_decision": {"report": "no", "reason": "No personal data was disclosed."},
+        "record_police_decision": {"refer": "no", "reason": "Abusive but no threat of violence."},
         "refer": {"agency": "police", "reason": "Threats to kill.", "agency_reference": "CR/123/26"},
         "update_referral": {"referral_id": 1, "status": "acknowledged"},
         "resume": {},
@@ -427,7 +440,15 @@ OUTCOME_PARAMS = {"finding": "substantiated", "rights_decision": "restored", "su
 
 @pytest.mark.parametrize(
     "sanction",
-    ["no_action", "management_advice", "training", "first_written_warning", "final_written_warning", "dismissal"],
+    [
+        "no_action",
+        "management_advice",
+        "training",
+        "first_written_warning",
+        "final_written_warning",
+        "dismissal_with_notice",
+        "summary_dismissal",
+    ],
 )
 def test_a_contractor_is_not_sanctioned_by_the_council(sanction):
     case = make_case(stage=S.INVESTIGATION, subjects=[make_subject(contractor=True)])
@@ -451,7 +472,9 @@ def test_only_a_contractor_case_is_referred_to_the_contractor():
     assert set(refused.fields) == {"sanction"}
 
 
-@pytest.mark.parametrize("sanction", ["first_written_warning", "final_written_warning", "dismissal"])
+@pytest.mark.parametrize(
+    "sanction", ["first_written_warning", "final_written_warning", "dismissal_with_notice", "summary_dismissal"]
+)
 def test_not_substantiated_cannot_carry_a_warning_or_dismissal(sanction):
     case = make_case(stage=S.INVESTIGATION)
     params = {**OUTCOME_PARAMS, "finding": "not_substantiated", "sanction": sanction}
@@ -471,7 +494,7 @@ def test_not_substantiated_may_carry_advice_or_training(sanction):
 @pytest.mark.parametrize("finding", ["partly_substantiated", "substantiated"])
 def test_a_substantiated_finding_may_carry_dismissal(finding):
     case = make_case(stage=S.INVESTIGATION)
-    params = {**OUTCOME_PARAMS, "finding": finding, "sanction": "dismissal"}
+    params = {**OUTCOME_PARAMS, "finding": finding, "sanction": "summary_dismissal"}
     assert allowed("record_outcome", HR_USER, case, params).to_stage == S.OUTCOME
 
 
@@ -662,7 +685,7 @@ def test_the_kind_specific_actions_are_the_ones_the_design_names():
         "record_outcome",
         "record_contractor_action",
     }
-    assert ABUSE_ONLY_ACTIONS == {"record_support"}
+    assert ABUSE_ONLY_ACTIONS == {"record_support", "record_police_decision"}
 
 
 @pytest.mark.parametrize(
@@ -751,3 +774,94 @@ def test_a_wrong_stage_message_names_the_stage_in_words():
 def test_a_not_allowed_message_keeps_acronyms():
     refused = refusal("record_ico_decision", PEOPLE[EMPLOYEE], make_case())
     assert "ICO" in refused.message
+
+
+# --- issue 9: suspensions, rights decisions, interviews, police decisions -----------------
+
+
+def test_suspending_again_on_every_account_is_refused():
+    """Back and send again, or the button pressed on two pages: one suspension, not two."""
+    subject = make_subject()
+    case = make_case(stage=S.RIGHTS_SUSPENDED, subjects=[subject], suspensions=[suspension(subject)])
+    params = {"subject": subject.email, "accounts": "all", "reason": "Again"}
+    refused = refusal("suspend_rights", HR_USER, case, params, people=people_for(case))
+    assert refused.fields == {
+        "accounts": f"{subject.name}'s publishing rights are already suspended on every council account on this case"
+    }
+    refused = refusal("suspend_rights", HR_USER, case, {**params, "accounts": [7]}, people=people_for(case))
+    assert set(refused.fields) == {"accounts"}
+
+
+def test_suspending_again_on_an_account_already_suspended_names_it():
+    subject = make_subject()
+    held = suspension(subject, account_id=7)
+    held.account = SimpleNamespace(id=7, handle="@HousingNews")
+    case = make_case(stage=S.RIGHTS_SUSPENDED, subjects=[subject], suspensions=[held])
+    params = {"subject": subject.email, "accounts": ["7", "8"], "reason": "Again"}
+    refused = refusal("suspend_rights", HR_USER, case, params, people=people_for(case))
+    assert refused.fields["accounts"].endswith("already suspended on this case on: @HousingNews")
+    # Another account, or every account, is a new suspension
+    for accounts in (["8"], "all"):
+        assert allowed("suspend_rights", HR_USER, case, {**params, "accounts": accounts}).to_stage == S.RIGHTS_SUSPENDED
+
+
+def test_a_lifted_suspension_is_no_obstacle_to_suspending_again():
+    subject = make_subject()
+    case = make_case(stage=S.ASSESSMENT, subjects=[subject], suspensions=[suspension(subject, lifted=True)])
+    params = {"subject": subject.email, "accounts": "all", "reason": "New posts"}
+    assert allowed("suspend_rights", HR_USER, case, params).to_stage == S.RIGHTS_SUSPENDED
+
+
+def test_a_right_stays_suspended_while_any_suspension_covers_it():
+    from casework.domain.workflow import right_stays_suspended
+
+    everywhere = SimpleNamespace(account_id=None, lifted_at=None)
+    on_seven = SimpleNamespace(account_id=7, lifted_at=None)
+    lifted = SimpleNamespace(account_id=None, lifted_at=NOW)
+    assert right_stays_suspended(7, [everywhere]) and right_stays_suspended(8, [everywhere])
+    assert right_stays_suspended(7, [on_seven]) and not right_stays_suspended(8, [on_seven])
+    assert not right_stays_suspended(7, [lifted]) and not right_stays_suspended(7, [])
+
+
+def test_a_rights_decision_is_about_the_people_this_case_suspends_only():
+    from casework.domain.workflow import rights_decision_subjects
+
+    suspended, co_subject = make_subject(), make_subject(id=13)
+    case = make_case(stage=S.INVESTIGATION, subjects=[suspended, co_subject], suspensions=[suspension(suspended)])
+    assert rights_decision_subjects(case) == [suspended]
+    case.suspensions = [suspension(suspended, lifted=True)]
+    assert rights_decision_subjects(case) == []
+    case.subjects = [co_subject]
+    assert rights_decision_subjects(case) == [co_subject]
+
+
+def test_revoking_with_nothing_suspended_and_two_people_is_refused():
+    case = make_case(stage=S.INVESTIGATION, subjects=[make_subject(), make_subject(id=13)])
+    refused = refusal(
+        "record_outcome", HR_USER, case, {**OUTCOME_PARAMS, "sanction": "training", "rights_decision": "revoked"}
+    )
+    assert set(refused.fields) == {"rights_decision"}
+
+
+def test_an_interview_record_says_who_was_interviewed_and_in_what_role():
+    case = make_case(stage=S.INVESTIGATION)
+    refused = refusal("add_note", HR_USER, case, {"kind": "interview", "text": "Said it was a joke."})
+    assert refused.fields == {
+        "interviewee_name": "Enter the name of the person interviewed",
+        "interviewee_role": "Choose whether they were interviewed as complainant, subject or witness",
+    }
+    # A note that is not an interview needs neither
+    assert (
+        allowed("add_note", HR_USER, case, {"kind": "note", "text": "Called the platform."}).to_stage == S.INVESTIGATION
+    )
+
+
+@pytest.mark.parametrize(
+    ("categories", "criminal_offence", "offered"),
+    [(["threats"], False, True), (["abuse"], True, True), (["abuse", "doxxing"], False, False)],
+)
+def test_a_police_decision_is_asked_for_a_threat_or_a_possible_crime(categories, criminal_offence, offered):
+    case = make_case(ABUSE, S.ASSESSMENT, categories=categories, criminal_offence=criminal_offence)
+    assert ("record_police_decision" in {spec.name for spec in available_actions(HR_USER, case)}) is offered
+    case.police_decision = "not_refer"
+    assert "record_police_decision" not in {spec.name for spec in available_actions(HR_USER, case)}

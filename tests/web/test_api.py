@@ -54,7 +54,13 @@ def test_a_breach_from_report_to_closure(api: Api, council, db_session):
     assert case["stage"] == "investigation" and case["investigator"]["email"] == p["investigator"].email
 
     case = api.act(
-        p["investigator"], reference, "add_note", kind="interview", interviewee_role="subject", text="Admitted it"
+        p["investigator"],
+        reference,
+        "add_note",
+        kind="interview",
+        interviewee_name="Sam Jones",
+        interviewee_role="subject",
+        text="Admitted it",
     )
     assert case["notes"][-1]["kind"] == "interview" and case["notes"][-1]["author"]["email"] == p["investigator"].email
 

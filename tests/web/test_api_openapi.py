@@ -46,38 +46,85 @@ def test_bearer_tokens_are_the_security_scheme(client):
     assert doc["paths"]["/openapi.json"]["get"]["security"] == []
 
 
-def test_the_code_lists_come_from_the_policy(client):
-    schemas = document(client)["components"]["schemas"]
-    expected = {
-        "Stage": list(policy.STAGE_LABELS),
-        "Kind": ["breach", "abuse"],
-        "Source": ["employee_report", "public_complaint", "colleague", "council_monitoring", "platform"],
-        "BreachCategory": list(policy.BREACH_CATEGORIES),
-        "AbuseCategory": list(policy.ABUSE_CATEGORIES),
-        "Platform": list(policy.PLATFORMS),
-        "Finding": list(policy.FINDINGS),
-        "Sanction": list(policy.SANCTIONS),
-        "RightsDecision": ["restored", "revoked"],
-        "Agency": list(policy.AGENCIES),
-        "ReferralStatus": list(policy.REFERRAL_STATUSES),
-        "NoteKind": list(policy.NOTE_KINDS),
-        "ActionName": list(workflow.ACTIONS),
-        "Flag": list(policy.FLAGS),
-    }
-    for name, codes in expected.items():
-        assert schemas[name]["enum"] == [str(c) for c in codes], name
-    assert schemas["Stage"]["enum"] == [
+# The codes of DESIGN §10, written out here rather than read from the code, so that a code
+# renamed, dropped or added in the policy module fails this test until the contract says so.
+DESIGN_CODES = {
+    "Stage": [
         "reported",
         "assessment",
         "rights_suspended",
         "investigation",
+        "hearing",
         "outcome",
+        "appeal",
         "referred",
         "support",
         "closed",
-    ]
-    assert set(schemas["Category"]["enum"]) == set(policy.BREACH_CATEGORIES) | set(policy.ABUSE_CATEGORIES)
+    ],
+    "Kind": ["breach", "abuse"],
+    "Source": ["employee_report", "public_complaint", "colleague", "council_monitoring", "platform"],
+    "BreachCategory": [
+        "confidential_information",
+        "defamation",
+        "harassment",
+        "discrimination",
+        "disrepute",
+        "political",
+        "personal_views_as_council",
+        "inappropriate_content",
+        "consent_or_copyright",
+        "service_user_contact",
+        "unauthorised_account",
+        "council_identity_misuse",
+        "personal_use_at_work",
+        "wikipedia_at_work",
+        "other",
+    ],
+    "AbuseCategory": ["abuse", "threats", "harassment", "impersonation", "doxxing", "other"],
+    "Platform": [
+        "facebook",
+        "x",
+        "instagram",
+        "linkedin",
+        "youtube",
+        "flickr",
+        "snapchat",
+        "tiktok",
+        "whatsapp",
+        "blog",
+        "forum",
+        "wikipedia",
+        "other",
+    ],
+    "Finding": ["not_substantiated", "partly_substantiated", "substantiated"],
+    "Sanction": [
+        "no_action",
+        "management_advice",
+        "training",
+        "first_written_warning",
+        "final_written_warning",
+        "dismissal_with_notice",
+        "summary_dismissal",
+        "referred_to_contractor",
+    ],
+    "RightsDecision": ["restored", "revoked"],
+    "Agency": ["police", "ico", "lado", "contractor", "other"],
+    "ReferralStatus": ["pending", "acknowledged", "concluded", "no_further_action"],
+    "NoteKind": ["note", "interview", "meeting"],
+}
+# The hearing and appeal stages come with the fair-process issue, which is not built yet
+NOT_YET_BUILT = {"Stage": {"hearing", "appeal"}}
+
+
+def test_the_code_lists_are_the_codes_of_the_design(client):
+    schemas = document(client)["components"]["schemas"]
+    for name, codes in DESIGN_CODES.items():
+        expected = [code for code in codes if code not in NOT_YET_BUILT.get(name, set())]
+        assert schemas[name]["enum"] == expected, name
+    assert set(schemas["Category"]["enum"]) == set(DESIGN_CODES["BreachCategory"]) | set(DESIGN_CODES["AbuseCategory"])
     assert schemas["ReporterStatus"]["enum"] == ["Received", "Being looked into", "Concluded"]
+    assert schemas["ActionName"]["enum"] == list(workflow.ACTIONS)
+    assert schemas["Flag"]["enum"] == list(policy.FLAGS)
 
 
 def test_each_action_is_described_from_the_workflow_table(client):

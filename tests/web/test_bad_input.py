@@ -328,7 +328,13 @@ def test_markup_in_every_free_text_field_is_shown_as_text_on_pages_and_in_the_pd
         no_suspension_reason=payload("nosuspension"),
     )
     api.act(
-        p["investigator"], reference, "add_note", kind="interview", interviewee_role="subject", text=payload("note")
+        p["investigator"],
+        reference,
+        "add_note",
+        kind="interview",
+        interviewee_name="Sam Jones",
+        interviewee_role="subject",
+        text=payload("note"),
     )
     api.act(p["manager"], reference, "refer", agency="police", reason=payload("refer"), agency_reference="<i>CR</i>")
     referral_id = api.case(p["manager"], reference)["referrals"][0]["id"]

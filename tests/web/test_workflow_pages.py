@@ -74,7 +74,15 @@ def test_breach_lifecycle_on_pages(client, login_as, people, make_case, db_sessi
 
     switch(client, login_as, p["investigator"])
     assert (
-        do(client, case, "add_note", kind="interview", interviewee_role="subject", text="Admitted it").status_code
+        do(
+            client,
+            case,
+            "add_note",
+            kind="interview",
+            interviewee_name="Sam Jones",
+            interviewee_role="subject",
+            text="Admitted it",
+        ).status_code
         == 302
     )
 
