@@ -39,6 +39,8 @@ class DefaultConfig:
     INVESTIGATION_WORKING_DAYS = 20
     SUSPENSION_REVIEW_WORKING_DAYS = 10
     APPEAL_WINDOW_WORKING_DAYS = 5
+    # A disciplinary hearing is on a working day at least this many working days ahead (ACAS Code of Practice)
+    HEARING_NOTICE_WORKING_DAYS = 5
     LADO_REFERRAL_WORKING_DAYS = 1
     # Social Networking Policy 11.4: the head of service is told of a contractor's case at once
     HEAD_OF_SERVICE_INFORMED_WORKING_DAYS = 1

@@ -6,10 +6,12 @@ its wording lives in `templates/letters/<kind>.txt`, under version control.
 """
 
 import re
+from collections.abc import Container
 from dataclasses import dataclass
 from datetime import date
 
 from .policy import Kind, StaffType, Stage
+from .working_days import add_working_days, working_days_between
 
 PLACE_MAX = 200
 TIME_PATTERN = re.compile(r"^(?:[01]?\d|2[0-3])[:.][0-5]\d$|^(?:0?[1-9]|1[0-2])(?:[:.][0-5]\d)?\s?(?:am|pm)$", re.I)
@@ -109,13 +111,35 @@ def suspensions_of(case, subject) -> list:
     return [s for s in case.suspensions if s.subject_id == subject.id]
 
 
-def meeting_errors(meeting_date: date | None, meeting_time: str, place: str, *, today: date) -> dict[str, str]:
-    """What is wrong with the details of a meeting or hearing, by field (ACAS: the letter gives time and venue)."""
+def meeting_errors(
+    meeting_date: date | None,
+    meeting_time: str,
+    place: str,
+    *,
+    today: date,
+    bank_holidays: Container[date] = (),
+    notice_working_days: int = 0,
+) -> dict[str, str]:
+    """What is wrong with the details of a meeting or hearing, by field (ACAS: the letter gives time and venue).
+
+    A disciplinary hearing (`notice_working_days` > 0) falls on a working day and gives the person at least
+    that many working days' notice, to prepare and to arrange to be accompanied (ACAS Code of Practice).
+    """
     errors = {}
     if meeting_date is None:
         errors["meeting_date"] = "Enter the date of the meeting"
     elif meeting_date < today:
         errors["meeting_date"] = "The date of the meeting must be today or in the future"
+    elif notice_working_days and meeting_date.weekday() >= 5:
+        errors["meeting_date"] = f"The hearing cannot be on a {meeting_date:%A}: choose a working day"
+    elif notice_working_days and meeting_date in bank_holidays:
+        errors["meeting_date"] = "The hearing cannot be on a bank holiday: choose a working day"
+    elif notice_working_days and working_days_between(today, meeting_date, bank_holidays) < notice_working_days:
+        earliest = add_working_days(today, notice_working_days, bank_holidays)
+        errors["meeting_date"] = (
+            f"Give at least {notice_working_days} working days' notice of the hearing: "
+            f"the earliest date is {earliest:%A} {earliest.day} {earliest:%B %Y}"
+        )
     time = (meeting_time or "").strip()
     if not time:
         errors["meeting_time"] = "Enter the time of the meeting"

@@ -359,6 +359,8 @@ SENTENCES: dict[str, Callable[[dict, Names], str]] = {
     "evidence_added": _evidence,
     "evidence_link_added": _link,
     "letter_generated": _letter,
+    "letter_issued": _letter,
+    "letter_drafted": lambda data, names: "Drafted: " + _letter(data, names),
     "reassigned": _reassigned,
     "legal_hold_set": _legal_hold,
     "legal_hold_cleared": _legal_hold,

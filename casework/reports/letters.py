@@ -135,6 +135,28 @@ def render_blocks(data: LetterData, template_dir: Path = TEMPLATE_DIR) -> list[B
     return split_blocks(template.render(template_fields(data)))
 
 
+def blocks_to_text(blocks: list[Block]) -> str:
+    """Blocks as the text HR edits: paragraphs apart by a blank line, "## " headings, "- " list items."""
+    parts: list[str] = []
+    for index, block in enumerate(blocks):
+        if block.kind == "heading":
+            parts.append(f"## {block.text}")
+        elif block.kind == "item":
+            line = f"- {block.text}"
+            if index and blocks[index - 1].kind == "item":
+                parts[-1] += "\n" + line
+            else:
+                parts.append(line)
+        else:
+            parts.append(block.text)
+    return "\n\n".join(parts)
+
+
+def draft_text(data: LetterData, template_dir: Path = TEMPLATE_DIR) -> str:
+    """The letter's body drafted from its template and the case, as editable text."""
+    return blocks_to_text(render_blocks(data, template_dir))
+
+
 def _flowables(blocks: list[Block]) -> list:
     flowables = []
     for index, block in enumerate(blocks):
@@ -184,9 +206,11 @@ def _address_block(data: LetterData) -> Table:
     return table
 
 
-def build(data: LetterData, imprint: Imprint, template_dir: Path = TEMPLATE_DIR) -> bytes:
-    """The letter as PDF bytes: letterhead, address, date and reference, salutation, body, sign-off."""
-    body = _flowables(render_blocks(data, template_dir))
+def build(data: LetterData, imprint: Imprint, template_dir: Path = TEMPLATE_DIR, *, body: str | None = None) -> bytes:
+    """The letter as PDF bytes: letterhead, address, date and reference, salutation, body, sign-off.
+
+    `body` is the text as edited and issued; without it the body is drafted from the template."""
+    body = _flowables(split_blocks(body) if body is not None else render_blocks(data, template_dir))
     sign_off = [
         Spacer(1, 2 * mm),
         Paragraph("Yours sincerely,", BODY),

@@ -1,17 +1,20 @@
-"""Producing letters to the people a case is about (design §7).
+"""Letters to the people a case is about (design §7): drafted, edited, issued.
 
-Each letter is filled from the case and recorded, in the caller's
-transaction, as a `letter_generated` event in the case's hash-chained audit
-trail (with the SHA-256 of the PDF, so a copy can later be matched to the
-letter sent) and an `export` row in the access log.
+A letter is drafted from the case (`draft_letter`, a `letter_drafted` event),
+read and edited by HR or the case's owner (`edit_letter`), then issued
+(`issue_letter`): its text is then fixed and stored with its SHA-256, and a
+`letter_issued` event in the case's hash-chained audit trail records both that
+hash and the PDF's, with an `export` row in the access log. Everything happens
+in the caller's transaction.
 """
 
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from flask import current_app
+from sqlalchemy import update
 
 from ..domain import letters as rules
 from ..domain.letters import LETTERS, LetterSpec
@@ -25,15 +28,19 @@ from ..domain.policy import (
     sanction_label,
 )
 from ..domain.workflow import may_export_report
-from ..models import Case, CaseEvent, Suspension, User, utcnow
+from ..extensions import db
+from ..models import Case, CaseEvent, Letter, Suspension, User, utcnow
 from ..reports import letters as builder
 from ..reports.common import Imprint
 from .cases import record_access
-from .deadlines import london_date, london_today
+from .deadlines import bank_holidays, london_date, london_today
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .events import record_event
 
-LETTER_EVENT = "letter_generated"
+LETTER_EVENT = "letter_issued"
+DRAFT_EVENT = "letter_drafted"
+# Letters produced before drafts could be edited were recorded under this name
+EARLIER_LETTER_EVENT = "letter_generated"
 
 # How a platform reads after "on", where its name alone would not
 PLATFORM_PHRASES = {"blog": "a blog", "forum": "an online forum", "other": ""}
@@ -52,9 +59,10 @@ class Meeting:
 class ProducedLetter:
     pdf: bytes
     filename: str
-    sha256: str
+    sha256: str  # of the issued text
     spec: LetterSpec
     recipient: User
+    letter: Letter | None = None
 
 
 @dataclass(frozen=True)
@@ -75,8 +83,13 @@ def offered_letters(case: Case) -> list[SubjectLetters]:
 
 
 def letters_produced(case: Case) -> list[CaseEvent]:
-    """The letters already produced on the case, from its audit trail, newest first."""
-    return [event for event in reversed(case.events) if event.action == LETTER_EVENT]
+    """Letters produced on the case before drafts were kept, from its audit trail, newest first."""
+    return [event for event in reversed(case.events) if event.action == EARLIER_LETTER_EVENT]
+
+
+def letters_of(case: Case) -> list[Letter]:
+    """The case's letters, drafts and issued, newest first."""
+    return list(reversed(case.letters))
 
 
 def find_subject(case: Case, email: str | None) -> User | None:
@@ -244,31 +257,189 @@ def preview(case: Case, actor: User, spec: LetterSpec, subject: User) -> list[bu
     return builder.render_blocks(letter_data(case, actor, spec, subject, None))
 
 
-def meeting_errors(meeting: Meeting | None) -> dict[str, str]:
-    """What is wrong with a meeting's details, by field; empty when there is no meeting to check."""
+def meeting_errors(meeting: Meeting | None, kind: str = "investigation_meeting") -> dict[str, str]:
+    """What is wrong with a meeting's details, by field; empty when there is no meeting to check.
+
+    A disciplinary hearing is on a working day with HEARING_NOTICE_WORKING_DAYS' notice."""
     if meeting is None:
         return {}
-    return rules.meeting_errors(meeting.day, meeting.time, meeting.place, today=london_today())
+    notice = current_app.config["HEARING_NOTICE_WORKING_DAYS"] if kind == "disciplinary_hearing" else 0
+    return rules.meeting_errors(
+        meeting.day,
+        meeting.time,
+        meeting.place,
+        today=london_today(),
+        bank_holidays=bank_holidays(),
+        notice_working_days=notice,
+    )
+
+
+BODY_MAX = 20_000
+
+
+def body_errors(body: str | None) -> dict[str, str]:
+    """What is wrong with a letter's text as edited, by field."""
+    if not isinstance(body, str) or not body.strip():
+        return {"body": "Enter the text of the letter"}
+    if len(body) > BODY_MAX:
+        return {"body": f"The letter must be {BODY_MAX:,} characters or fewer"}
+    if any((ord(c) < 32 and c not in "\r\n\t") or ord(c) == 127 for c in body):
+        return {"body": "The letter must not contain control characters"}
+    return {}
+
+
+def _clean_meeting(spec: LetterSpec, kind: str, meeting: Meeting | None) -> Meeting | None:
+    if not spec.needs_meeting:
+        return None
+    meeting = meeting or Meeting(None, "", "")
+    errors = meeting_errors(meeting, kind)
+    if errors:
+        raise InvalidInput("Check the details of the meeting", errors)
+    return Meeting(meeting.day, meeting.time.strip(), meeting.place.strip())
+
+
+def _event_data(letter: Letter) -> dict:
+    data = {
+        "letter": letter.kind,
+        "letter_id": letter.id,
+        "recipient": letter.recipient.email,
+        "recipient_name": letter.recipient.name,
+    }
+    if letter.meeting_date is not None:
+        data["meeting"] = {
+            "date": letter.meeting_date.isoformat(),
+            "time": letter.meeting_time,
+            "place": letter.meeting_place,
+        }
+    return data
+
+
+def draft_letter(
+    case: Case, actor: User, kind: str, subject_email: str | None, meeting: Meeting | None = None
+) -> Letter:
+    """Draft a letter from the case for HR to read and edit before it is issued (nothing is sent yet)."""
+    spec, subject = check_letter(case, actor, kind, subject_email)
+    meeting = _clean_meeting(spec, kind, meeting)
+    now = utcnow()
+    letter = Letter(
+        case=case,
+        kind=kind,
+        recipient_id=subject.id,
+        recipient=subject,
+        status="draft",
+        body=builder.draft_text(letter_data(case, actor, spec, subject, meeting)),
+        meeting_date=meeting.day if meeting else None,
+        meeting_time=meeting.time if meeting else None,
+        meeting_place=meeting.place if meeting else None,
+        drafted_by_id=actor.id,
+        drafted_at=now,
+        updated_at=now,
+    )
+    db.session.add(letter)
+    db.session.flush()
+    record_event(case, actor, DRAFT_EVENT, from_stage=case.stage, to_stage=case.stage, data=_event_data(letter))
+    return letter
+
+
+def body_digest(body: str) -> str:
+    """SHA-256 of a letter's text (line endings as \\n): what is stored and matched later."""
+    return hashlib.sha256(body.replace("\r\n", "\n").encode("utf-8")).hexdigest()
+
+
+def get_letter(case: Case, letter_id) -> Letter:
+    letter = next((item for item in case.letters if str(item.id) == str(letter_id)), None)
+    if letter is None:
+        raise NotFound("No such letter on this case")
+    return letter
+
+
+def edit_letter(letter: Letter, actor: User, body: str, *, seen_digest: str | None = None) -> Letter:
+    """Save HR's edits of a draft. A draft changed by someone else since it was opened is not overwritten."""
+    if not may_export_report(actor, letter.case):
+        raise NotAllowed("Only the case's owner and HR produce letters")
+    if letter.status != "draft":
+        raise Conflict("This letter has been issued and can no longer be changed")
+    if seen_digest is not None and seen_digest != body_digest(letter.body):
+        raise Conflict("This letter changed since you opened it")
+    errors = body_errors(body)
+    if errors:
+        raise InvalidInput("The letter has errors", errors)
+    letter.body = body.replace("\r\n", "\n").strip()
+    letter.updated_at = utcnow()
+    db.session.flush()
+    return letter
+
+
+def _letter_data_for(letter: Letter, sender: User, letter_date: date) -> builder.LetterData:
+    spec = LETTERS[letter.kind]
+    meeting = Meeting(letter.meeting_date, letter.meeting_time or "", letter.meeting_place or "")
+    data = letter_data(letter.case, sender, spec, letter.recipient, meeting if spec.needs_meeting else None)
+    return replace(data, letter_date=letter_date)
+
+
+def issue_letter(
+    letter: Letter, actor: User, body: str | None = None, *, seen_digest: str | None = None
+) -> ProducedLetter:
+    """Issue a draft as it now reads: its text is fixed, hashed and recorded in the case's audit trail."""
+    if body is not None:
+        edit_letter(letter, actor, body, seen_digest=seen_digest)
+    elif letter.status != "draft":
+        raise Conflict("This letter has already been issued")
+    case = letter.case
+    spec, subject = check_letter(case, actor, letter.kind, letter.recipient.email)
+    if spec.needs_meeting:  # the notice is counted to the day it is issued
+        _clean_meeting(
+            spec, letter.kind, Meeting(letter.meeting_date, letter.meeting_time or "", letter.meeting_place or "")
+        )
+    now = utcnow()
+    digest = body_digest(letter.body)
+    pdf = _pdf(letter, actor, london_date(now))
+    updated = db.session.execute(
+        update(Letter)
+        .where(Letter.id == letter.id, Letter.status == "draft")
+        .values(status="issued", issued_by_id=actor.id, issued_at=now, sha256=digest, updated_at=now)
+    )
+    if updated.rowcount != 1:
+        raise Conflict("This letter has already been issued")
+    db.session.refresh(letter)
+    record_event(
+        case,
+        actor,
+        LETTER_EVENT,
+        from_stage=case.stage,
+        to_stage=case.stage,
+        data={**_event_data(letter), "sha256": digest, "pdf_sha256": hashlib.sha256(pdf).hexdigest()},
+    )
+    record_access(case, actor, "export", f"letter {letter.kind} to {subject.email}"[:300])
+    return ProducedLetter(pdf, _filename(case, spec, subject), digest, spec, subject, letter)
+
+
+def _pdf(letter: Letter, sender: User, letter_date: date) -> bytes:
+    imprint = Imprint(current_app.config["COUNCIL_NAME"], sender.name, utcnow())
+    return builder.build(_letter_data_for(letter, sender, letter_date), imprint, body=letter.body)
+
+
+def issued_pdf(letter: Letter, actor: User) -> ProducedLetter:
+    """An issued letter again, exactly as its stored text reads, dated and signed as issued."""
+    case = letter.case
+    if not may_export_report(actor, case):
+        raise NotAllowed("Only the case's owner and HR produce letters")
+    if letter.status != "issued":
+        raise Conflict("This letter is a draft: issue it first")
+    spec = LETTERS[letter.kind]
+    pdf = _pdf(letter, letter.issued_by, london_date(letter.issued_at))
+    record_access(case, actor, "download", f"letter {letter.id} ({letter.kind})"[:300])
+    return ProducedLetter(pdf, _filename(case, spec, letter.recipient), letter.sha256, spec, letter.recipient, letter)
 
 
 def produce_letter(
-    case: Case, actor: User, kind: str, subject_email: str | None, meeting: Meeting | None = None
+    case: Case,
+    actor: User,
+    kind: str,
+    subject_email: str | None,
+    meeting: Meeting | None = None,
+    body: str | None = None,
 ) -> ProducedLetter:
-    """Produce one letter to one person the case is about, and record it in the case's audit trail."""
-    spec, subject = check_letter(case, actor, kind, subject_email)
-    event_data = {"letter": kind, "recipient": subject.email, "recipient_name": subject.name}
-    if spec.needs_meeting:
-        meeting = meeting or Meeting(None, "", "")
-        errors = meeting_errors(meeting)
-        if errors:
-            raise InvalidInput("Check the details of the meeting", errors)
-        meeting = Meeting(meeting.day, meeting.time.strip(), meeting.place.strip())
-        event_data["meeting"] = {"date": meeting.day.isoformat(), "time": meeting.time, "place": meeting.place}
-    imprint = Imprint(current_app.config["COUNCIL_NAME"], actor.name, utcnow())
-    pdf = builder.build(letter_data(case, actor, spec, subject, meeting), imprint)
-    digest = hashlib.sha256(pdf).hexdigest()
-    record_event(
-        case, actor, LETTER_EVENT, from_stage=case.stage, to_stage=case.stage, data={**event_data, "sha256": digest}
-    )
-    record_access(case, actor, "export", f"letter {kind} to {subject.email}"[:300])
-    return ProducedLetter(pdf, _filename(case, spec, subject), digest, spec, subject)
+    """Draft a letter and issue it at once (as drafted, or with `body` as the edited text)."""
+    letter = draft_letter(case, actor, kind, subject_email, meeting)
+    return issue_letter(letter, actor, body)

@@ -38,7 +38,7 @@ from ..reports import subject_access as builder
 from ..reports.common import LONDON, Imprint, london
 from .cases import record_access
 from .errors import NotFound
-from .letters import LETTER_EVENT
+from .letters import EARLIER_LETTER_EVENT, LETTER_EVENT
 
 FORMAT = "casework-subject-access/1"
 DISCLOSURE_NOTE = (
@@ -109,7 +109,7 @@ def collect(actor: User, person: User) -> Collected:
         event
         for event in db.session.scalars(
             select(CaseEvent)
-            .where(CaseEvent.action == LETTER_EVENT, CaseEvent.case_id.in_(subject_case_ids))
+            .where(CaseEvent.action.in_((LETTER_EVENT, EARLIER_LETTER_EVENT)), CaseEvent.case_id.in_(subject_case_ids))
             .order_by(CaseEvent.at, CaseEvent.id)
         ).all()
         if (event.data or {}).get("recipient") == person.email

@@ -4,8 +4,8 @@ The checks are the domain's (casework.domain.letters); these forms parse the
 input and show the domain's messages next to the right field.
 """
 
-from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextInput
-from wtforms import SelectField, StringField, SubmitField
+from govuk_frontend_wtf.wtforms_widgets import GovSelect, GovSubmitInput, GovTextArea, GovTextInput
+from wtforms import HiddenField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 
 from .base_form import CaseworkForm
@@ -24,12 +24,26 @@ class LetterForm(CaseworkForm):
     meeting_place = StringField(
         "Place", widget=GovTextInput(), description="For example, Room 2.14, Town Hall, or a video call link"
     )
-    submit = SubmitField("Download the letter (PDF)", widget=GovSubmitInput())
+    submit = SubmitField("Draft the letter", widget=GovSubmitInput())
 
     def without_meeting(self) -> None:
         del self.meeting_date
         del self.meeting_time
         del self.meeting_place
+
+
+class DraftLetterForm(CaseworkForm):
+    """Edit a drafted letter, then save it or issue it."""
+
+    body = TextAreaField(
+        "The letter",
+        widget=GovTextArea(),
+        description='Paragraphs are separated by a blank line; a line starting "## " is a heading and lines '
+        'starting "- " are a list. Replace anything in [square brackets].',
+    )
+    seen = HiddenField()
+    save = SubmitField("Save the draft", widget=GovSubmitInput())
+    issue = SubmitField("Issue the letter", widget=GovSubmitInput())
 
 
 class SubjectAccessForm(CaseworkForm):

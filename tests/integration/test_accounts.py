@@ -14,6 +14,15 @@ from casework.services.errors import Conflict, InvalidInput, NotAllowed
 TODAY = date(2026, 3, 27)
 
 
+def approved(account):
+    """An account past its proposal (trial): rights to publish may be granted on it."""
+    account.status = "trial"
+    from casework.extensions import db
+
+    db.session.flush()
+    return account
+
+
 @pytest.fixture
 def housing(make_department):
     return make_department("Housing")
@@ -56,7 +65,7 @@ def test_an_unknown_department_is_refused(admin):
 
 @pytest.mark.parametrize("role", ["employee", "manager", "head_of_service"])
 def test_only_admin_and_hr_change_the_register(make_user, add, role):
-    account = add()
+    account = approved(add())
     outsider = make_user(role)
     with pytest.raises(NotAllowed):
         register.add_account(outsider, AccountInput(platform="x", handle="@other", department_id=account.department_id))
@@ -133,7 +142,7 @@ def test_removing_an_account_revokes_every_right_on_it(add, admin, make_user):
 
 
 def test_a_trained_person_is_given_a_right(add, admin, make_user):
-    account = add()
+    account = approved(add())
     person = make_user()
     right = register.grant_right(account, admin, person.email.upper(), date(2026, 3, 1), today=TODAY)
     assert (right.user_id, right.trained_on, right.granted_by_id, right.status) == (
@@ -145,7 +154,7 @@ def test_a_trained_person_is_given_a_right(add, admin, make_user):
 
 
 def test_no_right_without_a_training_date(add, admin, make_user):
-    account = add()
+    account = approved(add())
     person = make_user()
     with pytest.raises(InvalidInput) as error:
         register.grant_right(account, admin, person.email, None, today=TODAY)
@@ -167,7 +176,7 @@ def test_no_right_on_a_disabled_or_removed_account(add, admin, make_user, status
 
 
 def test_unknown_or_inactive_people_cannot_be_given_a_right(add, admin, make_user):
-    account = add()
+    account = approved(add())
     leaver = make_user()
     leaver.active = False
     for email in ("nobody@test.invalid", leaver.email, ""):
@@ -177,7 +186,7 @@ def test_unknown_or_inactive_people_cannot_be_given_a_right(add, admin, make_use
 
 
 def test_a_right_is_granted_once_and_may_be_granted_again_after_revocation(add, admin, make_user, make_department):
-    account = add()
+    account = approved(add())
     person = make_user()
     right = register.grant_right(account, admin, person.email, date(2025, 6, 1), today=TODAY)
     with pytest.raises(InvalidInput) as error:
@@ -194,7 +203,7 @@ def test_a_right_is_granted_once_and_may_be_granted_again_after_revocation(add, 
 def test_rights_suspended_by_a_case_show_as_suspended_and_cannot_be_granted_over(
     add, admin, make_user, make_case, housing
 ):
-    account = add()
+    account = approved(add())
     manager = make_user("manager", department=housing)
     subject = make_user(department=housing, line_manager=manager, password=None)
     right = register.grant_right(account, admin, subject.email, date(2025, 6, 1), today=TODAY)
@@ -220,7 +229,7 @@ def test_rights_suspended_by_a_case_show_as_suspended_and_cannot_be_granted_over
 
 def test_the_register_counts_who_may_publish(add, admin, make_user, make_department):
     comms = make_department("Communications")
-    first = add("@HousingDemo")
+    first = approved(add("@HousingDemo"))
     second = register.add_account(admin, AccountInput(platform="facebook", handle="Comms", department_id=comms.id))
     people = [make_user() for _ in range(3)]
     for person in people:

@@ -60,7 +60,7 @@ def test_report_reads_back_with_every_event(busy_case):
         assert f"Note number {n}" in whole
     assert len(case.events) == 44
     chronology = " ".join(whole.split("Chronology", 1)[1].split())
-    assert chronology.count("Note added") == 40
+    assert chronology.count("Note added; its text is under Notes.") == 40
     for label in ("Reported", "Taken on", "Investigation started", "Outcome recorded"):
         assert label in chronology
     assert "Final written warning" in whole

@@ -77,7 +77,7 @@ def test_details_read_as_sentences_not_raw_data(decided_case):
     assert "Harriet Rahman took the case on." in text
     assert "Publishing rights of Sam Jones suspended on every council account: The post named a resident." in text
     assert "Tom Gallagher appointed to investigate." in text
-    assert "Interview record (the subject) added; its text is under Notes." in text
+    assert "Interview record with Sam Jones, subject added; its text is under Notes." in text
     assert "Finding: substantiated. Sanction: first written warning, live until" in text
     assert "The content was not removed." in text
     assert "Publishing rights restored." in text and "rights publishing" not in text

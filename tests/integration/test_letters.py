@@ -5,11 +5,13 @@ import io
 from datetime import timedelta
 from pathlib import Path
 
+import holidays
 import pytest
 from pypdf import PdfReader
 from sqlalchemy import select
 
 from casework.domain import letters as rules
+from casework.domain.working_days import add_working_days
 from casework.models import AccessLog, CaseEvent, PublishingRight, SocialAccount
 from casework.reports import letters as builder
 from casework.services import letters
@@ -18,7 +20,8 @@ from casework.services.deadlines import london_today
 from casework.services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from casework.services.workflow import perform
 
-NEXT_WEEK = london_today() + timedelta(days=7)
+# A working day more than HEARING_NOTICE_WORKING_DAYS (5) ahead: a hearing may be held then
+NEXT_WEEK = add_working_days(london_today(), 7, holidays.country_holidays("GB", subdiv="ENG", years=range(2020, 2100)))
 
 
 def act(case, actor, action, **params):
@@ -108,10 +111,12 @@ def test_investigation_invitation_reads_back_and_is_recorded(council, db_session
     event = db_session.scalars(
         select(CaseEvent).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq.desc()).limit(1)
     ).one()
-    assert event.action == "letter_generated"
+    assert event.action == "letter_issued"
     assert event.data["letter"] == "investigation_meeting"
     assert event.data["recipient"] == p["subject"].email
-    assert event.data["sha256"] == hashlib.sha256(produced.pdf).hexdigest() == produced.sha256
+    assert event.data["pdf_sha256"] == hashlib.sha256(produced.pdf).hexdigest()
+    assert event.data["sha256"] == produced.sha256 == produced.letter.sha256
+    assert produced.sha256 == hashlib.sha256(produced.letter.body.encode()).hexdigest()
     assert event.data["meeting"] == {"date": NEXT_WEEK.isoformat(), "time": "10:30am", "place": "Room 2.14, Town Hall"}
     assert event.from_stage == event.to_stage == "investigation"
     log = db_session.scalars(select(AccessLog).where(AccessLog.case_id == case.id, AccessLog.action == "export")).one()
@@ -154,7 +159,9 @@ def test_outcome_letter_gives_sanction_live_period_and_appeal_deadline(council, 
     assert f"live until {outcome.live_until.day} {outcome.live_until:%B %Y}" in text
     assert "right to appeal" in text
     assert f"by {outcome.appeal_due_on.day} {outcome.appeal_due_on:%B %Y}" in text
-    assert "You shared a <u>resident's</u> address." in text
+    # The internal summary is never pasted into the letter: HR writes the reasons in the draft
+    assert "You shared a <u>resident's</u> address." not in text
+    assert "[Set out, in words addressed to the recipient, the reasons for the decision." in text
     assert "restored" in text
     assert case.reference in text and "Sam <b>Jones</b> & Co" in text
     assert verify_all().intact
@@ -337,3 +344,139 @@ def test_every_letter_template_renders_for_every_kind(council):
         produced = letters.produce_letter(case, p["hr"], kind, p["subject"].email, meeting())
         assert produced.spec.title in whole(produced.pdf)
     assert verify_all().intact
+
+
+# --- issue 9 item 13: drafted, edited, issued; hearing dates; dismissal ----------------------
+
+
+def test_a_letter_is_drafted_edited_then_issued_with_the_text_as_issued(council, db_session):
+    p = council
+    case = investigate(p)
+    act(
+        case,
+        p["hr"],
+        "record_outcome",
+        finding="substantiated",
+        sanction="training",
+        rights_decision="restored",
+        summary="Sam Jones published the address; internal view: careless",
+    )
+    draft = letters.draft_letter(case, p["hr"], "outcome", p["subject"].email)
+    assert draft.status == "draft" and draft.sha256 is None
+    assert "internal view" not in draft.body and "[Set out" in draft.body
+    assert case.events[-1].action == "letter_drafted"
+
+    edited = draft.body.replace(
+        "[Set out, in words addressed to the recipient, the reasons for the decision. The case's internal summary "
+        "is not copied here.]",
+        "You shared a resident's address on a public page.",
+    )
+    assert edited != draft.body
+    letters.edit_letter(draft, p["hr"], edited, seen_digest=letters.body_digest(draft.body))
+    produced = letters.issue_letter(draft, p["hr"])
+    text = whole(produced.pdf)
+    assert "You shared a resident's address on a public page." in text
+    assert "internal view" not in text and "[Set out" not in text
+    assert draft.status == "issued" and draft.issued_by_id == p["hr"].id and draft.issued_at is not None
+    assert draft.sha256 == hashlib.sha256(edited.strip().encode()).hexdigest() == produced.sha256
+    issued = case.events[-1]
+    assert issued.action == "letter_issued" and issued.data["sha256"] == draft.sha256
+
+    # Issued text is fixed; a second issue is refused
+    with pytest.raises(Conflict):
+        letters.edit_letter(draft, p["hr"], "Something else")
+    with pytest.raises(Conflict):
+        letters.issue_letter(draft, p["hr"])
+    # Downloaded again later, it reads as issued
+    again = letters.issued_pdf(draft, p["owner"])
+    assert "You shared a resident's address on a public page." in whole(again.pdf)
+    assert verify_all().intact
+
+
+def test_an_edit_over_someone_elses_is_refused_and_changes_nothing(council):
+    p = council
+    case = investigate(p)
+    draft = letters.draft_letter(case, p["owner"], "suspension", p["subject"].email)
+    opened = letters.body_digest(draft.body)
+    letters.edit_letter(draft, p["hr"], draft.body + "\n\nA line from HR.", seen_digest=opened)
+    with pytest.raises(Conflict, match="changed since you opened it"):
+        letters.edit_letter(draft, p["owner"], "The owner's version", seen_digest=opened)
+    assert draft.body.endswith("A line from HR.")
+
+
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        ("", "Enter the text of the letter"),
+        ("   \n ", "Enter the text of the letter"),
+        ("x" * 20_001, "The letter must be 20,000 characters or fewer"),
+        ("Bell \x07", "The letter must not contain control characters"),
+    ],
+)
+def test_bad_letter_text_is_refused(council, body, message):
+    p = council
+    case = investigate(p)
+    draft = letters.draft_letter(case, p["owner"], "suspension", p["subject"].email)
+    before = draft.body
+    with pytest.raises(InvalidInput) as refused:
+        letters.issue_letter(draft, p["owner"], body)
+    assert refused.value.fields == {"body": message}
+    assert draft.body == before and draft.status == "draft"
+
+
+def test_a_hearing_needs_a_working_day_with_five_working_days_notice(council, app):
+    p = council
+    case = investigate(p, suspend=False)
+    today = london_today()
+    calendar = holidays.country_holidays("GB", subdiv="ENG", years=range(today.year, today.year + 2))
+    saturday = today + timedelta(days=(5 - today.weekday()) % 7 + 7)
+    bank_holiday = min(day for day in calendar if day > today + timedelta(days=10) and day.weekday() < 5)
+    too_soon = add_working_days(today, 4, calendar)
+    earliest = add_working_days(today, 5, calendar)
+    for day, message in (
+        (saturday, "The hearing cannot be on a Saturday: choose a working day"),
+        (bank_holiday, "The hearing cannot be on a bank holiday: choose a working day"),
+        (
+            too_soon,
+            f"Give at least 5 working days' notice of the hearing: the earliest date is "
+            f"{earliest:%A} {earliest.day} {earliest:%B %Y}",
+        ),
+    ):
+        with pytest.raises(InvalidInput) as refused:
+            letters.draft_letter(
+                case, p["hr"], "disciplinary_hearing", p["subject"].email, letters.Meeting(day, "10:00", "Town Hall")
+            )
+        assert refused.value.fields == {"meeting_date": message}
+    assert (
+        letters.draft_letter(
+            case, p["hr"], "disciplinary_hearing", p["subject"].email, letters.Meeting(earliest, "10:00", "Town Hall")
+        ).status
+        == "draft"
+    )
+    # An investigation meeting is not a hearing: it may be sooner
+    assert letters.draft_letter(
+        case, p["hr"], "investigation_meeting", p["subject"].email, letters.Meeting(too_soon, "10:00", "Town Hall")
+    )
+
+
+@pytest.mark.parametrize(
+    ("sanction", "wording"),
+    [
+        ("dismissal_with_notice", "The council has decided to dismiss you with notice."),
+        ("summary_dismissal", "The council has decided to dismiss you summarily for gross misconduct, without notice"),
+    ],
+)
+def test_dismissal_with_notice_and_summary_dismissal_read_differently(council, sanction, wording):
+    p = council
+    case = investigate(p)
+    act(
+        case,
+        p["hr"],
+        "record_outcome",
+        finding="substantiated",
+        sanction=sanction,
+        rights_decision="revoked",
+        summary="Gross misconduct",
+    )
+    text = whole(letters.produce_letter(case, p["hr"], "outcome", p["subject"].email).pdf)
+    assert wording in text

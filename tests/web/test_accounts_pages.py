@@ -12,6 +12,15 @@ from casework.services import workflow
 from casework.services.deadlines import london_today
 
 
+def approved(account):
+    """An account past its proposal (trial): rights to publish may be granted on it."""
+    account.status = "trial"
+    from casework.extensions import db
+
+    db.session.flush()
+    return account
+
+
 @pytest.fixture
 def housing(make_department):
     return make_department("Housing")
@@ -149,6 +158,7 @@ def test_a_trial_past_its_end_shows_review_due(client, login_as, admin, account)
 
 
 def test_grant_and_revoke_a_right(client, login_as, admin, account, make_user, db_session):
+    approved(account)
     person = make_user(name="Priya Publisher")
     login_as(admin)
     page = client.get(f"/accounts/{account.id}/rights/new")
@@ -171,6 +181,7 @@ def test_grant_and_revoke_a_right(client, login_as, admin, account, make_user, d
 
 
 def test_granting_needs_a_person_and_a_real_past_training_date(client, login_as, admin, account, make_user):
+    approved(account)
     person = make_user()
     login_as(admin)
     url = f"/accounts/{account.id}/rights/new"
@@ -207,6 +218,7 @@ def test_no_right_on_a_removed_account(client, login_as, admin, account, make_us
 
 
 def test_a_suspended_right_does_not_show_its_case(client, login_as, admin, account, make_user, make_case, housing):
+    approved(account)
     manager = make_user("manager", department=housing)
     subject = make_user(department=housing, line_manager=manager, name="Sam Subject", password=None)
     register.grant_right(account, admin, subject.email, date(2025, 6, 1))
@@ -223,7 +235,8 @@ def test_a_suspended_right_does_not_show_its_case(client, login_as, admin, accou
 
 
 def test_unknown_accounts_and_rights_are_not_found(client, login_as, admin, account, make_user, housing):
-    other = register.add_account(admin, AccountInput(platform="x", handle="@Other", department_id=housing.id))
+    approved(account)
+    other = approved(register.add_account(admin, AccountInput(platform="x", handle="@Other", department_id=housing.id)))
     right = register.grant_right(other, admin, make_user().email, date(2026, 3, 1))
     login_as(admin)
     assert client.get("/accounts/999999").status_code == 404

@@ -1,21 +1,25 @@
 """The letters pages and the subject access export page, through the test client."""
 
 import hashlib
+import html
 import io
 import json
+import re
 import zipfile
-from datetime import timedelta
 
+import holidays
 import pytest
 from pypdf import PdfReader
-from sqlalchemy import select
+from sqlalchemy import select, update
 
-from casework.models import AccessLog, CaseEvent
+from casework.domain.working_days import add_working_days
+from casework.models import AccessLog, CaseEvent, Letter
 from casework.services.audit import verify_all
 from casework.services.deadlines import london_today
 from casework.services.workflow import perform
 
-NEXT_WEEK = london_today() + timedelta(days=7)
+# A working day more than HEARING_NOTICE_WORKING_DAYS (5) ahead: a hearing may be held then
+NEXT_WEEK = add_working_days(london_today(), 7, holidays.country_holidays("GB", subdiv="ENG", years=range(2020, 2100)))
 
 
 def act(case, actor, action, **params):
@@ -70,10 +74,10 @@ def test_owner_finds_letters_from_the_case_page(client, login_as, council):
     for kind in ("investigation_meeting", "disciplinary_hearing", "suspension"):
         assert f"/letters/{kind}?subject=" in page
     assert "/letters/outcome?" not in page and "/letters/suspension_lifted?" not in page
-    assert "No letters have been produced" in page
+    assert "No letters have been drafted on this case yet." in page
 
 
-def test_invitation_is_produced_from_the_form(client, login_as, council, db_session):
+def test_invitation_is_drafted_edited_and_issued_from_the_pages(client, login_as, council, db_session):
     p, case = council, council["case"]
     login_as(p["owner"])
     client.get("/")  # a page with the new session's CSRF token
@@ -82,24 +86,55 @@ def test_invitation_is_produced_from_the_form(client, login_as, council, db_sess
     assert "Invitation to a disciplinary hearing" in page and "trade union" in page  # the preview
     assert "[place]" in page
 
-    response = client.post(url, data=meeting_form())
+    drafted = client.post(url, data=meeting_form())
+    assert drafted.status_code == 302
+    draft_url = drafted.headers["Location"]
+    letter = db_session.scalars(select(Letter).where(Letter.case_id == case.id)).one()
+    assert draft_url.endswith(f"/cases/{case.reference}/letters/drafts/{letter.id}")
+    editor = client.get(draft_url)
+    assert editor.status_code == 200
+    body = re.search(r'<textarea[^>]*name="body"[^>]*>(.*?)</textarea>', editor.get_data(as_text=True), re.S).group(1)
+    body = html.unescape(body).strip()
+    assert "trade union" in body and "Room <b>2</b>, Town Hall" in body
+    seen = re.search(r'name="seen"[^>]*value="([0-9a-f]{64})"', editor.get_data(as_text=True)).group(1)
+
+    # A stale save keeps what was typed and says why
+    db_session.execute(update(Letter).where(Letter.id == letter.id).values(body="Changed elsewhere"))
+    db_session.commit()
+    stale = client.post(draft_url, data={"body": body + "\n\nMy addition.", "seen": seen, "save": "Save the draft"})
+    assert stale.status_code == 422
+    assert "This letter changed since you opened it" in stale.get_data(as_text=True)
+    assert "My addition." in stale.get_data(as_text=True)
+    db_session.execute(update(Letter).where(Letter.id == letter.id).values(body=body))
+    db_session.commit()
+
+    issued = client.post(
+        draft_url,
+        data={"body": body + "\n\nPlease bring the notes you made.", "seen": seen, "issue": "Issue the letter"},
+    )
+    assert issued.status_code == 302
+    db_session.refresh(letter)
+    assert letter.status == "issued" and letter.body.endswith("Please bring the notes you made.")
+    response = client.get(f"/cases/{case.reference}/letters/issued/{letter.id}.pdf")
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"
     assert response.headers["Content-Disposition"].startswith("attachment;")
     assert response.headers["Cache-Control"] == "no-store"
-    pdf = response.get_data()
-    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.get_data())).pages)
     assert case.reference in text and "Sam <script>alert(1)</script> Jones" in text
     assert "Room <b>2</b>, Town Hall" in text and "accompanied" in text
+    assert "Please bring the notes you made." in " ".join(text.split())
 
     event = db_session.scalars(
-        select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == "letter_generated")
+        select(CaseEvent).where(CaseEvent.case_id == case.id, CaseEvent.action == "letter_issued")
     ).one()
-    assert event.data["sha256"] == hashlib.sha256(pdf).hexdigest()
+    assert event.data["sha256"] == letter.sha256 == hashlib.sha256(letter.body.encode()).hexdigest()
     assert verify_all().intact
 
     listing = client.get(f"/cases/{case.reference}/letters").get_data(as_text=True)
-    assert event.data["sha256"] in listing
+    assert letter.sha256 in listing
+    # An issued letter cannot be edited again: its draft page leads back to the list
+    assert client.get(draft_url).status_code == 302
 
 
 def test_missing_meeting_details_are_shown_as_errors(client, login_as, council, db_session):
@@ -119,7 +154,7 @@ def test_missing_meeting_details_are_shown_as_errors(client, login_as, council, 
     assert response.status_code == 422 and "Enter the time like 10:30am or 14:00" in response.get_data(as_text=True)
     response = client.post(url, data={"meeting_time": "10:30", "meeting_place": "Town Hall"})  # no date boxes at all
     assert response.status_code == 422 and "Enter the date of the meeting" in response.get_data(as_text=True)
-    assert not db_session.scalars(select(CaseEvent).where(CaseEvent.action == "letter_generated")).all()
+    assert not db_session.scalars(select(CaseEvent).where(CaseEvent.action == "letter_issued")).all()
 
 
 def test_a_notice_needs_only_a_click(client, login_as, council):
@@ -127,7 +162,7 @@ def test_a_notice_needs_only_a_click(client, login_as, council):
     login_as(p["hr"])
     client.get("/")  # a page with the new session's CSRF token
     response = client.post(letter_url(case, "suspension", p["subject"].email), data={})
-    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert response.status_code == 302 and "/letters/drafts/" in response.headers["Location"]
 
 
 def test_unknown_letters_and_people_are_not_found(client, login_as, council):
@@ -150,7 +185,7 @@ def test_a_letter_that_does_not_fit_the_stage_is_refused(client, login_as, counc
     assert response.status_code == 409
     assert "once the outcome is recorded" in response.get_data(as_text=True)
     assert client.post(url, data={}).status_code == 409
-    assert not db_session.scalars(select(CaseEvent).where(CaseEvent.action == "letter_generated")).all()
+    assert not db_session.scalars(select(CaseEvent).where(CaseEvent.action == "letter_issued")).all()
 
 
 @pytest.mark.parametrize(
@@ -165,7 +200,7 @@ def test_only_owner_and_hr_produce_letters(client, login_as, council, db_session
     url = letter_url(case, "suspension", p["subject"].email)
     assert client.get(url).status_code == status
     assert client.post(url, data={}).status_code == status
-    assert not db_session.scalars(select(CaseEvent).where(CaseEvent.action == "letter_generated")).all()
+    assert not db_session.scalars(select(CaseEvent).where(CaseEvent.action == "letter_issued")).all()
     if status == 403:
         page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
         assert f"/cases/{case.reference}/letters" not in page
