@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from ..domain import policy
@@ -129,6 +129,10 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error):
+        if request.endpoint == "two_factor.set_up":  # the recovery codes' page refreshed: its session has moved on
+            explained = two_factor.already_set_up()
+            if explained is not None:
+                return explained
         return error_page(400, "Your form has expired", "Go back, reload the page and try again. Nothing was saved.")
 
     @app.errorhandler(400)

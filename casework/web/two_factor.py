@@ -5,6 +5,7 @@ signing in (casework.web.sessions), so no case page opens.
 """
 
 from flask import Blueprint, flash, make_response, redirect, render_template, url_for
+from flask_login import current_user
 
 from ..extensions import db, limiter
 from ..models import User
@@ -55,6 +56,14 @@ def no_store(response):
     return response
 
 
+def already_set_up():
+    """The page of recovery codes refreshed (the form sent again) or its address opened again once
+    two-factor is on: say so, and how to get new codes. None when that is not what happened."""
+    if current_user.is_authenticated and two_factor_service.is_enrolled(current_user):
+        return no_store(render_template("two_factor/already_set_up.html")), 409
+    return None
+
+
 def recovery_codes_page(codes: list[str], *, continue_to: str, first_time: bool):
     return no_store(
         render_template("two_factor/recovery_codes.html", codes=codes, continue_to=continue_to, first_time=first_time)
@@ -100,6 +109,9 @@ def code():
 @limited
 def set_up():
     """First sign-in of someone who must use two-factor: a QR code, the secret as text, a code to confirm."""
+    explained = already_set_up()
+    if explained is not None:
+        return explained
     user = _person_signing_in()
     if user is None:
         return _start_again()

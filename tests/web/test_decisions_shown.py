@@ -159,3 +159,16 @@ def test_a_close_that_cannot_happen_yet_says_why(api: Api, council, client, logi
     assert refused.status_code == 409
     text = " ".join(refused.get_data(as_text=True).split())
     assert "You cannot do this on the case now: The police referral is still pending: record its result" in text
+
+
+def test_why_rights_are_not_suspended_is_asked_only_when_they_are_not(api: Api, council, client, login_as):
+    p = council
+    hr = p["hr"]
+    reference = api.report(p["reporter"], subjects=[p["subject"].email])["reference"]
+    api.act(hr, reference, "take_ownership")
+    login_as(hr)
+    question = "Why are publishing rights not suspended?"
+    assert question in client.get(f"/cases/{reference}/actions/start_investigation").get_data(as_text=True)
+    api.act(hr, reference, "suspend_rights", subject=p["subject"].email, reason="While we look")
+    form = client.get(f"/cases/{reference}/actions/start_investigation").get_data(as_text=True)
+    assert "Who will investigate?" in form and question not in form
