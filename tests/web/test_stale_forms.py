@@ -64,7 +64,7 @@ def test_a_note_from_a_stale_form_is_shown_again_with_the_changes_and_then_saved
     assert typed in html.unescape(page)  # the text is in the form again
     assert re.search(r'value="meeting"[^>]*checked', page)  # and so is the choice
     changes = page[page.index('id="changes-since"') : page.index("</table>", page.index('id="changes-since"'))]
-    assert "Add note" in changes and "Morgan Manager" in changes
+    assert "Note added" in changes and "Morgan Manager" in changes
     assert events(db_session, case) == before  # nothing saved
     # The form now carries the latest version: sending it again saves the note
     resent = {"version": hidden(page, "version"), "seen_event": hidden(page, "seen_event")}
