@@ -72,7 +72,7 @@ def test_employee_reports_a_breach_and_the_line_manager_sees_it(page, live_serve
 
     follow(page, lambda: table.get_by_role("link", name=reference).click())
     expect(page.locator("h1")).to_have_text(f"Case {reference}")
-    expect(page.get_by_text(colleague.name)).to_be_visible()
+    expect(page.get_by_text(colleague.name).first).to_be_visible()
     expect(page.get_by_text(employee.name).first).to_be_visible()
     expect(page.get_by_role("heading", name="Chronology")).to_be_visible()
 
