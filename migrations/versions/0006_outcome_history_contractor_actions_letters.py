@@ -2,7 +2,7 @@
 issued, who was interviewed, and the ICO and police decisions on the case
 
 Revision ID: 0006
-Revises: 0007
+Revises: 0010
 Create Date: 2026-12-01 03:00:00
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0006"
-down_revision = "0007"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
