@@ -303,7 +303,7 @@ CASE_PAGE_LOADING = (
     joinedload(Case.owner),
     joinedload(Case.investigator),
     joinedload(Case.department),
-    joinedload(Case.outcome),
+    selectinload(Case.outcomes),
     joinedload(Case.category_rows),
     selectinload(Case.subjects).joinedload(User.department),
     selectinload(Case.suspensions),

@@ -76,7 +76,7 @@ def person_record(viewer: User, person_id: int, today: date | None = None) -> Pe
             db.session.scalars(
                 select(Case)
                 .where(condition, visible)
-                .options(selectinload(Case.outcome))
+                .options(selectinload(Case.outcomes))
                 .order_by(Case.created_at.desc(), Case.id.desc())
             ).all()
         )
@@ -87,7 +87,9 @@ def person_record(viewer: User, person_id: int, today: date | None = None) -> Pe
     rows = db.session.execute(
         select(Case.reference, Outcome.sanction, Outcome.decided_at, Outcome.live_until)
         .join(Outcome, Outcome.case_id == Case.id)
-        .where(Case.id.in_(as_subject), visible, Outcome.sanction.in_(WARNING_SANCTIONS))
+        .where(
+            Case.id.in_(as_subject), visible, Outcome.sanction.in_(WARNING_SANCTIONS), Outcome.superseded_at.is_(None)
+        )
         .order_by(Outcome.decided_at.desc())
     ).all()
     record.warnings = sorted(
