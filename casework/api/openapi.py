@@ -314,10 +314,25 @@ def _schemas() -> dict:
             **reporter_core,
             "description": STRING,
             "information_added": {"type": "array", "items": dated_text},
+            "your_files": {
+                "type": "array",
+                "items": obj(
+                    {
+                        "id": INTEGER,
+                        "original_name": STRING,
+                        "content_type": {**STRING, "description": "Sniffed from the content, never from the name"},
+                        "size": INTEGER,
+                        "sha256": STRING,
+                        "uploaded_at": DATE_TIME,
+                        "download_url": STRING,
+                    }
+                ),
+                "description": "The files the reporter gave (POST /cases/{reference}/evidence); never anyone else's",
+            },
             "support": {"type": "array", "items": dated_text, "description": "Abuse cases only"},
             "stage": {**ref("Stage"), "description": "Only in the answer to POST /cases"},
         },
-        required=[*reporter_core, "description", "information_added"],
+        required=[*reporter_core, "description", "information_added", "your_files"],
         description="What a reporter sees: what they told us and a plain status; the victim of abuse also "
         "sees the support given",
     )
@@ -677,6 +692,9 @@ def _paths() -> dict:
             "post": {
                 "operationId": "addEvidence",
                 "summary": "Upload an evidence file; its type is sniffed from the content",
+                "description": "For the case's owner, investigator and HR, and for the person who reported it "
+                "(who sees only their own files). Accepted: PNG, JPEG, GIF, WebP, HEIC, PDF, Word .docx, text, "
+                ".eml, Outlook .msg, MP4.",
                 "requestBody": {
                     "required": True,
                     "content": {"multipart/form-data": {"schema": ref("EvidenceUpload")}},
@@ -703,7 +721,7 @@ def _paths() -> dict:
             ],
             "get": {
                 "operationId": "downloadEvidence",
-                "summary": "The file, as an attachment (never shown inline)",
+                "summary": "The file, as an attachment (never shown inline); a reporter gets only their own files",
                 "responses": {
                     "200": {
                         "description": "The file, with the type its content was found to be when it was uploaded",

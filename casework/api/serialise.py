@@ -223,6 +223,19 @@ def case_for_reporter(case: Case, viewer: User) -> dict:
             for n in case.notes
             if n.visible_to_reporter and n.kind != "support" and n.author_id == viewer.id
         ],
+        "your_files": [
+            {
+                "id": e.id,
+                "original_name": e.original_name,
+                "content_type": e.content_type,
+                "size": e.size,
+                "sha256": e.sha256,
+                "uploaded_at": moment(e.uploaded_at),
+                "download_url": url_for("api_v1.download_evidence", reference=case.reference, evidence_id=e.id),
+            }
+            for e in case.evidence
+            if e.uploaded_by_id == viewer.id and e.storage_key is not None
+        ],
     }
     if case.kind == Kind.ABUSE:
         body["support"] = [

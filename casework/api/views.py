@@ -271,7 +271,7 @@ def events(reference: str):
 
 @bp.post("/cases/<reference>/evidence")
 def upload_evidence(reference: str):
-    """Add a file (multipart `file`, optional `description`); stored by its SHA-256."""
+    """Add a file (multipart `file`, optional `description`); stored by its SHA-256. The case's reporter may too."""
     user = current_api_user()
     case, _ = load_case(reference)
     if request.mimetype != "multipart/form-data":
@@ -302,11 +302,10 @@ def upload_evidence(reference: str):
 
 @bp.get("/cases/<reference>/evidence/<evidence_id>")
 def download_evidence(reference: str, evidence_id: str):
-    """The file, always as an attachment with nosniff; every download is logged."""
+    """The file, always as an attachment with nosniff; every download is logged. A reporter gets only their own."""
     user = current_api_user()
-    case, level = load_case(reference)
-    require_full_view(level, "evidence")
-    item = evidence_service.get_evidence(case, evidence_id)
+    case, _ = load_case(reference)
+    item = evidence_service.get_evidence_for(case, user, evidence_id)  # a reporter: only their own files
     response = evidence_response(item)
     case_service.record_access(case, user, "download", f"api: evidence {item.id} sha256 {item.sha256}")
     db.session.commit()

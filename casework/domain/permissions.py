@@ -114,3 +114,17 @@ def can_log_complaint(user) -> bool:
 def can_add_information(user, case) -> bool:
     """A reporter may add information to their report while it is open."""
     return view_level(user, case) != View.NONE and case.stage != "closed"
+
+
+def can_add_own_evidence(user, case) -> bool:
+    """The person who reported a case may give files for it (they often hold the only screenshot of a
+    post since deleted); they see only their own. Nobody adds evidence to a closed case."""
+    return case.reporter_id == user.id and view_level(user, case) != View.NONE
+
+
+def can_see_evidence(user, evidence, case) -> bool:
+    """The people handling a case see all its evidence; its reporter, only the files they gave."""
+    level = view_level(user, case)
+    if level == View.FULL:
+        return True
+    return level == View.REPORTER and evidence.uploaded_by_id == user.id

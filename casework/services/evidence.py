@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from flask import current_app
 from sqlalchemy import select
 
-from ..domain import workflow
+from ..domain import permissions, workflow
 from ..domain.evidence import check_file, safe_display_name
 from ..domain.intake import has_control_characters
 from ..domain.policy import Stage
@@ -29,8 +29,10 @@ class TooLarge(ServiceError):
     status = 413
 
 
-def _may_add(case: Case, actor: User) -> None:
-    if not workflow.capacities(actor, case) & EVIDENCE_CAPACITIES:
+def _may_add(case: Case, actor: User, *, reporter_may: bool = False) -> None:
+    handling = bool(workflow.capacities(actor, case) & EVIDENCE_CAPACITIES)
+    reporting = reporter_may and permissions.can_add_own_evidence(actor, case)
+    if not handling and not reporting:
         raise NotAllowed("Only the case owner, the investigator or HR can add evidence")
     if case.stage == Stage.CLOSED:
         raise Conflict("The case is closed: evidence cannot be added")
@@ -60,8 +62,10 @@ def _description_problem(description: str | None) -> str | None:
 
 
 def add_file(case: Case, actor: User, stream, filename: str, description: str = "") -> Evidence:
-    """Store an uploaded file content-addressed and record it on the case, with its SHA-256 in the audit trail."""
-    _may_add(case, actor)
+    """Store an uploaded file content-addressed and record it on the case, with its SHA-256 in the audit trail.
+
+    The case's reporter may add files too (not links): they see only their own."""
+    _may_add(case, actor, reporter_may=True)
     max_bytes = current_app.config["EVIDENCE_MAX_BYTES"]
     root = storage_root()
     root.mkdir(parents=True, exist_ok=True)
@@ -90,7 +94,8 @@ def add_file(case: Case, actor: User, stream, filename: str, description: str = 
             temp.close()
             os.unlink(temp.name)
             raise
-    content_type, problem = check_file(filename, head, size, max_bytes)
+    with open(temp.name, "rb") as whole:
+        content_type, problem = check_file(filename, head, size, max_bytes, whole)
     if problem:
         os.unlink(temp.name)
         raise InvalidInput(problem, {"file": problem})
@@ -190,3 +195,16 @@ def get_evidence(case: Case, evidence_id) -> Evidence:
     if evidence is None or evidence.storage_key is None:
         raise NotFound("Evidence not found")
     return evidence
+
+
+def get_evidence_for(case: Case, user: User, evidence_id) -> Evidence:
+    """An evidence file of this case that `user` may see (a reporter: only their own); NotFound otherwise."""
+    evidence = get_evidence(case, evidence_id)
+    if not permissions.can_see_evidence(user, evidence, case):
+        raise NotFound("Evidence not found")
+    return evidence
+
+
+def own_files(case: Case, user: User) -> list[Evidence]:
+    """The files `user` gave for this case, oldest first."""
+    return [e for e in case.evidence if e.uploaded_by_id == user.id and e.storage_key is not None]

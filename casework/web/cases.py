@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from ..domain import permissions, workflow
+from ..domain.evidence import safe_display_name
 from ..domain.intake import ReportInput, report_fingerprint
 from ..domain.permissions import View
 from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, REPORTER_STATUSES, STAGE_LABELS, Kind, Source
@@ -27,7 +28,24 @@ from .forms import AddInformationForm, EvidenceForm, ReportForm
 bp = Blueprint("cases", __name__)
 
 # Where a domain error about a field is shown on the report form
-REPORT_FIELD_FOR_ERROR = {"subjects": "subject_1", "kind": "categories"}
+REPORT_FIELD_FOR_ERROR = {"subjects": "subject_1", "kind": "categories", "file": "evidence"}
+
+
+def chosen_files(field) -> list:
+    """The files chosen in a file input (an empty input still sends one part, with no name)."""
+    return [upload for upload in (field.data or []) if getattr(upload, "filename", "")]
+
+
+def add_files(case, files) -> None:
+    """Store each file as evidence given by the signed-in person; the first refused one stops them all."""
+    for upload in files:
+        try:
+            evidence_service.add_file(case, current_user, upload.stream, upload.filename, "")
+        except (InvalidInput, TooLarge) as error:
+            if len(files) > 1:  # say which file
+                name = safe_display_name(upload.filename)
+                error.fields = {key: f"{name}: {message}" for key, message in error.fields.items()}
+            raise
 
 
 def load_case(reference: str, options=()):
@@ -89,10 +107,12 @@ def report(kind: str):
             case, created = case_service.report_once(
                 current_user, report_input, token, check_similar=request.form.get("send_anyway") != "yes"
             )
+            if created:
+                add_files(case, chosen_files(form.evidence))
         except case_service.SimilarReport as error:
             db.session.rollback()
             similar = error
-        except InvalidInput as error:
+        except (InvalidInput, TooLarge) as error:
             db.session.rollback()
             for name, message in error.fields.items():
                 field = getattr(form, REPORT_FIELD_FOR_ERROR.get(name, name), None)
@@ -204,11 +224,21 @@ def add_information(reference: str):
     case, level = load_case(reference)
     form = AddInformationForm()
     if form.validate_on_submit():
+        files = chosen_files(form.evidence) if level != View.FULL else []  # staff use "Add evidence"
+        text = form.text.data or ""
         try:
-            case_service.add_information(case, current_user, form.text.data, version=_int_or_none(form.version.data))
-        except InvalidInput as error:
+            if text.strip() or not files:
+                case_service.add_information(case, current_user, text, version=_int_or_none(form.version.data))
+            if files:
+                if case.stage == "closed":
+                    raise Conflict("The case is closed: files cannot be added")
+                add_files(case, files)
+        except (InvalidInput, TooLarge) as error:
             db.session.rollback()
-            form.text.errors = [error.fields.get("text", error.message)]
+            if "file" in error.fields:
+                form.evidence.errors = [error.fields["file"]]
+            else:
+                form.text.errors = [error.fields.get("text", error.message)]
         except StaleCase:
             db.session.rollback()
             # What they typed stays in the form, now on the latest version; staff also see what changed
@@ -224,7 +254,8 @@ def add_information(reference: str):
             return redirect(url_for("cases.show", reference=reference))
         else:
             db.session.commit()
-            flash("Information added.", "success")
+            given = [what for what, done in (("Information", text.strip()), ("files", files)) if done]
+            flash(f"{' and '.join(given).capitalize()} added.", "success")
             return redirect(url_for("cases.show", reference=reference))
     case_service.record_access(case, current_user, "view")
     db.session.commit()
@@ -381,9 +412,9 @@ def add_evidence(reference: str):
 @bp.route("/cases/<reference>/evidence/<evidence_id>")
 @login_required
 def download_evidence(reference: str, evidence_id: str):
-    case = load_full_case(reference)
+    case, _level = load_case(reference)
     try:
-        evidence = evidence_service.get_evidence(case, evidence_id)
+        evidence = evidence_service.get_evidence_for(case, current_user, evidence_id)  # a reporter: their own
     except NotFound:
         abort(404)
     case_service.record_access(case, current_user, "download", f"evidence {evidence.id}")

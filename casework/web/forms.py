@@ -4,7 +4,7 @@ Field checks live in casework.domain (one set for pages and API); the forms
 parse input, carry the CSRF token and show the domain's messages.
 """
 
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovDateInput,
@@ -40,6 +40,11 @@ from ..domain.policy import (
     Source,
 )
 from .base_form import CaseworkForm
+
+EVIDENCE_HINT = (
+    "Photos and screenshots (PNG, JPEG, GIF, WebP, HEIC), PDF, Word (.docx), text, emails (.eml, Outlook .msg) "
+    "or MP4 video, up to 25 MB each. Files are kept unchanged."
+)
 
 
 def choices(mapping: dict, *, blank: str | None = None) -> list[SelectChoice]:
@@ -151,6 +156,12 @@ class ReportForm(CaseworkForm):
         choices=choices(FLAGS),
         validate_choice=False,
     )
+    evidence = MultipleFileField(
+        "Screenshots or other files (optional)",
+        widget=GovFileInput(multiple=True),
+        description="You can choose several. Only you and the people handling your report can see them. "
+        + EVIDENCE_HINT,
+    )
     # One per opening of the form: a second press of "Send report" finds the case the first made
     submission_token = HiddenField()
     submit = SubmitField("Send report", widget=GovSubmitInput())
@@ -181,6 +192,11 @@ class AddInformationForm(CaseworkForm):
         description="Anything you have found out since you reported it",
         validators=[Length(max=20000, message="Information must be 20,000 characters or fewer")],
     )
+    evidence = MultipleFileField(
+        "Add screenshots or other files (optional)",
+        widget=GovFileInput(multiple=True),
+        description="Only you and the people handling your report can see them. " + EVIDENCE_HINT,
+    )
     submit = SubmitField("Add information", widget=GovSubmitInput())
 
 
@@ -188,7 +204,7 @@ class EvidenceForm(CaseworkForm):
     file = FileField(
         "Upload a file",
         widget=GovFileInput(),
-        description="PNG, JPEG, GIF, WebP, PDF, text, email (.eml) or MP4, up to 25 MB. Files are kept unchanged.",
+        description=EVIDENCE_HINT,
     )
     url = StringField(
         "Or record a web address",

@@ -26,7 +26,10 @@ SVG = b'<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><circle r="4"/
 XML_SVG = b'<?xml version="1.0" encoding="UTF-8"?>\n<svg xmlns="http://www.w3.org/2000/svg"></svg>'
 EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00\xb8\x00\x00\x00" + b"\x00" * 40 + b"PE\x00\x00"
 
-NOT_ACCEPTED = "The selected file must be a PNG, JPEG, GIF, WebP, PDF, text, email (.eml) or MP4 file"
+NOT_ACCEPTED = (
+    "The selected file must be a PNG, JPEG, GIF, WebP or HEIC image, a PDF, a Word document (.docx), text, "
+    "an email (.eml or Outlook .msg) or an MP4 video"
+)
 
 
 @pytest.mark.parametrize(
