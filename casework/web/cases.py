@@ -210,7 +210,10 @@ def render_case(case, level, form, status=200, changes=None):
         changes=changes,
         actions=workflow.available_actions(current_user, case),
         may_add_evidence=case.stage != "closed"
-        and bool(workflow.capacities(current_user, case) & evidence_service.EVIDENCE_CAPACITIES),
+        and (
+            bool(workflow.capacities(current_user, case) & evidence_service.EVIDENCE_CAPACITIES)
+            or permissions.can_add_own_evidence(current_user, case)
+        ),
         deadlines=case_deadlines(case),
         may_export=workflow.may_export_report(current_user, case),
         chronology=exports.chronology(case),
