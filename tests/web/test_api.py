@@ -243,7 +243,9 @@ def test_a_reporter_sees_only_the_reporters_view(api: Api, council, db_session):
         "incident_date",
         "description",
         "information_added",
+        "your_files",
     }
+    assert mine["your_files"] == []
     assert mine["status"] == "Being looked into" and mine["description"] == "He posted her address"
     assert p["subject"].email not in str(mine) and "Internal" not in str(mine)
 
