@@ -2,10 +2,11 @@
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from govuk_frontend_wtf.wtforms_widgets import GovPasswordInput, GovSubmitInput, GovTextInput
 from wtforms import PasswordField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length
+
+from casework.web.base_form import CaseworkForm
 
 from ..extensions import db, limiter
 from ..services import password_links
@@ -22,7 +23,7 @@ RESET_SENT = (
 )
 
 
-class ForgottenPasswordForm(FlaskForm):
+class ForgottenPasswordForm(CaseworkForm):
     email = StringField(
         "Email address",
         widget=GovTextInput(),
@@ -31,7 +32,7 @@ class ForgottenPasswordForm(FlaskForm):
     submit = SubmitField("Send me a link", widget=GovSubmitInput())
 
 
-class NewPasswordForm(FlaskForm):
+class NewPasswordForm(CaseworkForm):
     new_password = PasswordField(
         "New password",
         widget=GovPasswordInput(),

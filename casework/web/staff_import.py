@@ -11,10 +11,11 @@ from pathlib import Path
 
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from govuk_frontend_wtf.wtforms_widgets import GovCheckboxInput, GovFileInput, GovSubmitInput
 from wtforms import BooleanField, HiddenField, SubmitField
+
+from casework.web.base_form import CaseworkForm
 
 from ..extensions import db
 from ..services import staff_import
@@ -27,7 +28,7 @@ PREVIEW_LIMIT = 200  # changes listed on the preview; the counts cover them all
 SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(CaseworkForm):
     file = FileField(
         "Upload the staff directory",
         widget=GovFileInput(),
@@ -36,7 +37,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField("Check the file", widget=GovSubmitInput())
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(CaseworkForm):
     file_sha256 = HiddenField()
     digest = HiddenField()
     skip_bad_rows = BooleanField(

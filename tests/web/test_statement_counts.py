@@ -14,6 +14,9 @@ from casework.services import workflow
 MOST = 12
 # The full case page's online research, authorisations, monitoring answer and web captures: one statement each
 CASE_PAGE_PANELS = 4
+# The case's contractor actions and the number of its latest event (which every action form keeps, so a stale
+# form can say what changed since): one statement each, on every case page, over the 12
+CASE_PAGE_EXTRAS = 2
 
 
 @pytest.fixture
@@ -80,13 +83,13 @@ def test_the_case_page_runs_the_same_few_statements_with_2_or_40_events(client, 
     few = statements_for(client, f"/cases/{quiet.reference}")
     many = statements_for(client, f"/cases/{busy.reference}")
     assert len(busy.events) >= 40
-    assert many <= MOST + CASE_PAGE_PANELS, "\n".join(s[:150].replace("\n", " ") for s in client.statements)
-    assert few <= MOST + CASE_PAGE_PANELS
+    listing = "\n".join(s[:150].replace("\n", " ") for s in client.statements)
+    assert many == few <= MOST + CASE_PAGE_PANELS + CASE_PAGE_EXTRAS, listing
 
 
 def test_a_reporter_sees_their_report_in_few_statements(client, busy_council, login_as):
     login_as(busy_council["reporter"])
-    assert statements_for(client, f"/cases/{busy_council['cases'][3].reference}") <= MOST
+    assert statements_for(client, f"/cases/{busy_council['cases'][3].reference}") <= MOST + CASE_PAGE_EXTRAS
 
 
 @pytest.mark.parametrize("path", ["/", "/my-reports", "/notifications"])
