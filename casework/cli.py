@@ -370,10 +370,12 @@ def send_mail(limit):
 
 @casework_cli.command("send-reminders")
 def send_reminders():
-    """Queue today's reminders of overdue deadlines (once a day per case and person); send-mail sends them."""
+    """Queue today's reminders of overdue deadlines (once a day per case and person), of council account trials
+    ending and of social media training lapsing (Social Networking Policy 7.4, 8.1); send-mail sends them."""
+    from .services.account_reminders import send_account_reminders
     from .services.reminders import send_reminders as queue_reminders
 
-    queued = queue_reminders()
+    queued = queue_reminders() + send_account_reminders()
     db.session.commit()
     click.echo(f"Queued {queued} reminder{'' if queued == 1 else 's'}.")
 

@@ -49,6 +49,18 @@ class DefaultConfig:
     ICO_DECISION_HOURS = 72
     REFERRAL_FOLLOW_UP_WORKING_DAYS = 10
     ACCOUNT_TRIAL_MONTHS = 3
+    # Council accounts (Social Networking Policy 7, 8.1). The Communications team approves or refuses proposals,
+    # reviews trials, removes accounts and trains publishers: people of a role in ACCOUNT_APPROVER_ROLES and
+    # anyone in the department named COMMUNICATIONS_DEPARTMENT (set ACCOUNT_APPROVER_ROLES = () to leave it to
+    # that department alone). The team is reminded ACCOUNT_TRIAL_REMINDER_DAYS before a trial ends. An account
+    # not used for ACCOUNT_DORMANT_MONTHS is flagged for removal (7.5). Training lasts TRAINING_VALID_MONTHS;
+    # its holder and the team are reminded TRAINING_REMINDER_DAYS before it lapses.
+    ACCOUNT_APPROVER_ROLES = ("admin", "hr")
+    COMMUNICATIONS_DEPARTMENT = "Communications"
+    ACCOUNT_TRIAL_REMINDER_DAYS = 14
+    ACCOUNT_DORMANT_MONTHS = 6
+    TRAINING_VALID_MONTHS = 12
+    TRAINING_REMINDER_DAYS = 30
 
     # Online research (Acceptable Use of Social Media Policy 8): viewing the same profile RIPA_REPEAT_VIEWS
     # times within RIPA_REPEAT_WINDOW_DAYS is warned about, and more views are logged only under an

@@ -191,9 +191,36 @@ class SocialAccount(db.Model):
     trial_ends_on: Mapped[date | None] = mapped_column(Date)  # 7.4: three months after going live
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # 7.2: the manager's project brief (what it is for, for whom, who runs it, how it is moderated and resourced)
+    purpose: Mapped[str | None] = mapped_column(Text)
+    audience: Mapped[str | None] = mapped_column(Text)
+    run_by: Mapped[str | None] = mapped_column(Text)
+    moderation: Mapped[str | None] = mapped_column(Text)
+    resourcing: Mapped[str | None] = mapped_column(Text)
+    proposed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # 7.3: the Communications team's decision on the proposal: approved or refused, with reasons
+    decision: Mapped[str | None] = mapped_column(String(10))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_reason: Mapped[str | None] = mapped_column(Text)
+    # 7.5: an account not used for a while is flagged for removal
+    last_used_on: Mapped[date | None] = mapped_column(Date)
+    # 7.4: the review at the end of the trial: kept (active) or closed
+    trial_reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    trial_reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    trial_review_note: Mapped[str | None] = mapped_column(Text)
+    # 7.5 and 8.6: who removed it, when, why, and the case whose outcome closed it
+    closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closure_reason: Mapped[str | None] = mapped_column(Text)
+    closed_because_case_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
 
     department: Mapped[Department] = relationship()
-    approved_by: Mapped[User | None] = relationship()
+    approved_by: Mapped[User | None] = relationship(foreign_keys=[approved_by_id])
+    proposed_by: Mapped[User | None] = relationship(foreign_keys=[proposed_by_id])
+    decided_by: Mapped[User | None] = relationship(foreign_keys=[decided_by_id])
+    trial_reviewed_by: Mapped[User | None] = relationship(foreign_keys=[trial_reviewed_by_id])
+    closed_by: Mapped[User | None] = relationship(foreign_keys=[closed_by_id])
 
     __table_args__ = (UniqueConstraint("platform", "handle"),)
 
@@ -660,5 +687,6 @@ class AdminEvent(db.Model):
     actor: Mapped[User | None] = relationship()
 
 
-# Online research, RIPA authorisations and web captures live in their own module (casework.models_research)
-from . import models_research  # noqa: E402, F401
+# Online research, RIPA authorisations and web captures live in their own module (casework.models_research);
+# social media training records and cases about council accounts in casework.models_accounts
+from . import models_accounts, models_research  # noqa: E402, F401

@@ -252,6 +252,7 @@ NOTE_KINDS = {"note": "Note", "interview": "Interview record", "meeting": "Meeti
 
 ACCOUNT_STATUSES = {
     "proposed": "Proposed",
+    "refused": "Refused",
     "trial": "Trial",
     "active": "Active",
     "disabled": "Disabled",
@@ -288,6 +289,8 @@ EVENT_LABELS = {
     "letter_drafted": "Letter drafted",
     "letter_issued": "Letter issued",
     "reassigned": "Reassigned",
+    "council_account_linked": "Council account linked",
+    "council_account_closed": "Council account closed",
 }
 
 

@@ -13,6 +13,7 @@ def notify(
     subject: str | None = None,
     exclude: User | None = None,
     dedup_key: str | None = None,
+    footer: str = "Sign in to Casework to see the case.",
 ) -> list[User]:
     """Tell each active person once, in the app and by e-mail. Returns who was told.
 
@@ -31,7 +32,7 @@ def notify(
             OutboxEmail(
                 to_address=person.email,
                 subject=subject or (f"Casework: {case.reference}" if case else "Casework"),
-                body=f"{message}\n\nSign in to Casework to see the case.\n",
+                body=f"{message}\n\n{footer}\n",
                 case_id=case.id if case else None,
                 dedup_key=f"{dedup_key}:{person.id}" if dedup_key else None,
             )

@@ -79,6 +79,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(your_account.bp)
     app.register_blueprint(research_pages.bp)
     research_pages.register_template_helpers(app)
+    accounts.register_template_helpers(app)
     captures.register(app)
     app.register_error_handler(429, limits.too_many_requests)
 

@@ -10,6 +10,7 @@ from casework.models import AdminEvent, PublishingRight, SocialAccount
 from casework.services import accounts as register
 from casework.services import workflow
 from casework.services.errors import Conflict, InvalidInput, NotAllowed
+from tests.account_samples import BRIEF
 
 TODAY = date(2026, 3, 27)
 
@@ -37,7 +38,7 @@ def admin(make_user, housing):
 def add(admin, housing):
     def add(handle="@HousingDemo", platform="x", **fields):
         return register.add_account(
-            admin, AccountInput(platform=platform, handle=handle, department_id=housing.id, **fields)
+            admin, AccountInput(platform=platform, handle=handle, department_id=housing.id, **(BRIEF | fields))
         )
 
     return add
@@ -59,7 +60,7 @@ def test_the_same_account_cannot_be_added_twice(add):
 
 def test_an_unknown_department_is_refused(admin):
     with pytest.raises(InvalidInput) as error:
-        register.add_account(admin, AccountInput(platform="x", handle="@x", department_id=999_999))
+        register.add_account(admin, AccountInput(platform="x", handle="@x", department_id=999_999, **BRIEF))
     assert "department_id" in error.value.fields
 
 
@@ -67,8 +68,12 @@ def test_an_unknown_department_is_refused(admin):
 def test_only_admin_and_hr_change_the_register(make_user, add, role):
     account = approved(add())
     outsider = make_user(role)
-    with pytest.raises(NotAllowed):
-        register.add_account(outsider, AccountInput(platform="x", handle="@other", department_id=account.department_id))
+    proposal = AccountInput(platform="x", handle="@other", department_id=account.department_id, **BRIEF)
+    if role == "employee":
+        with pytest.raises(NotAllowed):
+            register.add_account(outsider, proposal)
+    else:  # Social Networking Policy 7.2: managers propose accounts
+        assert register.add_account(outsider, proposal).status == "proposed"
     with pytest.raises(NotAllowed):
         register.change_status(account, outsider, "trial")
     with pytest.raises(NotAllowed):
@@ -230,7 +235,9 @@ def test_rights_suspended_by_a_case_show_as_suspended_and_cannot_be_granted_over
 def test_the_register_counts_who_may_publish(add, admin, make_user, make_department):
     comms = make_department("Communications")
     first = approved(add("@HousingDemo"))
-    second = register.add_account(admin, AccountInput(platform="facebook", handle="Comms", department_id=comms.id))
+    second = register.add_account(
+        admin, AccountInput(platform="facebook", handle="Comms", department_id=comms.id, **BRIEF)
+    )
     people = [make_user() for _ in range(3)]
     for person in people:
         register.grant_right(first, admin, person.email, date(2026, 3, 1), today=TODAY)
@@ -255,6 +262,9 @@ def test_every_change_writes_one_admin_event_with_before_and_after(add, admin, m
     register.grant_right(account, admin, person.email, date(2026, 3, 20), today=TODAY)
     register.change_status(account, admin, "removed")
     events = admin_events(db_session)
+    trainings = [e for e in events[after_person:] if e.action == "training_recorded"]
+    assert [e.data["after"]["trained_on"] for e in trainings] == ["2026-03-01", "2026-03-20"]  # 8.1
+    events = [e for e in events if e.action != "training_recorded"]
     assert len(events) == already + 1 + 1 + 1 + 4  # the person added is audited too
     added, trial = events[already : already + 2]
     granted, revoked, again, removed = events[after_person:]
@@ -269,6 +279,7 @@ def test_every_change_writes_one_admin_event_with_before_and_after(add, admin, m
             "url": "https://x.com/HousingDemo",
             "department": "Housing",
             "status": "proposed",
+            **BRIEF,
         },
     }
     assert trial.action == "account_status_changed"
@@ -277,12 +288,14 @@ def test_every_change_writes_one_admin_event_with_before_and_after(add, admin, m
         "went_live_on": None,
         "trial_ends_on": None,
         "approved_by": None,
+        "decision": None,
     }
     assert trial.data["after"] == {
         "status": "trial",
         "went_live_on": "2026-03-27",
         "trial_ends_on": "2026-06-27",
         "approved_by": admin.email,
+        "decision": "approved",
     }
     assert (granted.action, granted.target_type, granted.target_id) == ("right_granted", "publishing_right", right.id)
     assert granted.data["target"] == f"Priya Publisher ({person.email}) on @HousingDemo on X (Twitter)"

@@ -584,16 +584,20 @@ def test_a_refused_command_writes_no_event(db_session, cli, args):
 
 
 def test_the_audit_is_newest_first_and_filters_by_action_and_person(db_session, admin, manager, make_user, housing):
-    from datetime import date
+    from datetime import timedelta
 
     from casework.domain.accounts import AccountInput
     from casework.services import accounts as register
+    from casework.services.deadlines import london_today
+    from tests.account_samples import BRIEF
 
     person = make_user(name="Priya Publisher", password=None)
     admin_service.update_person(admin, manager, **_details(manager, name="Mo Manager-Jones"))
-    account = register.add_account(admin, AccountInput(platform="x", handle="@HousingDemo", department_id=housing.id))
+    account = register.add_account(
+        admin, AccountInput(platform="x", handle="@HousingDemo", department_id=housing.id, **BRIEF)
+    )
     register.change_status(account, admin, "trial")
-    register.grant_right(account, admin, person.email, date(2026, 3, 1))
+    register.grant_right(account, admin, person.email, london_today() - timedelta(days=30))
 
     everything = admin_service.admin_audit()
     ids = [e.id for e in everything.items]

@@ -3,13 +3,14 @@ and the real database: a right is suspended while any active suspension covers i
 decision at outcome touches only the people it is about; a repeated suspension, a right on an
 account not approved, and a new right for someone suspended everywhere are refused and change nothing."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from casework.models import PublishingRight, SocialAccount, Suspension
 from casework.services import accounts as register
+from casework.services.deadlines import london_today
 from casework.services.errors import InvalidInput
 from casework.services.workflow import perform
 
@@ -163,7 +164,7 @@ def test_no_new_right_for_someone_suspended_on_every_account(council, make_case,
     db_session.add(new)
     db_session.flush()
     with pytest.raises(InvalidInput) as refused:
-        register.grant_right(new, hr, sam.email, date(2025, 1, 6))
+        register.grant_right(new, hr, sam.email, london_today() - timedelta(days=30))
     assert refused.value.fields == {
         "person": "This person's publishing rights are suspended on every council account "
         f"({case.reference}): no new right can be granted until that suspension is lifted"
@@ -177,7 +178,7 @@ def test_no_right_on_an_account_that_is_only_proposed(council, db_session):
     db_session.add(proposed)
     db_session.flush()
     with pytest.raises(InvalidInput) as refused:
-        register.grant_right(proposed, people["hr"], people["alex"].email, date(2025, 1, 6))
+        register.grant_right(proposed, people["hr"], people["alex"].email, london_today() - timedelta(days=30))
     assert set(refused.value.fields) == {"account"}
     assert "proposed, not yet approved" in refused.value.fields["account"]
     assert statuses(db_session, people["alex"]).get("Proposed") is None

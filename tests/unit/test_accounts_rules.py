@@ -7,12 +7,13 @@ import pytest
 from casework.domain import accounts as rules
 from casework.domain.accounts import AccountInput
 from casework.domain.policy import ACCOUNT_STATUSES, Role
+from tests.account_samples import BRIEF
 
 TODAY = date(2026, 3, 27)
 
 ALLOWED = {
     ("proposed", "trial"),
-    ("proposed", "removed"),
+    ("proposed", "refused"),
     ("trial", "active"),
     ("trial", "disabled"),
     ("trial", "removed"),
@@ -181,7 +182,7 @@ def test_revoking(status, may):
 
 
 def validate(**overrides):
-    values = dict(platform="facebook", handle="DemoBoroughParks", url="", department_id=1)
+    values = dict(platform="facebook", handle="DemoBoroughParks", url="", department_id=1, **BRIEF)
     values.update(overrides)
     return rules.validate_account(AccountInput(**values), department_ids={1, 2}, taken_handles={("x", "@demoborough")})
 

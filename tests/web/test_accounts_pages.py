@@ -1,6 +1,6 @@
 """The register of council accounts and publishing rights, through the pages (admin and HR)."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,6 +10,7 @@ from casework.models import PublishingRight, SocialAccount
 from casework.services import accounts as register
 from casework.services import workflow
 from casework.services.deadlines import london_today
+from tests.account_samples import BRIEF
 
 
 def approved(account):
@@ -34,7 +35,7 @@ def admin(make_user, housing):
 @pytest.fixture
 def account(admin, housing):
     return register.add_account(
-        admin, AccountInput(platform="facebook", handle="DemoHousing", department_id=housing.id)
+        admin, AccountInput(platform="facebook", handle="DemoHousing", department_id=housing.id, **BRIEF)
     )
 
 
@@ -42,23 +43,46 @@ def text_of(response) -> str:
     return response.get_data(as_text=True)
 
 
-@pytest.mark.parametrize("role", ["employee", "manager", "head_of_service"])
-def test_other_roles_get_page_not_found(client, make_user, login_as, account, role):
-    user = make_user(role)
-    login_as(user)
+def test_an_employee_gets_page_not_found(client, make_user, login_as, account):
+    login_as(make_user("employee"))
     home = client.get("/")
-    assert ">Accounts<" not in text_of(home)
+    assert "/accounts" not in text_of(home)
     for path in (
         "/accounts",
         "/accounts/new",
+        "/accounts/register.csv",
+        "/accounts/training",
         f"/accounts/{account.id}",
+        f"/accounts/{account.id}/decision",
         f"/accounts/{account.id}/status",
         f"/accounts/{account.id}/rights/new",
     ):
         assert client.get(path).status_code == 404, path
     assert client.post("/accounts/new", data={"platform": "x", "handle": "@sneaky"}).status_code == 404
     assert client.post(f"/accounts/{account.id}/status", data={"status": "trial"}).status_code == 404
-    assert client.get(f"/accounts/{account.id}").status_code == 404
+
+
+@pytest.mark.parametrize("role", ["manager", "head_of_service"])
+def test_managers_propose_and_follow_accounts_but_change_nothing_else(client, make_user, login_as, account, role):
+    """Social Networking Policy 7.2: managers propose; deciding, closing and rights are not theirs."""
+    login_as(make_user(role))
+    assert "/accounts" in text_of(client.get("/"))
+    for path in ("/accounts", "/accounts/new", f"/accounts/{account.id}"):
+        assert client.get(path).status_code == 200, path
+    body = text_of(client.get(f"/accounts/{account.id}"))
+    assert "Approve or refuse" not in body and "Who may publish on it" not in body
+    for path in (
+        "/accounts/register.csv",
+        "/accounts/training",
+        f"/accounts/{account.id}/decision",
+        f"/accounts/{account.id}/trial-review",
+        f"/accounts/{account.id}/close",
+        f"/accounts/{account.id}/status",
+        f"/accounts/{account.id}/rights/new",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"/accounts/{account.id}/decision", data={"decision": "approved"}).status_code == 404
+    assert account.status == "proposed"
 
 
 def test_signed_out_people_are_sent_to_sign_in(client, account):
@@ -88,6 +112,7 @@ def test_add_an_account(client, login_as, admin, housing, db_session):
             "handle": "@demo_parks",
             "url": "https://www.instagram.com/demo_parks",
             "department_id": str(housing.id),
+            **BRIEF,
         },
     )
     assert response.status_code == 302
@@ -119,33 +144,55 @@ def test_adding_an_account_shows_every_error(client, login_as, admin, account):
     assert "This account is already on the register" in text_of(response)
 
 
-def test_going_live_starts_the_trial(client, login_as, admin, account):
+def test_approving_a_proposal_starts_the_trial(client, login_as, admin, account):
+    """Social Networking Policy 7.3, 7.4: the Communications team approves, with reasons; the trial starts."""
     login_as(admin)
-    page = client.get(f"/accounts/{account.id}/status")
-    assert page.status_code == 200
-    assert 'value="trial"' in text_of(page) and 'value="active"' not in text_of(page)
-    response = client.post(f"/accounts/{account.id}/status", data={"status": "trial", "from_status": "proposed"})
+    assert client.get(f"/accounts/{account.id}/status").headers["Location"].endswith(f"/accounts/{account.id}/decision")
+    page = client.get(f"/accounts/{account.id}/decision")
+    assert page.status_code == 200 and "Tell residents about repairs" in text_of(page)
+    response = client.post(
+        f"/accounts/{account.id}/decision",
+        data={"decision": "approved", "reason": "A clear brief", "from_status": "proposed"},
+    )
     assert response.status_code == 302
     today = london_today()
     assert (account.status, account.went_live_on, account.approved_by_id) == ("trial", today, admin.id)
+    assert (account.decision, account.decision_reason) == ("approved", "A clear brief")
     assert account.trial_ends_on > today + timedelta(days=88)
     body = text_of(client.get(f"/accounts/{account.id}"))
-    assert "DemoHousing is now trial." in body
-    assert admin.name in body
+    assert "DemoHousing is approved: its trial runs to" in body
+    assert admin.name in body and "A clear brief" in body
+
+
+def test_a_decision_needs_a_choice_reasons_and_a_fresh_page(client, login_as, admin, account):
+    login_as(admin)
+    client.get(f"/accounts/{account.id}/decision")
+    response = client.post(f"/accounts/{account.id}/decision", data={"from_status": "proposed"})
+    assert response.status_code == 200
+    body = text_of(response)
+    assert "Select whether to approve or refuse the proposal" in body
+    assert "Enter the reasons for the decision" in body
+    response = client.post(
+        f"/accounts/{account.id}/decision", data={"decision": "refused", "reason": "x", "from_status": "trial"}
+    )
+    assert response.status_code == 302
+    assert "changed since you opened the page" in text_of(client.get(response.headers["Location"]))
+    assert account.status == "proposed" and account.decision is None
 
 
 def test_status_change_needs_a_choice_and_a_fresh_page(client, login_as, admin, account):
+    register.change_status(account, admin, "trial")
     login_as(admin)
     client.get(f"/accounts/{account.id}/status")
-    response = client.post(f"/accounts/{account.id}/status", data={"from_status": "proposed"})
+    response = client.post(f"/accounts/{account.id}/status", data={"from_status": "trial"})
     assert response.status_code == 200
     assert "Select what should happen to the account" in text_of(response)
-    response = client.post(f"/accounts/{account.id}/status", data={"status": "active", "from_status": "proposed"})
-    assert "A proposed account cannot become active" in text_of(response)
-    response = client.post(f"/accounts/{account.id}/status", data={"status": "removed", "from_status": "trial"})
+    response = client.post(f"/accounts/{account.id}/status", data={"status": "proposed", "from_status": "trial"})
+    assert "A trial account cannot become proposed" in text_of(response)
+    response = client.post(f"/accounts/{account.id}/status", data={"status": "removed", "from_status": "active"})
     assert response.status_code == 302
     assert "changed since you opened the page" in text_of(client.get(response.headers["Location"]))
-    assert account.status == "proposed"
+    assert account.status == "trial"
 
 
 def test_a_trial_past_its_end_shows_review_due(client, login_as, admin, account):
@@ -163,15 +210,17 @@ def test_grant_and_revoke_a_right(client, login_as, admin, account, make_user, d
     login_as(admin)
     page = client.get(f"/accounts/{account.id}/rights/new")
     assert page.status_code == 200 and person.email in text_of(page)
+    trained = london_today() - timedelta(days=30)
     response = client.post(
-        f"/accounts/{account.id}/rights/new", data={"person": person.email, "trained_on": ["2", "3", "2026"]}
+        f"/accounts/{account.id}/rights/new",
+        data={"person": person.email, "trained_on": [str(trained.day), str(trained.month), str(trained.year)]},
     )
     assert response.status_code == 302
     right = db_session.scalar(select(PublishingRight).where(PublishingRight.user_id == person.id))
-    assert (right.trained_on, right.granted_by_id, right.status) == (date(2026, 3, 2), admin.id, "active")
+    assert (right.trained_on, right.granted_by_id, right.status) == (trained, admin.id, "active")
     body = text_of(client.get(f"/accounts/{account.id}"))
     assert "Priya Publisher can now publish on DemoHousing." in body
-    assert "2 March 2026" in body and admin.name in body
+    assert f"{trained.day} {trained:%B %Y}" in body and admin.name in body
 
     assert client.get(f"/accounts/{account.id}/rights/{right.id}/revoke").status_code == 200
     response = client.post(f"/accounts/{account.id}/rights/{right.id}/revoke", data={})
@@ -203,6 +252,7 @@ def test_granting_needs_a_person_and_a_real_past_training_date(client, login_as,
 
 
 def test_no_right_on_a_removed_account(client, login_as, admin, account, make_user):
+    approved(account)
     register.change_status(account, admin, "removed")
     login_as(admin)
     body = text_of(client.get(f"/accounts/{account.id}"))
@@ -221,7 +271,7 @@ def test_a_suspended_right_does_not_show_its_case(client, login_as, admin, accou
     approved(account)
     manager = make_user("manager", department=housing)
     subject = make_user(department=housing, line_manager=manager, name="Sam Subject", password=None)
-    register.grant_right(account, admin, subject.email, date(2025, 6, 1))
+    register.grant_right(account, admin, subject.email, london_today() - timedelta(days=30))
     case = make_case(make_user(department=housing), subjects=[subject], description="Leaked a tenant's address")
     workflow.perform(case, manager, "take_ownership", version=case.version)
     workflow.perform(
@@ -236,8 +286,10 @@ def test_a_suspended_right_does_not_show_its_case(client, login_as, admin, accou
 
 def test_unknown_accounts_and_rights_are_not_found(client, login_as, admin, account, make_user, housing):
     approved(account)
-    other = approved(register.add_account(admin, AccountInput(platform="x", handle="@Other", department_id=housing.id)))
-    right = register.grant_right(other, admin, make_user().email, date(2026, 3, 1))
+    other = approved(
+        register.add_account(admin, AccountInput(platform="x", handle="@Other", department_id=housing.id, **BRIEF))
+    )
+    right = register.grant_right(other, admin, make_user().email, london_today() - timedelta(days=30))
     login_as(admin)
     assert client.get("/accounts/999999").status_code == 404
     assert client.get(f"/accounts/{account.id}/rights/{right.id}/revoke").status_code == 404
