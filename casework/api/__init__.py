@@ -14,7 +14,7 @@ bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 def register_api(app: Flask) -> None:
     """Mount the API on the app."""
     from ..web import limits
-    from . import captures, research, views  # noqa: F401  (register the routes and error handlers on bp)
+    from . import accounts, captures, research, views  # noqa: F401  (register the routes and error handlers on bp)
 
     csrf.exempt(bp)
     if not getattr(bp, "_rate_limited", False):  # the blueprint is shared by every app made in one process

@@ -23,6 +23,7 @@ from ..domain.policy import (
     StaffType,
     reporter_status,
 )
+from . import accounts as accounts_api
 from . import captures as captures_api
 from . import research as research_api
 from .params import ACTION_PARAMS, INTERVIEWEE_ROLES, REPORT_PARAMS, Param
@@ -398,6 +399,7 @@ def _schemas() -> dict:
     schemas.update(_summary_schemas())
     schemas.update(research_api.openapi_schemas(obj, ref, nullable, param_schema))
     schemas.update(captures_api.openapi_schemas(obj, ref, nullable, param_schema))
+    schemas.update(accounts_api.openapi_schemas(obj, ref, nullable, param_schema))
     return schemas
 
 
@@ -762,6 +764,7 @@ def _paths() -> dict:
         **_summary_paths(),
         **research_api.openapi_paths(_json, _error),
         **captures_api.openapi_paths(_json, _error),
+        **accounts_api.openapi_paths(_json, _error),
     }
 
 

@@ -134,8 +134,16 @@ def list_accounts(today: date | None = None) -> list[RegisterEntry]:
     return [RegisterEntry(account, count, removal_reason(account, today)) for account, count in rows]
 
 
-def get_account(account_id: int) -> SocialAccount:
-    account = db.session.get(SocialAccount, account_id)
+ID_MAX = 2**31 - 1
+
+
+def get_account(account_id) -> SocialAccount:
+    """An account on the register by id (a number, or its text); NotFound for anything else."""
+    try:
+        number = int(account_id)
+    except (TypeError, ValueError):
+        raise NotFound("No such account") from None
+    account = db.session.get(SocialAccount, number) if 0 < number <= ID_MAX else None
     if account is None:
         raise NotFound("No such account")
     return account

@@ -42,6 +42,7 @@ def load_user(user_id: str):
 
 def register_web(app: Flask) -> None:
     from . import (
+        account_cases,
         accounts,
         auth,
         captures,
@@ -80,6 +81,7 @@ def register_web(app: Flask) -> None:
     app.register_blueprint(research_pages.bp)
     research_pages.register_template_helpers(app)
     accounts.register_template_helpers(app)
+    account_cases.register(app)
     captures.register(app)
     app.register_error_handler(429, limits.too_many_requests)
 
