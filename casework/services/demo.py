@@ -3,10 +3,14 @@
 import random
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask import current_app
+
+from ..domain.accounts import add_months
 from ..domain.intake import ReportInput
 from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, COMPLAINT_SOURCES, Kind, Source, Stage
 from ..extensions import db
 from ..models import PublishingRight, SocialAccount, clock_at, utcnow
+from ..models_accounts import SocialMediaTraining
 from . import users as user_service
 from .cases import add_information, report_case
 from .deadlines import LONDON
@@ -124,7 +128,7 @@ def seed(*, case_count: int = 40, password: str = DEMO_PASSWORD, seed_value: int
     went_live = (now - timedelta(days=DEMO_MONTHS * 31 + 120)).date()
     with clock_at(now - timedelta(days=DEMO_MONTHS * 31 + 100)):
         people = _people(password)
-        accounts = _accounts(went_live)
+        accounts = _accounts(went_live, now, people)
         db.session.flush()
     subjects, reporters = people["subjects"], people["reporters"]
     for subject, account in ((subjects[0], accounts[0]), (subjects[5], accounts[1]), (subjects[4], accounts[2])):
@@ -137,6 +141,21 @@ def seed(*, case_count: int = 40, password: str = DEMO_PASSWORD, seed_value: int
                 status="active",
             )
         )
+    # 8.1: each publisher's training, and the refresher since; the last one's refresher is due within a month
+    today = now.astimezone(LONDON).date()
+    for subject, refreshed_days_ago in ((subjects[0], 60), (subjects[5], 200), (subjects[4], 350)):
+        for trained_on in (went_live - timedelta(days=3), today - timedelta(days=refreshed_days_ago)):
+            db.session.add(
+                SocialMediaTraining(
+                    user_id=subject.id,
+                    trained_on=trained_on,
+                    refresher_due_on=add_months(trained_on, current_app.config["TRAINING_VALID_MONTHS"]),
+                    recorded_by_id=people["hr"].id,
+                    note="Induction by the Communications team"
+                    if trained_on < today - timedelta(days=400)
+                    else "Refresher",
+                )
+            )
     db.session.flush()
 
     span = DEMO_MONTHS * 30 * 24 * 3600
@@ -225,7 +244,70 @@ def _people(password: str) -> dict:
     }
 
 
-def _accounts(went_live: date) -> list[SocialAccount]:
+DEMO_BRIEFS = {
+    "DemoBoroughHousing": (
+        "News for tenants: repairs, estate events, rent changes",
+        "Council tenants and leaseholders",
+        "The housing communications officer",
+        "Comments checked twice each working day by the housing team leader",
+        "Three hours a week from the housing team",
+    ),
+    "@DemoBorough": (
+        "The council's main news and emergency updates",
+        "Everyone who lives or works in the borough",
+        "The Communications team",
+        "Monitored through the working day; out-of-hours cover in emergencies",
+        "Part of the Communications team's work",
+    ),
+    "@demoborough_parks": (
+        "Photos and events from the borough's parks",
+        "Families and park users",
+        "The parks outreach officer",
+        "Comments checked daily by the parks outreach officer",
+        "Two hours a week from the parks team",
+    ),
+    "@demoborough_youth": (
+        "What's on for young people: youth clubs, holiday activities, apprenticeships",
+        "Young people aged 13 to 19 in the borough",
+        "Two youth workers, trained by the Communications team",
+        "Comments off; messages answered by the youth workers within a working day",
+        "Four hours a week from the youth service",
+    ),
+    "DemoBoroughEvents": (
+        "Films of council events and public meetings",
+        "Residents who cannot attend in person",
+        "The events officer",
+        "Comments off",
+        "Filming by the events officer as events happen",
+    ),
+    "Demo Borough Libraries": (
+        "Reading groups, library events and new books",
+        "Library members and families with young children",
+        "The library service's outreach team",
+        "Posts and comments checked each morning by the library manager",
+        "One hour a day from the outreach team",
+    ),
+}
+
+
+def _brief(handle: str) -> dict:
+    purpose, audience, run_by, moderation, resourcing = DEMO_BRIEFS[handle]
+    return {
+        "purpose": purpose,
+        "audience": audience,
+        "run_by": run_by,
+        "moderation": moderation,
+        "resourcing": resourcing,
+    }
+
+
+def _accounts(went_live: date, now: datetime, people: dict) -> list[SocialAccount]:
+    """The register: three long-standing accounts in use (the first three), one proposed and waiting for the
+    Communications team (7.2, 7.3), one on its three-month trial (7.4), and one unused for months, flagged for
+    removal (7.5)."""
+    today = now.astimezone(LONDON).date()
+    hr, proposer = people["hr"], people["managers"]["Housing"]
+    approved_at = datetime.combine(went_live - timedelta(days=14), time(10), tzinfo=UTC)
     accounts = []
     for platform, handle, department in (
         ("facebook", "DemoBoroughHousing", "Housing"),
@@ -239,9 +321,62 @@ def _accounts(went_live: date) -> list[SocialAccount]:
             status="active",
             went_live_on=went_live,
             trial_ends_on=went_live + timedelta(days=91),
+            last_used_on=today - timedelta(days=2),
+            decision="approved",
+            decided_by=hr,
+            approved_by=hr,
+            decided_at=approved_at,
+            decision_reason="A clear brief with moderation and time set aside",
+            **_brief(handle),
         )
         db.session.add(account)
         accounts.append(account)
+    trial_start = today - timedelta(days=40)
+    dormant_since = today - timedelta(days=240)
+    db.session.add_all(
+        [
+            SocialAccount(
+                platform="facebook",
+                handle="Demo Borough Libraries",
+                department=user_service.find_department("Adult Social Care"),
+                status="proposed",
+                proposed_by=people["managers"]["Adult Social Care"],
+                **_brief("Demo Borough Libraries"),
+            ),
+            SocialAccount(
+                platform="tiktok",
+                handle="@demoborough_youth",
+                department=user_service.find_department("Communications"),
+                status="trial",
+                proposed_by=proposer,
+                went_live_on=trial_start,
+                trial_ends_on=add_months(trial_start, 3),
+                last_used_on=today - timedelta(days=1),
+                decision="approved",
+                decided_by=hr,
+                approved_by=hr,
+                decided_at=datetime.combine(trial_start, time(11), tzinfo=UTC),
+                decision_reason="Reaches young people where they are; the youth workers have been trained",
+                **_brief("@demoborough_youth"),
+            ),
+            SocialAccount(
+                platform="youtube",
+                handle="DemoBoroughEvents",
+                department=user_service.find_department("Communications"),
+                status="active",
+                proposed_by=proposer,
+                went_live_on=went_live,
+                trial_ends_on=went_live + timedelta(days=91),
+                last_used_on=dormant_since,
+                decision="approved",
+                decided_by=hr,
+                approved_by=hr,
+                decided_at=approved_at,
+                decision_reason="Films of public meetings help residents who cannot attend",
+                **_brief("DemoBoroughEvents"),
+            ),
+        ]
+    )
     return accounts
 
 

@@ -148,3 +148,18 @@ def test_demo_reset_never_deletes_a_database_with_real_people(sqlite_demo_app):
     assert refused.exit_code == 1 and "jo.bloggs@council.example" in refused.output
     with app.app_context():
         assert db.session.scalar(select(User).where(User.email == "jo.bloggs@council.example")) is not None
+
+
+def test_the_register_shows_an_account_at_each_step(demo):
+    """Social Networking Policy 7.2-7.5: a proposal waiting for the Communications team, an account on its
+    trial, and one unused for months flagged for removal; the long-standing accounts are not flagged."""
+    from casework.services import accounts as register
+
+    entries = {entry.account.handle: entry for entry in register.list_accounts()}
+    assert entries["Demo Borough Libraries"].account.status == "proposed"
+    assert entries["Demo Borough Libraries"].account.purpose
+    assert entries["@demoborough_youth"].account.status == "trial"
+    assert entries["@demoborough_youth"].account.trial_ends_on > utcnow().date()
+    assert entries["DemoBoroughEvents"].removal_reason.startswith("Not used since")
+    for handle in ("DemoBoroughHousing", "@DemoBorough", "@demoborough_parks"):
+        assert entries[handle].removal_reason is None, handle
