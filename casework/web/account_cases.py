@@ -28,9 +28,9 @@ def register(app) -> None:
 
 
 def _forms(case, linked):
-    link_form = LinkAccountForm(prefix="link")
+    link_form = LinkAccountForm()
     link_form.setup(account_cases.linkable_accounts(case))
-    close_form = CloseForCaseForm(prefix="close")
+    close_form = CloseForCaseForm()
     close_form.setup([a for a in linked if a.status in ("trial", "active", "disabled")])
     return link_form, close_form
 
@@ -51,7 +51,7 @@ def manage(reference: str):
             try:
                 if step == "close":
                     account = account_cases.close_because_of(
-                        case, current_user, close_form.account.data, close_form.reason.data or ""
+                        case, current_user, close_form.close_account.data, close_form.reason.data or ""
                     )
                     message = f"{account.handle} is closed because of {case.reference}."
                 else:
@@ -59,8 +59,9 @@ def manage(reference: str):
                     message = f"{case.reference} is linked to {account.handle}."
             except (InvalidInput, NotAllowed) as error:
                 db.session.rollback()
+                account_field = form.close_account if step == "close" else form.account
                 for name, text in (error.fields or {"account": error.message}).items():
-                    field = getattr(form, name, None) or form.account
+                    field = account_field if name == "account" else (getattr(form, name, None) or account_field)
                     field.errors = [text]
                 status = 403 if isinstance(error, NotAllowed) else 422
             else:

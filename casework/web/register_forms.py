@@ -162,11 +162,11 @@ class LinkAccountForm(CaseworkForm):
 class CloseForCaseForm(CaseworkForm):
     """8.6: close the account because of the case's outcome."""
 
-    account = SelectField("Which account should be closed?", widget=GovSelect(), validate_choice=False)
+    close_account = SelectField("Which account should be closed?", widget=GovSelect(), validate_choice=False)
     reason = _text_area("Why is it being closed?", "Social Networking Policy 8.6: what the outcome found")
-    submit = SubmitField("Close the account because of this case", widget=GovSubmitInput())
+    close_submit = SubmitField("Close the account because of this case", widget=GovSubmitInput())
 
     def setup(self, accounts):
-        self.account.choices = [SelectChoice("", "Choose an account")] + [
+        self.close_account.choices = [SelectChoice("", "Choose an account")] + [
             SelectChoice(str(a.id), f"{a.handle} ({PLATFORMS.get(a.platform, a.platform)})") for a in accounts
         ]
