@@ -196,6 +196,8 @@ def _seed() -> tuple[dict[str, Person], dict[str, str]]:
         status="active",
         went_live_on=went_live,
         trial_ends_on=went_live + timedelta(days=91),
+        last_used_on=date.today() - timedelta(days=3),
+        decision="approved",
     )
     db.session.add(housing_account)
     db.session.add(
@@ -206,6 +208,7 @@ def _seed() -> tuple[dict[str, Person], dict[str, str]]:
             status="trial",
             went_live_on=date.today() - timedelta(days=30),
             trial_ends_on=date.today() + timedelta(days=61),
+            decision="approved",
         )
     )
     db.session.flush()
