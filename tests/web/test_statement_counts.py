@@ -12,8 +12,9 @@ from casework.services import workflow
 
 # The most statements the case list and the case page may run (issue 11)
 MOST = 12
-# The full case page's online research, authorisations, monitoring answer and web captures: one statement each
-CASE_PAGE_PANELS = 4
+# The full case page's online research, authorisations, monitoring answer, web captures and the council accounts
+# the case is about (Social Networking Policy 8.6): one statement each
+CASE_PAGE_PANELS = 5
 # The case's contractor actions and the number of its latest event (which every action form keeps, so a stale
 # form can say what changed since): one statement each, on every case page, over the issue's 12
 CASE_PAGE_EXTRAS = 2
