@@ -73,12 +73,11 @@ def linkable_accounts(case: Case) -> list[SocialAccount]:
 
 def _account(account_id) -> SocialAccount:
     try:
-        account = db.session.get(SocialAccount, int(account_id))
-    except (TypeError, ValueError, OverflowError):
-        account = None
-    if account is None:
-        raise InvalidInput("Choose a council account", {"account": "Choose a council account from the register"})
-    return account
+        return register.get_account(account_id)
+    except NotFound:
+        raise InvalidInput(
+            "Choose a council account", {"account": "Choose a council account from the register"}
+        ) from None
 
 
 def link(case: Case, actor: User, account_id) -> SocialAccount:

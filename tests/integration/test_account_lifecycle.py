@@ -400,7 +400,7 @@ def test_a_case_links_to_its_account_and_its_outcome_closes_it(council, decided_
 
 def test_linking_twice_or_to_an_unknown_account_is_refused(council, decided_case, on_trial, db_session):
     account_cases.link(decided_case, council["hr"], on_trial.id)
-    for account_id in (on_trial.id, 999_999, "x", None, 2**70):
+    for account_id in (on_trial.id, 999_999, "x", None, 2**40, 2**70):
         before = count(db_session, AccountCase)
         with pytest.raises(InvalidInput):
             account_cases.link(decided_case, council["hr"], account_id)
