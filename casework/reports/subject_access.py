@@ -30,6 +30,7 @@ class SubjectAccessData:
     letters: list[list[str]] = field(default_factory=list)
     notes: list[list[str]] = field(default_factory=list)
     rights: list[list[str]] = field(default_factory=list)
+    training: list[list[str]] = field(default_factory=list)
     access: list[list[str]] = field(default_factory=list)
 
 
@@ -97,6 +98,13 @@ def build(data: SubjectAccessData, imprint: Imprint) -> bytes:
         data.rights,
         ["Account", "Trained on", "Granted by", "Status"],
         [70, 30, 44, 30],
+        "None.",
+    )
+    story += _section(
+        "Social media training by the Communications team",
+        data.training,
+        ["Trained on", "Refresher due", "Recorded by", "Note"],
+        [30, 30, 44, 70],
         "None.",
     )
     story += _section(

@@ -34,6 +34,7 @@ from ..domain.policy import (
 from ..domain.subject_access import WITHHELD_REASON, may_export_subject_access, may_include
 from ..extensions import db
 from ..models import AccessLog, Case, CaseEvent, Note, PublishingRight, Suspension, User, case_subjects, utcnow
+from ..models_accounts import SocialMediaTraining
 from ..reports import subject_access as builder
 from ..reports.common import LONDON, Imprint, london
 from .cases import record_access
@@ -58,6 +59,7 @@ class Collected:
     notes: list[Note] = field(default_factory=list)
     letters: list[CaseEvent] = field(default_factory=list)
     rights: list[PublishingRight] = field(default_factory=list)
+    training: list[SocialMediaTraining] = field(default_factory=list)  # Social Networking Policy 8.1
     access: list[AccessLog] = field(default_factory=list)
     references: dict[int, str] = field(default_factory=dict)
     withheld: int = 0
@@ -120,6 +122,11 @@ def collect(actor: User, person: User) -> Collected:
     rights = db.session.scalars(
         select(PublishingRight).where(PublishingRight.user_id == pid).order_by(PublishingRight.granted_at)
     ).all()
+    training = db.session.scalars(
+        select(SocialMediaTraining)
+        .where(SocialMediaTraining.user_id == pid)
+        .order_by(SocialMediaTraining.trained_on, SocialMediaTraining.id)
+    ).all()
 
     case_ids = {c.id for c in cases} | {s.case_id for s in suspensions} | {n.case_id for n in notes}
     case_ids |= {e.case_id for e in letters} | {a.case_id for a in access}
@@ -132,6 +139,7 @@ def collect(actor: User, person: User) -> Collected:
         notes=[n for n in notes if n.case_id in shown],
         letters=[e for e in letters if e.case_id in shown],
         rights=list(rights),
+        training=list(training),
         access=[a for a in access if a.case_id in shown],
         references={case_id: by_id[case_id].reference for case_id in shown},
         withheld=len(set(by_id) - shown),
@@ -274,6 +282,16 @@ def document(collected: Collected, actor: User, now: datetime) -> dict:
             }
             for r in collected.rights
         ],
+        "social_media_training": [
+            {
+                "trained_on": _iso(t.trained_on),
+                "refresher_due_on": _iso(t.refresher_due_on),
+                "note": t.note,
+                "recorded_by": t.recorded_by.name if t.recorded_by else None,
+                "recorded_at": _iso(t.recorded_at),
+            }
+            for t in collected.training
+        ],
         "access_log": [
             {"at": _iso(a.at), "action": a.action, "reference": refs[a.case_id], "detail": a.detail}
             for a in collected.access
@@ -394,6 +412,10 @@ def pdf_data(doc: dict, collected: Collected) -> builder.SubjectAccessData:
                 RIGHT_STATUSES.get(r.status, r.status),
             ]
             for r in collected.rights
+        ],
+        training=[
+            [_day(t.trained_on), _day(t.refresher_due_on), t.recorded_by.name if t.recorded_by else "", t.note or ""]
+            for t in collected.training
         ],
         access=[[london(a.at), a.action, refs[a.case_id], a.detail or ""] for a in collected.access],
     )

@@ -417,3 +417,27 @@ def test_who_may_link_and_close_for_a_case(council, decided_case, on_trial, make
     with pytest.raises(NotAllowed):  # the investigator does not decide the outcome
         account_cases.close_because_of(decided_case, decided_case.investigator, on_trial.id, "x")
     assert on_trial.status == "trial"
+
+
+# --- a person's training is theirs to see ------------------------------------------------------------------------
+
+
+def test_a_subject_access_export_includes_social_media_training(council):
+    import json
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from casework.services.subject_access import export_subject_access
+
+    account_training.record_training(
+        council["officer"], council["employee"].email, date(2026, 2, 1), "Induction", today=TODAY
+    )
+    result = export_subject_access(council["hr"], council["employee"])
+    archive = zipfile.ZipFile(io.BytesIO(result.zip_bytes))
+    document = json.loads(archive.read("subject-access.json"))
+    assert [(t["trained_on"], t["refresher_due_on"], t["note"]) for t in document["social_media_training"]] == [
+        ("2026-02-01", "2027-02-01", "Induction")
+    ]
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(archive.read("subject-access.pdf"))).pages)
+    assert "Social media training by the Communications team" in text and "1 February 2027" in text
