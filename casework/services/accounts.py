@@ -13,7 +13,7 @@ transaction, with the values of the fields it changed before and after.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -188,6 +188,64 @@ def people_who_may_be_given_a_right(account: SocialAccount) -> list[User]:
             select(User).where(User.active.is_(True), User.id.not_in(holders)).order_by(User.name, User.email)
         ).all()
     )
+
+
+@dataclass(frozen=True)
+class ToDo:
+    """Something about the council's accounts that needs the Communications team, for the home page."""
+
+    text: str
+    anchor: str  # "register" or "training": where to look
+
+
+def _counted(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def to_attend(user: User, today: date | None = None) -> list[ToDo]:
+    """For the Communications team, admin and HR: proposals waiting for a decision (7.3), trials ending or
+    past their end (7.4), accounts flagged for removal (7.5) and training lapsing (8.1)."""
+    today = today or london_today()
+    found: list[ToDo] = []
+    entries = list_accounts(today) if may(user, "view_register") else []
+    days = current_app.config["ACCOUNT_TRIAL_REMINDER_DAYS"]
+    if may(user, "decide"):
+        n = sum(1 for e in entries if e.account.status == "proposed")
+        if n:
+            found.append(
+                ToDo(_counted(n, "proposed account waits", "proposed accounts wait") + " for a decision", "register")
+            )
+    if may(user, "review_trial"):
+        n = sum(
+            1
+            for e in entries
+            if e.account.status == "trial"
+            and e.account.trial_ends_on is not None
+            and e.account.trial_ends_on <= today + timedelta(days=days)
+        )
+        if n:
+            found.append(
+                ToDo(
+                    _counted(n, "trial ends soon or needs its review", "trials end soon or need their review"),
+                    "register",
+                )
+            )
+    if may(user, "close"):
+        n = sum(1 for e in entries if e.removal_reason)
+        if n:
+            found.append(ToDo(_counted(n, "account is", "accounts are") + " flagged for removal", "register"))
+    if may(user, "record_training"):
+        from .account_training import publishers_training
+
+        n = sum(1 for t in publishers_training(today) if t.publishes_on and (t.lapsed or t.reminder_due))
+        if n:
+            found.append(
+                ToDo(
+                    _counted(n, "person who publishes needs", "people who publish need") + " refresher training",
+                    "training",
+                )
+            )
+    return found
 
 
 # --- changing ----------------------------------------------------------------

@@ -86,6 +86,11 @@ def register_template_helpers(app) -> None:
     def account_register_visible() -> bool:
         return current_user.is_authenticated and register.may(current_user, "view_register")
 
+    @app.template_global()
+    def council_accounts_to_attend() -> list:
+        """The home page's list of what the council's accounts need from the Communications team."""
+        return register.to_attend(current_user) if current_user.is_authenticated else []
+
 
 # --- pages -------------------------------------------------------------------
 

@@ -331,6 +331,9 @@ def test_the_training_list_shows_lapsed_and_due_soon(council, on_trial):
     employee, manager = statuses[council["employee"].id], statuses[council["manager"].id]
     assert (employee.publishes_on, employee.lapsed, employee.reminder_due) == (1, False, True)
     assert (manager.publishes_on, manager.lapsed) == (0, True)
+    to_do = [item.text for item in register.to_attend(council["hr"], date(2026, 12, 20))]
+    assert "1 person who publishes needs refresher training" in to_do
+    assert register.to_attend(council["manager"], date(2026, 12, 20)) == []
 
 
 # --- the register as CSV --------------------------------------------------------------------------------------

@@ -248,3 +248,15 @@ def test_an_admin_never_sees_the_case_page_for_accounts(client, login_as, make_u
     assert client.get(f"/cases/{case.reference}/council-accounts").status_code == 404
     assert client.post(f"/cases/{case.reference}/council-accounts", data={"step": "link"}).status_code == 404
     assert count(db_session, AccountCase) == 0
+
+
+def test_the_home_page_tells_the_communications_team_what_needs_doing(client, login_as, officer, manager, proposed):
+    login_as(officer)
+    body = text_of(client.get("/"))
+    assert "1 proposed account waits for a decision" in body
+    register.decide(proposed, officer, "approved", "Fine", today=london_today() - timedelta(days=300))
+    body = text_of(client.get("/"))
+    assert "1 trial ends soon or needs its review" in body and "1 account is flagged for removal" in body
+    assert "waits for a decision" not in body
+    login_as(manager)
+    assert "flagged for removal" not in text_of(client.get("/"))
