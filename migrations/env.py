@@ -43,6 +43,9 @@ target_db = current_app.extensions["migrate"].db
 # ... etc.
 
 
+from casework.services.case_search import include_in_schema_comparison  # noqa: E402
+
+
 def get_metadata():
     if hasattr(target_db, "metadatas"):
         return target_db.metadatas[None]
@@ -89,6 +92,8 @@ def run_migrations_online():
     conf_args = current_app.extensions["migrate"].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    # The search's FTS5 tables and GIN indexes (revision 0012) are not models: autogenerate leaves them be
+    conf_args.setdefault("include_object", include_in_schema_comparison)
 
     connectable = get_engine()
 

@@ -11,7 +11,12 @@ case they see only as its reporter is shown a plain-language status
   looked into"), so no filter tells those stages apart;
 - filters on what a reporter is not shown (categories as handled, department)
   leave such cases out;
-- "recently changed" sorts them by when they were reported.
+- "recently changed" sorts them by when they were reported;
+- a search matches only their reference and the description they wrote
+  (casework.services.case_search), never the names of the people in the case;
+- the owner and overdue filters leave them out (they are not shown who owns
+  the case, nor its deadlines); "next deadline" places them with the cases that
+  have none, and "stage" by the first stage of the status they see.
 
 Every list of cases (the Cases page and `GET /api/v1/cases`) builds its query
 with `visible_case_filter` and `visible_case_order`; a new filter or sort order
@@ -19,12 +24,14 @@ is added there, with the condition for each kind of view.
 """
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, false, or_, select
+from sqlalchemy import and_, case, false, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..domain.policy import REPORTER_STATUSES, STAGE_LABELS, reporter_status, stages_with_status
-from ..models import Case, CaseCategory, User
+from ..domain.policy import REPORTER_STATUSES, STAGE_LABELS, Stage, reporter_status, stages_with_status
+from ..models import Case, CaseCategory, User, UTCDateTime, utcnow
+from .case_search import search_conditions
 from .visibility import full_view_filter, visible_cases
 
 
@@ -37,15 +44,31 @@ class CaseFilters:
     kind: str | None = None
     category: str | None = None
     department_id: int | None = None
+    search: str | None = None  # a reference, a name or words of the description (casework.services.case_search)
+    owner: str | None = None  # one of OWNER_CHOICES
+    overdue: bool | None = None  # True: past their next deadline; False: not
 
 
 # Sort orders of the case list, by name, with what a person sees in the choice
 SORT_LABELS = {
-    "newest": "Newest first",
-    "oldest": "Oldest first",
+    "newest": "Reported: newest first",
+    "oldest": "Reported: oldest first",
     "updated": "Recently changed",
+    "deadline": "Next deadline: soonest first",
+    "stage": "Stage: earliest first",
 }
 DEFAULT_SORT = "newest"
+# Sort orders whose key is a time (the others' is a number)
+TIME_SORTS = ("newest", "oldest", "updated", "deadline")
+# The owner filter: the person's own cases, or those nobody has taken on yet
+OWNER_CHOICES = {"mine": "Mine", "unassigned": "Nobody yet"}
+# Where "next deadline first" places a case with no deadline, or whose deadlines the person is not shown
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+# The stages in the order a case passes through them; a reporter's status ranks as its first stage
+STAGE_ORDER = {stage: rank for rank, stage in enumerate(STAGE_LABELS)}
+STATUS_ORDER = {
+    stage: min(STAGE_ORDER[other] for other in stages_with_status(reporter_status(stage))) for stage in STAGE_LABELS
+}
 
 
 def seen_in_full(user: User) -> ColumnElement:
@@ -53,9 +76,13 @@ def seen_in_full(user: User) -> ColumnElement:
     return case((full_view_filter(user), 1), else_=0)
 
 
-def _conditions(filters: CaseFilters) -> tuple[list, list]:
+def _conditions(user: User, filters: CaseFilters) -> tuple[list, list]:
     """(conditions on cases seen in full, conditions on cases seen only as their reporter)."""
     full, reporter = [], []
+    if filters.search is not None and filters.search.strip():
+        in_full, as_reporter = search_conditions(filters.search)
+        full.append(in_full)
+        reporter.append(as_reporter)
     if filters.stage:
         if filters.stage not in STAGE_LABELS:
             raise ValueError(f"unknown stage {filters.stage!r}")
@@ -76,12 +103,24 @@ def _conditions(filters: CaseFilters) -> tuple[list, list]:
     if filters.department_id:
         full.append(Case.department_id == filters.department_id)
         reporter.append(false())  # nor the department it is handled in
+    if filters.owner:
+        if filters.owner not in OWNER_CHOICES:
+            raise ValueError(f"unknown owner {filters.owner!r}")
+        full.append(Case.owner_id == user.id if filters.owner == "mine" else Case.owner_id.is_(None))
+        reporter.append(false())  # nor who owns it
+    if filters.overdue is not None:
+        now = utcnow()
+        if filters.overdue:
+            full.append(and_(Case.stage != Stage.CLOSED, Case.next_deadline_at < now))
+        else:
+            full.append(or_(Case.stage == Stage.CLOSED, Case.next_deadline_at.is_(None), Case.next_deadline_at >= now))
+        reporter.append(false())  # nor its deadlines
     return full, reporter
 
 
 def visible_case_filter(user: User, filters: CaseFilters) -> ColumnElement:
     """A WHERE clause: the cases `user` may see that match `filters`, judged only by what `user` sees of each."""
-    full, reporter = _conditions(filters)
+    full, reporter = _conditions(user, filters)
     if not full and not reporter:
         return visible_cases(user)
     in_full = seen_in_full(user)
@@ -100,6 +139,17 @@ def visible_case_sort_key(user: User, sort: str = DEFAULT_SORT) -> tuple[ColumnE
         return Case.created_at, False
     if sort == "updated":
         return case((seen_in_full(user) == 1, Case.updated_at), else_=Case.created_at), True
+    if sort == "deadline":
+        no_deadline = literal(NO_DEADLINE, UTCDateTime())
+        return case(
+            (and_(seen_in_full(user) == 1, Case.next_deadline_at.is_not(None)), Case.next_deadline_at),
+            else_=no_deadline,
+        ), False
+    if sort == "stage":
+        return case(
+            (seen_in_full(user) == 1, case(STAGE_ORDER, value=Case.stage, else_=len(STAGE_ORDER))),
+            else_=case(STATUS_ORDER, value=Case.stage, else_=len(STAGE_ORDER)),
+        ), False
     raise ValueError(f"unknown sort order {sort!r}")
 
 

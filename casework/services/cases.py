@@ -35,7 +35,7 @@ from ..models import (
     UTCDateTime,
     utcnow,
 )
-from .case_filters import DEFAULT_SORT, CaseFilters, visible_case_filter, visible_case_sort_key
+from .case_filters import DEFAULT_SORT, TIME_SORTS, CaseFilters, visible_case_filter, visible_case_sort_key
 from .deadlines import LONDON, london_today, refresh_next_deadline
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotFound, StaleCase
 from .events import record_event
@@ -379,20 +379,28 @@ class CasePage:
         return self.total <= COUNT_LIMIT
 
 
-def _encode_position(moment: datetime, case_id: int) -> str:
-    """Where a page starts or ends in the list: the value it is sorted by (a time) and the case's id."""
-    return f"{moment.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}-{case_id}"
+def _encode_position(value: datetime | int, case_id: int) -> str:
+    """Where a page starts or ends in the list: the value it is sorted by (a time, or a stage's rank) and the
+    case's id."""
+    if isinstance(value, datetime):
+        return f"{value.astimezone(UTC).strftime('%Y%m%d%H%M%S%f')}-{case_id}"
+    return f"{int(value)}-{case_id}"
 
 
-def decode_position(text: str | None) -> tuple[datetime, int] | None:
-    """A page key from the address, or None for one that is absent or not ours."""
+def decode_position(text: str | None, sort: str = DEFAULT_SORT) -> tuple[datetime | int, int] | None:
+    """A page key from the address for the sort order `sort`, or None for one that is absent, not ours
+    or made for another sort order."""
     if not text or len(text) > 40:
         return None
-    stamp, _, number = text.partition("-")
-    if not number.isdigit() or not 0 < int(number) < 2**31 or len(stamp) != 20 or not stamp.isdigit():
+    value, _, number = text.partition("-")
+    if not number.isdigit() or not 0 < int(number) < 2**31 or not value.isdigit():
+        return None
+    if sort not in TIME_SORTS:
+        return (int(value), int(number)) if len(value) <= 2 else None
+    if len(value) != 20:
         return None
     try:
-        return datetime.strptime(stamp, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC), int(number)
+        return datetime.strptime(value, "%Y%m%d%H%M%S%f").replace(tzinfo=UTC), int(number)
     except ValueError:
         return None
 
@@ -405,21 +413,26 @@ def list_cases(
     before: str | None = None,
     per_page: int = 25,
     sort: str = DEFAULT_SORT,
+    options=(selectinload(Case.category_rows), selectinload(Case.subjects), selectinload(Case.owner)),
+    count: bool = True,
 ) -> CasePage:
-    """The cases `user` may see, filtered and sorted by what they may see of each, a page at a time.
+    """The cases `user` may see, filtered, searched and sorted by what they may see of each, a page at a time.
 
     Pages are found by key (the value the list is sorted by and the id of the
-    case a page ends or starts with), so a late page costs what the first does:
-    `after` gives the page after a key, `before` the page before one. The count
-    stops at COUNT_LIMIT.
+    case a page ends or starts with, for every sort order), so a late page
+    costs what the first does: `after` gives the page after a key, `before`
+    the page before one. The count stops at COUNT_LIMIT (`count=False` skips
+    it). `options` load what the caller shows of each case.
     """
     query = select(Case).where(visible_case_filter(user, filters))
-    total = db.session.scalar(
-        select(func.count()).select_from(query.with_only_columns(Case.id).limit(COUNT_LIMIT + 1).subquery())
-    )
+    total = 0
+    if count:
+        total = db.session.scalar(
+            select(func.count()).select_from(query.with_only_columns(Case.id).limit(COUNT_LIMIT + 1).subquery())
+        )
     sort_key, descending = visible_case_sort_key(user, sort)
     key = tuple_(sort_key, Case.id)
-    after_position, before_position = decode_position(after), decode_position(before)
+    after_position, before_position = decode_position(after, sort), decode_position(before, sort)
     backwards = before_position is not None
     position = before_position if backwards else after_position
     if position is not None:
@@ -431,7 +444,7 @@ def list_cases(
         query = query.order_by(sort_key.asc(), Case.id.asc())
     rows = db.session.execute(
         query.add_columns(full_view_filter(user).label("full_view"), sort_key.label("sort_key"))
-        .options(selectinload(Case.category_rows))
+        .options(*options)
         .limit(per_page + 1)
     ).all()
     more = len(rows) > per_page
@@ -451,10 +464,12 @@ def list_cases(
     return page
 
 
-def bind_position(position: tuple[datetime, int]):
+def bind_position(position: tuple[datetime | int, int]):
     """A page key as bound values of the key's column types."""
-    moment, number = position
-    return literal(moment, UTCDateTime()), literal(number, Integer())
+    value, number = position
+    if isinstance(value, datetime):
+        return literal(value, UTCDateTime()), literal(number, Integer())
+    return literal(value, Integer()), literal(number, Integer())
 
 
 def my_reports(user: User) -> list[Case]:

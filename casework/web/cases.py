@@ -12,18 +12,19 @@ from ..domain.intake import ReportInput, report_fingerprint
 from ..domain.permissions import View
 from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, REPORTER_STATUSES, STAGE_LABELS, Kind, Source
 from ..extensions import db
+from ..models import utcnow
 from ..services import cases as case_service
 from ..services import evidence as evidence_service
 from ..services import exports, history
 from ..services import workflow as workflow_service
-from ..services.case_filters import DEFAULT_SORT, SORT_LABELS, CaseFilters
+from ..services.case_filters import DEFAULT_SORT, OWNER_CHOICES, SORT_LABELS, CaseFilters
 from ..services.changes import changes_since, last_event_seq
 from ..services.deadlines import case_deadlines
 from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleCase
 from ..services.evidence import TooLarge
 from . import action_forms
 from .downloads import evidence_response, pdf_response
-from .forms import AddInformationForm, EvidenceForm, ReportForm
+from .forms import AddInformationForm, CaseSearchForm, EvidenceForm, ReportForm
 
 bp = Blueprint("cases", __name__)
 
@@ -131,35 +132,62 @@ def report(kind: str):
 @bp.route("/cases")
 @login_required
 def index():
+    """The cases the signed-in person may see: searched, filtered and sorted by what they see of each."""
     args = request.args
     stage = args.get("stage") if args.get("stage") in STAGE_LABELS else None
     status = args.get("status") if args.get("status") in REPORTER_STATUSES else None
     kind = args.get("kind") if args.get("kind") in (Kind.BREACH, Kind.ABUSE) else None
     category = args.get("category") if args.get("category") in {**BREACH_CATEGORIES, **ABUSE_CATEGORIES} else None
     sort = args.get("sort") if args.get("sort") in SORT_LABELS else DEFAULT_SORT
+    owner = args.get("owner") if args.get("owner") in OWNER_CHOICES else None
+    overdue = {"true": True, "false": False}.get(args.get("overdue", ""))
     department_id = _whole_number(args.get("department"))
-    result = case_service.list_cases(
-        current_user,
-        CaseFilters(stage=stage, status=status, kind=kind, category=category, department_id=department_id),
-        after=args.get("after"),
-        before=args.get("before"),
-        per_page=current_app_config("CASES_PER_PAGE"),
-        sort=sort,
+    form = CaseSearchForm(formdata=args if "q" in args else None)
+    search = None
+    if "q" in args:
+        # An error (too long, not valid text) is shown on the box, and nothing is listed
+        search = (form.q.data or "").strip() if form.validate() else None
+    filters = CaseFilters(
+        stage=stage,
+        status=status,
+        kind=kind,
+        category=category,
+        department_id=department_id,
+        search=search or None,
+        owner=owner,
+        overdue=overdue,
     )
+    if form.errors:
+        result = case_service.CasePage([], set(), 0)
+    else:
+        result = case_service.list_cases(
+            current_user,
+            filters,
+            after=args.get("after"),
+            before=args.get("before"),
+            per_page=current_app_config("CASES_PER_PAGE"),
+            sort=sort,
+        )
     return render_template(
         "cases/list.html",
         result=result,
+        form=form,
         filters={
+            "q": search or None,
             "stage": stage,
             "status": status,
             "kind": kind,
             "category": category,
             "department": department_id,
+            "owner": owner,
+            "overdue": None if overdue is None else ("true" if overdue else "false"),
             "sort": sort,
         },
         sort_labels=SORT_LABELS,
+        owner_choices=OWNER_CHOICES,
         departments=case_service.departments(),
         count_limit=case_service.COUNT_LIMIT,
+        now=utcnow(),
     )
 
 

@@ -39,6 +39,7 @@ from ..domain.policy import (
     SOURCE_LABELS,
     Source,
 )
+from ..services.case_search import SEARCH_MAX
 from .base_form import CaseworkForm
 
 EVIDENCE_HINT = (
@@ -236,3 +237,18 @@ class SummaryPeriodForm(CaseworkForm):
         description="For example, 31 3 2026",
     )
     submit = SubmitField("Show summary", widget=GovSubmitInput())
+
+
+class CaseSearchForm(CaseworkForm):
+    """The case list's search box (a GET form: it changes nothing). The other filters are plain choices
+    read from the address; text that is not one of them is ignored."""
+
+    class Meta:
+        csrf = False
+
+    q = StringField(
+        "Search cases",
+        validators=[Length(max=SEARCH_MAX, message=f"Search must be {SEARCH_MAX} characters or fewer")],
+        description="A case reference, a person's name or words from the description",
+        widget=GovTextInput(),
+    )

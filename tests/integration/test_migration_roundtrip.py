@@ -20,6 +20,7 @@ from sqlalchemy import func, inspect, select, table
 from casework.extensions import db
 from casework.models import Case, CaseEvent
 from casework.services.audit import verify_all
+from casework.services.case_search import include_in_schema_comparison
 from casework.services.demo import seed
 
 from .fresh_database import fresh_app
@@ -44,7 +45,13 @@ def head(app) -> str:
 def schema_differences() -> list:
     with db.engine.connect() as connection:
         context = MigrationContext.configure(
-            connection, opts={"compare_type": True, "compare_server_default": True, "render_as_batch": True}
+            connection,
+            opts={
+                "compare_type": True,
+                "compare_server_default": True,
+                "render_as_batch": True,
+                "include_object": include_in_schema_comparison,
+            },
         )
         return compare_metadata(context, db.metadata)
 
