@@ -23,6 +23,8 @@ from ..domain.policy import (
     StaffType,
     reporter_status,
 )
+from ..services.case_filters import DEFAULT_SORT, OWNER_CHOICES, SORT_LABELS
+from ..services.case_search import SEARCH_MAX
 from . import accounts as accounts_api
 from . import captures as captures_api
 from . import research as research_api
@@ -567,8 +569,39 @@ def _paths() -> dict:
         "/cases": {
             "get": {
                 "operationId": "listCases",
-                "summary": "The cases the caller may see, newest first",
+                "summary": "The cases the caller may see, searched, filtered and sorted (newest first by default)",
                 "parameters": [
+                    {
+                        "name": "q",
+                        "in": "query",
+                        "description": "Search: a case reference or its beginning (SMC-2026-0004), or words that "
+                        "each begin a word of the description or of the name of a subject, the reporter or a "
+                        "complainant. A report the caller sees only as its reporter matches by its reference "
+                        "and description only. Punctuation only separates words.",
+                        "schema": {"type": "string", "maxLength": SEARCH_MAX},
+                    },
+                    {
+                        "name": "sort",
+                        "in": "query",
+                        "description": "newest or oldest (reported date), updated (recently changed), deadline "
+                        "(next deadline, soonest first; cases without one last) or stage (workflow order). "
+                        "A report seen only as its reporter is placed by what its reporter sees.",
+                        "schema": {"type": "string", "enum": list(SORT_LABELS), "default": DEFAULT_SORT},
+                    },
+                    {
+                        "name": "owner",
+                        "in": "query",
+                        "description": "mine: cases the caller owns; unassigned: cases nobody owns yet "
+                        "(never reports seen only as reporter)",
+                        "schema": {"type": "string", "enum": list(OWNER_CHOICES)},
+                    },
+                    {
+                        "name": "overdue",
+                        "in": "query",
+                        "description": "true: open cases past their next deadline; false: the others "
+                        "(never reports seen only as reporter)",
+                        "schema": {"type": "string", "enum": ["true", "false"]},
+                    },
                     {
                         "name": "stage",
                         "in": "query",
@@ -598,7 +631,7 @@ def _paths() -> dict:
                     {
                         "name": "cursor",
                         "in": "query",
-                        "description": "The next_cursor of the previous page",
+                        "description": "The next_cursor of the previous page, with the same sort",
                         "schema": STRING,
                     },
                     {

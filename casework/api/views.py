@@ -17,13 +17,15 @@ from werkzeug.exceptions import NotFound as RouteNotFound
 from ..domain import permissions, workflow
 from ..domain.permissions import View
 from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, REPORTER_STATUSES, STAGE_LABELS, Kind, Role
+from ..domain.text import has_invalid_text
 from ..extensions import db
 from ..models import Case, CaseEvent, Department, Suspension, User
 from ..services import cases as case_service
 from ..services import evidence as evidence_service
 from ..services import exports
 from ..services import summary as summary_service
-from ..services.case_filters import CaseFilters, seen_in_full, visible_case_filter
+from ..services.case_filters import DEFAULT_SORT, OWNER_CHOICES, SORT_LABELS, CaseFilters
+from ..services.case_search import SEARCH_MAX
 from ..services.errors import InvalidInput, NotAllowed
 from ..services.users import user_for_token
 from ..services.workflow import perform
@@ -62,7 +64,19 @@ def authenticate():
 
 # The query parameters each endpoint reads; any other is refused with 400 naming it (issue 15, 5)
 QUERY_PARAMETERS = {
-    "api_v1.list_cases": {"stage", "status", "kind", "category", "department", "limit", "cursor"},
+    "api_v1.list_cases": {
+        "q",
+        "stage",
+        "status",
+        "kind",
+        "category",
+        "department",
+        "owner",
+        "overdue",
+        "sort",
+        "limit",
+        "cursor",
+    },
     "api_v1.summary_json": {"from", "to"},
     "api_v1.summary_csv": {"from", "to"},
     "api_v1.summary_pdf": {"from", "to"},
@@ -114,21 +128,49 @@ def openapi():
 # --- cases ----------------------------------------------------------------------
 
 
-def _encode_cursor(case_id: int) -> str:
-    return base64.urlsafe_b64encode(f"id:{case_id}".encode()).decode("ascii").rstrip("=")
+def _encode_cursor(sort: str, position: str) -> str:
+    """An opaque cursor: the sort order and the key of the last case of a page (as the list page's)."""
+    return base64.urlsafe_b64encode(f"{sort}:{position}".encode()).decode("ascii").rstrip("=")
 
 
-def _decode_cursor(text: str) -> int:
+def _decode_cursor(text: str, sort: str) -> str:
+    """The page key in a cursor made for `sort`; 400 naming the cursor for anything else."""
     try:
         if len(text) > CURSOR_MAX:
             raise ValueError(text)
         raw = base64.b64decode(text + "=" * (-len(text) % 4), altchars=b"-_", validate=True).decode("ascii")
-        prefix, _, number = raw.partition(":")
-        if prefix != "id" or not number.isdigit() or not 0 < int(number) < 2**31:  # ids are INTEGERs
-            raise ValueError(raw)
-        return int(number)
     except (ValueError, UnicodeError, binascii.Error):
         raise BadRequest("The cursor is not valid", {"cursor": "Use the next_cursor of the previous page"}) from None
+    made_for, _, position = raw.partition(":")
+    if made_for in SORT_LABELS and made_for != sort:
+        raise BadRequest(
+            "The cursor was made for another sort order",
+            {"cursor": f"This cursor continues sort={made_for}; ask with that sort, or leave out the cursor"},
+        )
+    if made_for != sort or case_service.decode_position(position, sort) is None:
+        raise BadRequest("The cursor is not valid", {"cursor": "Use the next_cursor of the previous page"})
+    return position
+
+
+def _search() -> str | None:
+    """?q=: a reference, a name or words of the description."""
+    value = request.args.get("q")
+    if value is None or not value.strip():
+        return None
+    if len(value) > SEARCH_MAX:
+        raise BadRequest("The search is too long", {"q": f"Must be {SEARCH_MAX} characters or fewer"})
+    if has_invalid_text(value):
+        raise BadRequest("The search is not valid text", {"q": "Must not contain control characters"})
+    return value.strip()
+
+
+def _overdue() -> bool | None:
+    value = request.args.get("overdue")
+    if value in (None, ""):
+        return None
+    if value not in ("true", "false"):
+        raise BadRequest(f"Unknown overdue: {value}", {"overdue": "Must be true or false"})
+    return value == "true"
 
 
 def _choice(name: str, allowed) -> str | None:
@@ -180,7 +222,8 @@ CASE_LOADING = (
 
 @bp.get("/cases")
 def list_cases():
-    """The cases the caller may see, newest first, in pages joined by an opaque cursor."""
+    """The cases the caller may see, searched, filtered and sorted as on the Cases page (newest first unless
+    asked), in pages joined by an opaque cursor."""
     user = current_api_user()
     filters = CaseFilters(
         stage=_choice("stage", list(STAGE_LABELS)),
@@ -188,16 +231,27 @@ def list_cases():
         kind=_choice("kind", list(Kind)),
         category=_choice("category", list(dict.fromkeys([*BREACH_CATEGORIES, *ABUSE_CATEGORIES]))),
         department_id=_department(),
+        search=_search(),
+        owner=_choice("owner", list(OWNER_CHOICES)),
+        overdue=_overdue(),
     )
+    sort = _choice("sort", list(SORT_LABELS)) or DEFAULT_SORT
     limit = _limit()
     cursor = request.args.get("cursor")
-    query = select(Case, seen_in_full(user).label("full_view")).where(visible_case_filter(user, filters))
-    if cursor:
-        query = query.where(Case.id < _decode_cursor(cursor))
-    rows = db.session.execute(query.options(*CASE_LOADING).order_by(Case.id.desc()).limit(limit + 1)).all()
-    page = rows[:limit]
-    items = [serialise.case_core(case) if full else serialise.case_summary_for_reporter(case) for case, full in page]
-    next_cursor = _encode_cursor(page[-1][0].id) if len(rows) > limit else None
+    page = case_service.list_cases(
+        user,
+        filters,
+        after=_decode_cursor(cursor, sort) if cursor else None,
+        per_page=limit,
+        sort=sort,
+        options=CASE_LOADING,
+        count=False,
+    )
+    items = [
+        serialise.case_core(case) if case.id in page.full_view else serialise.case_summary_for_reporter(case)
+        for case in page.items
+    ]
+    next_cursor = _encode_cursor(sort, page.next_after) if page.next_after else None
     db.session.commit()  # the token's last use
     return jsonify({"items": items, "next_cursor": next_cursor})
 

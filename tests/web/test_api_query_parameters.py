@@ -54,7 +54,7 @@ def test_a_bad_department_is_a_400_naming_it(api, council, value, message):
     "path",
     [
         "/cases?departmnet=1",
-        "/cases?stage=reported&sort=oldest",
+        "/cases?stage=reported&order=oldest",
         "/cases/{reference}?fields=all",
         "/cases/{reference}/events?limit=5",
         "/reports/summary.json?from=2026-01-01&period=year",
