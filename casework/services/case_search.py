@@ -46,7 +46,7 @@ _REFERENCE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")
 
 def search_words(text: str) -> list[str]:
     """The words of a search, lower-cased, at most WORDS_MAX of them."""
-    return [word.lower() for word in _WORD.findall(text or "")][:WORDS_MAX]
+    return _WORD.findall((text or "").lower())[:WORDS_MAX]
 
 
 def reference_prefix(text: str) -> str | None:
