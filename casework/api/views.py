@@ -17,7 +17,7 @@ from werkzeug.exceptions import NotFound as RouteNotFound
 from ..domain import permissions, workflow
 from ..domain.permissions import View
 from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, REPORTER_STATUSES, STAGE_LABELS, Kind, Role
-from ..domain.text import has_invalid_text
+from ..domain.text import API_FIELD_MESSAGE, has_invalid_text
 from ..extensions import db
 from ..models import Case, CaseEvent, Department, Suspension, User
 from ..services import cases as case_service
@@ -160,7 +160,7 @@ def _search() -> str | None:
     if len(value) > SEARCH_MAX:
         raise BadRequest("The search is too long", {"q": f"Must be {SEARCH_MAX} characters or fewer"})
     if has_invalid_text(value):
-        raise BadRequest("The search is not valid text", {"q": "Must not contain control characters"})
+        raise BadRequest("The search is not valid text", {"q": API_FIELD_MESSAGE})
     return value.strip()
 
 
