@@ -51,11 +51,11 @@ class CaseFilters:
 
 # Sort orders of the case list, by name, with what a person sees in the choice
 SORT_LABELS = {
-    "newest": "Reported: newest first",
-    "oldest": "Reported: oldest first",
+    "newest": "Newest first",
+    "oldest": "Oldest first",
     "updated": "Recently changed",
-    "deadline": "Next deadline: soonest first",
-    "stage": "Stage: earliest first",
+    "deadline": "Soonest deadline",
+    "stage": "Stage",
 }
 DEFAULT_SORT = "newest"
 # Sort orders whose key is a time (the others' is a number)

@@ -18,7 +18,7 @@ from datetime import date, timedelta
 import pytest
 from playwright.sync_api import expect
 
-from .conftest import PASSWORD, Person, check_page, sign_in, visit
+from .conftest import PASSWORD, Person, check_page, follow, sign_in, visit
 from .test_content_security_policy import VIOLATION_RECORDER
 
 WIDTHS = (375, 1280)
@@ -223,3 +223,32 @@ def test_copy_puts_the_whole_sha256_on_the_clipboard_under_the_strict_policy(chr
         assert not errors
     finally:
         context.close()
+
+
+def test_the_case_list_searched_with_its_subject_owner_and_deadline_columns_fits(open_page, parks):
+    """HR searches for the contractor by name and sorts by next deadline: the list's columns for the
+    subject, the owner and the next deadline fit a phone (each case stacked, its values labelled) and a
+    desktop."""
+    page = _signed_in(open_page, parks["people"]["hr"], "hr")
+    visit(page, "/cases", label="cases-hr-before-search")
+    page.get_by_label("Search cases").fill("Cal Dunn")
+    page.get_by_label("Sort by").select_option("deadline")
+    follow(page, lambda: page.get_by_role("button", name="Search and filter").click(), label="cases-searched")
+    assert "q=Cal+Dunn" in page.url and "sort=deadline" in page.url
+    table = page.get_by_role("table", name="Cases you can see")
+    for heading in ("Subject", "Owner", "Next deadline"):
+        expect(table.get_by_role("columnheader", name=heading)).to_be_visible()
+    row = table.get_by_role("row").filter(has=page.get_by_role("link", name=parks["reference"]))
+    expect(row).to_contain_text("Cal Dunn")
+    expect(row).to_contain_text("Morag Fairley")
+    expect(page.get_by_label("Search cases")).to_have_value("Cal Dunn")
+    _check_fits(page, "cases-searched")
+    # On a phone each case is a block of its own, each value under its column's name: nothing to scroll
+    page.set_viewport_size({"width": 375, "height": 900})
+    region = page.get_by_role("region", name="Cases you can see")
+    assert region.evaluate("box => box.scrollWidth <= box.clientWidth"), "the table is no wider than the screen"
+    owner = row.get_by_role("cell").filter(has_text="Morag Fairley")
+    assert owner.evaluate("cell => getComputedStyle(cell, '::before').content") == '"Owner"'
+    visit(page, "/cases?q=nothing+like+this", label="cases-no-match")
+    expect(page.get_by_text("No cases match your search and filters.")).to_be_visible()
+    _check_fits(page, "cases-no-match")
