@@ -359,3 +359,21 @@ def test_a_page_key_of_one_sort_order_is_not_read_as_another(desk):
     # A stage key given to the newest-first list starts it from the beginning
     again = list_cases(manager, CaseFilters(), after=first.next_after, per_page=3, sort="newest")
     assert again.items == list_cases(manager, CaseFilters(), per_page=3, sort="newest").items
+
+
+def test_the_triggers_that_keep_the_search_in_step_exist_at_the_head_revision(db_session):
+    """A migration that rebuilds `cases` or `users` on SQLite drops their triggers: it must make them again."""
+    if db.session.get_bind().dialect.name != "sqlite":
+        indexes = set(
+            db_session.scalars(
+                text(
+                    "SELECT indexname FROM pg_indexes WHERE indexname IN ('ix_cases_description_search', "
+                    "'ix_cases_complainant_search', 'ix_users_name_search')"
+                )
+            )
+        )
+        assert len(indexes) == 3
+        return
+    triggers = set(db_session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
+    for table in ("case_text_search", "user_name_search"):
+        assert {f"{table}_insert", f"{table}_update", f"{table}_delete"} <= triggers
