@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from sqlalchemy import and_, case, false, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
-from ..domain.policy import REPORTER_STATUSES, STAGE_LABELS, Stage, reporter_status, stages_with_status
+from ..domain.policy import REPORTER_STATUSES, STAGE_LABELS, Role, Stage, reporter_status, stages_with_status
 from ..models import Case, CaseCategory, User, UTCDateTime, utcnow
 from .case_search import search_conditions
 from .visibility import full_view_filter, visible_cases
@@ -123,6 +123,8 @@ def visible_case_filter(user: User, filters: CaseFilters) -> ColumnElement:
     full, reporter = _conditions(user, filters)
     if not full and not reporter:
         return visible_cases(user)
+    if user.role == Role.HR:  # HR sees in full every case they may see at all
+        return and_(visible_cases(user), *full)
     in_full = seen_in_full(user)
     return and_(
         visible_cases(user),

@@ -38,7 +38,12 @@ SEARCH_MAX = 200
 WORDS_MAX = 10
 # The tables and indexes of migration 0012: they are not models (Alembic's comparison leaves them alone)
 SQLITE_SEARCH_TABLES = ("case_text_search", "user_name_search")
-POSTGRESQL_SEARCH_INDEXES = ("ix_cases_description_search", "ix_cases_complainant_search", "ix_users_name_search")
+POSTGRESQL_SEARCH_INDEXES = (
+    "ix_cases_description_search",
+    "ix_cases_complainant_search",
+    "ix_users_name_search",
+    "ix_cases_reference_prefix",
+)
 
 _WORD = re.compile(r"[^\W_]+")
 _REFERENCE = re.compile(r"[A-Z0-9][A-Z0-9-]{0,19}")
@@ -92,9 +97,10 @@ def _description_ids(words: list[str], *, with_complainant: bool):
         if with_complainant:
             expression += " OR {complainant_name} : " + _fts_words(words)
         return [_fts_match("case_text_search", expression)]
-    found = [select(Case.id).where(_ts_matches(Case.description, words))]
+    described = aliased(Case)  # not the list's own row: each query reads its index
+    found = [select(described.id).where(_ts_matches(described.description, words))]
     if with_complainant:
-        found.append(select(Case.id).where(_ts_matches(func.coalesce(Case.complainant_name, ""), words)))
+        found.append(select(described.id).where(_ts_matches(func.coalesce(described.complainant_name, ""), words)))
     return found
 
 
@@ -116,8 +122,14 @@ def _named_ids(words: list[str]):
 
 
 def _by_reference(prefix: str):
+    """The ids of cases whose reference begins with `prefix` (letters, digits and hyphens), read from an
+    index: on SQLite the range of references from the prefix up to the next one (binary order); on
+    PostgreSQL LIKE 'prefix%' with the pattern index of migration 0012."""
     referenced = aliased(Case)
-    return select(referenced.id).where(referenced.reference.startswith(prefix, autoescape=True))
+    if _dialect() == "sqlite":
+        following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        return select(referenced.id).where(referenced.reference >= prefix, referenced.reference < following)
+    return select(referenced.id).where(referenced.reference.like(prefix + "%"))
 
 
 def search_conditions(text: str) -> tuple[ColumnElement, ColumnElement]:

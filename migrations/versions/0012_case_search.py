@@ -7,7 +7,8 @@ Create Date: 2026-12-01 06:00:00
 On SQLite: two external-content FTS5 tables (they hold the index, not a second
 copy of the text), kept in step with `cases` and `users` by triggers, so every
 write (the app, the CLI, a bulk insert) updates them. On PostgreSQL: GIN
-indexes of the same `to_tsvector('simple', …)` expressions the search uses.
+indexes of the same `to_tsvector('simple', …)` expressions the search uses,
+and a pattern index for the beginnings of references.
 casework/services/case_search.py reads both.
 """
 
@@ -71,9 +72,12 @@ POSTGRESQL_UP = [
     "CREATE INDEX ix_cases_complainant_search ON cases "
     "USING gin (to_tsvector('simple', coalesce(complainant_name, '')))",
     "CREATE INDEX ix_users_name_search ON users USING gin (to_tsvector('simple', name))",
+    # A reference's beginning (LIKE 'SMC-2026-0%') whatever the database's collation
+    "CREATE INDEX ix_cases_reference_prefix ON cases (reference text_pattern_ops)",
 ]
 
 POSTGRESQL_DOWN = [
+    "DROP INDEX IF EXISTS ix_cases_reference_prefix",
     "DROP INDEX IF EXISTS ix_users_name_search",
     "DROP INDEX IF EXISTS ix_cases_complainant_search",
     "DROP INDEX IF EXISTS ix_cases_description_search",

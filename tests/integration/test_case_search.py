@@ -368,11 +368,11 @@ def test_the_triggers_that_keep_the_search_in_step_exist_at_the_head_revision(db
             db_session.scalars(
                 text(
                     "SELECT indexname FROM pg_indexes WHERE indexname IN ('ix_cases_description_search', "
-                    "'ix_cases_complainant_search', 'ix_users_name_search')"
+                    "'ix_cases_complainant_search', 'ix_users_name_search', 'ix_cases_reference_prefix')"
                 )
             )
         )
-        assert len(indexes) == 3
+        assert len(indexes) == 4
         return
     triggers = set(db_session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
     for table in ("case_text_search", "user_name_search"):
