@@ -23,7 +23,7 @@ from casework.domain.policy import (
     stages_with_status,
 )
 from casework.models import CaseCategory
-from casework.services.case_filters import SORT_LABELS, CaseFilters
+from casework.services.case_filters import OWNER_CHOICES, SORT_LABELS, CaseFilters
 from casework.services.cases import list_cases
 
 ROLES = ("employee", "manager", "hr", "head_of_service", "admin")
@@ -42,6 +42,9 @@ def every_filter(departments) -> list[CaseFilters]:
     filters += [CaseFilters(kind=kind) for kind in Kind]
     filters += [CaseFilters(category=category) for category in ALL_CATEGORIES]
     filters += [CaseFilters(department_id=department.id) for department in departments]
+    filters += [CaseFilters(owner=owner) for owner in OWNER_CHOICES]
+    filters += [CaseFilters(overdue=True), CaseFilters(overdue=False)]
+    filters += [CaseFilters(search=search) for search in ("Subject One", "Subject Two", "Owen", "address", "SMC")]
     return filters
 
 
@@ -52,8 +55,11 @@ def world(db_session, make_department, make_user, make_case):
     def build(role):
         housing, parks, libraries = (make_department(name) for name in ("Housing", "Parks", "Libraries"))
         viewer = make_user(role, department=libraries, password=None)
-        owner = make_user("manager", department=housing, password=None)
-        subjects = [make_user(department=housing, password=None), make_user(department=parks, password=None)]
+        owner = make_user("manager", department=housing, password=None, name="Owen Owner")
+        subjects = [
+            make_user(department=housing, password=None, name="Subject One"),
+            make_user(department=parks, password=None, name="Subject Two"),
+        ]
         reported = []
         base = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
         for n, stage in enumerate(Stage):
@@ -88,7 +94,8 @@ def listing(viewer, departments) -> dict:
 
 
 def change_what_a_reporter_is_not_shown(db_session, cases, owner, departments):
-    """Stage (within its status), categories, department, owner and time of last change."""
+    """Stage (within its status), categories, department, owner, time of last change, next deadline and
+    the people it is about."""
     for n, case in enumerate(cases):
         case.stage = HIDDEN_STAGE_SWAP[Stage(case.stage)]
         for row in list(case.category_rows):
@@ -98,6 +105,9 @@ def change_what_a_reporter_is_not_shown(db_session, cases, owner, departments):
         case.department_id = departments[(n + 1) % len(departments)].id
         case.owner_id = owner.id
         case.updated_at = datetime(2026, 11, 1, tzinfo=UTC) - timedelta(minutes=7 * n)
+        case.next_deadline_at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(days=n)
+        case.next_deadline_label = "Investigation"
+        case.subjects = [owner] if n % 2 else list(reversed(case.subjects))
     db_session.flush()
     db_session.expire_all()
 

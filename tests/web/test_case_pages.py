@@ -82,7 +82,7 @@ def test_the_list_shows_only_the_cases_each_person_may_see(client, council, logi
 def test_a_reporter_sees_their_reports_in_the_list_as_their_report(client, council, login_as):
     login_as(council["reporter"])
     html = client.get("/cases").get_data(as_text=True)
-    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, re.S)[1:]
+    rows = re.findall(r'<tr class="govuk-table__row"[^>]*>(.*?)</tr>', html, re.S)[1:]
     assert len(rows) == 3
     for row in rows:
         assert "Your report" in row and "Received" in row
