@@ -359,7 +359,9 @@ def test_the_reporter_adds_information(client, council, login_as, db_session):
     assert response.status_code == 302
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Information added." in html and "They posted it again." in html
-    actions = db_session.scalars(select(CaseEvent.action).where(CaseEvent.case_id == case.id)).all()
+    actions = db_session.scalars(
+        select(CaseEvent.action).where(CaseEvent.case_id == case.id).order_by(CaseEvent.seq)
+    ).all()
     assert actions == ["reported", "information_added"]
 
 
