@@ -1,7 +1,7 @@
 """Search of the case list: full-text indexes of descriptions, complainants' and people's names
 
 Revision ID: 0012
-Revises: 0006
+Revises: 0013
 Create Date: 2026-12-01 06:00:00
 
 On SQLite: two external-content FTS5 tables (they hold the index, not a second
@@ -16,7 +16,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0012"
-down_revision = "0006"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
