@@ -43,6 +43,13 @@ def create_app(overrides: dict | None = None) -> Flask:
             "connect_args": {"timeout": 30},
             **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}),
         }
+    elif app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # No JIT compilation: the case list's visibility and search filters are many small expressions
+        # whose estimated cost passes PostgreSQL's JIT threshold, and compiling them took over a second
+        # for a query that runs in milliseconds
+        engine_options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {}))
+        engine_options["connect_args"] = {"options": "-c jit=off", **engine_options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options
     app.config.setdefault("EVIDENCE_DIR", str(Path(app.instance_path) / "evidence"))
 
     if str(app.config.get("RATELIMIT_STORAGE_URI") or "").startswith(("redis://", "rediss://")):

@@ -377,3 +377,10 @@ def test_the_triggers_that_keep_the_search_in_step_exist_at_the_head_revision(db
     triggers = set(db_session.scalars(text("SELECT name FROM sqlite_master WHERE type = 'trigger'")))
     for table in ("case_text_search", "user_name_search"):
         assert {f"{table}_insert", f"{table}_update", f"{table}_delete"} <= triggers
+
+
+def test_postgresql_connections_do_not_compile_queries_just_in_time(db_session):
+    """Compiling a searched list's filters took over a second of a query that runs in milliseconds."""
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    assert db_session.scalar(text("SHOW jit")) == "off"
