@@ -41,6 +41,12 @@ class DefaultConfig:
     APPEAL_WINDOW_WORKING_DAYS = 5
     # A disciplinary hearing is on a working day at least this many working days ahead (ACAS Code of Practice)
     HEARING_NOTICE_WORKING_DAYS = 5
+    # A hearing is postponed once, by at most this many working days (Employment Relations Act 1999 s10(4))
+    HEARING_POSTPONE_MAX_WORKING_DAYS = 5
+    # Who may decide a dismissal, as hearing or appeal officer
+    DISMISSAL_AUTHORITY_ROLES = ("hr", "head_of_service")
+    # Roles ranked by seniority: an appeal officer should outrank the hearing officer where both are ranked
+    SENIORITY = {"manager": 1, "head_of_service": 2}
     LADO_REFERRAL_WORKING_DAYS = 1
     # Social Networking Policy 11.4: the head of service is told of a contractor's case at once
     HEAD_OF_SERVICE_INFORMED_WORKING_DAYS = 1

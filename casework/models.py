@@ -278,6 +278,15 @@ class Case(db.Model):
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     investigator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    hearing_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # When the council became aware of it (the ICO's 72 hours run from here); the report time unless corrected
+    aware_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Social Networking Policy 11.1: the decision on removing the content, with its reason
+    content_removal: Mapped[str | None] = mapped_column(String(20))  # removed, requested, not_required
+    content_removal_reason: Mapped[str | None] = mapped_column(Text)
+    # When a safeguarding concern and a possible offence were first flagged: their one-working-day clocks start here
+    safeguarding_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    offence_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     stage: Mapped[str] = mapped_column(String(20), default="reported", index=True)
     stage_before_referral: Mapped[str | None] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -310,6 +319,7 @@ class Case(db.Model):
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])
     investigator: Mapped[User | None] = relationship(foreign_keys=[investigator_id])
+    hearing_officer: Mapped[User | None] = relationship(foreign_keys=[hearing_officer_id])
     department: Mapped[Department | None] = relationship()
     subjects: Mapped[list[User]] = relationship(secondary=case_subjects, order_by="User.name")
     category_rows: Mapped[list[CaseCategory]] = relationship(
@@ -327,6 +337,18 @@ class Case(db.Model):
         back_populates="case", order_by="ContractorAction.id"
     )
     letters: Mapped[list[Letter]] = relationship(back_populates="case", order_by="Letter.id")
+    # The fair process (casework.models_process)
+    allegation_rows: Mapped[list[Allegation]] = relationship(back_populates="case", order_by="Allegation.id")
+    investigation_reports: Mapped[list[InvestigationReport]] = relationship(
+        back_populates="case", order_by="InvestigationReport.id"
+    )
+    hr_advice: Mapped[list[HrAdvice]] = relationship(back_populates="case", order_by="HrAdvice.id")
+    hearings: Mapped[list[Hearing]] = relationship(back_populates="case", order_by="Hearing.id")
+    appeals: Mapped[list[Appeal]] = relationship(back_populates="case", order_by="Appeal.id")
+    conflicts: Mapped[list[ConflictDeclaration]] = relationship(
+        back_populates="case", order_by="ConflictDeclaration.id"
+    )
+    overrides: Mapped[list[DutyOverride]] = relationship(back_populates="case", order_by="DutyOverride.id")
 
     __mapper_args__ = {"version_id_col": version}
     # Covers the HR summary's grouping of a period's cases without reading the table
@@ -348,6 +370,36 @@ class Case(db.Model):
     @property
     def superseded_outcomes(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.superseded_at is not None]
+
+    @property
+    def allegations(self) -> list[Allegation]:
+        """The allegations that stand (removed ones are kept, but not here)."""
+        return [a for a in self.allegation_rows if a.removed_at is None]
+
+    @property
+    def investigation_report(self) -> InvestigationReport | None:
+        return self.investigation_reports[-1] if self.investigation_reports else None
+
+    @property
+    def hearing(self) -> Hearing | None:
+        """The latest hearing arranged (an earlier one is kept when a case is decided again)."""
+        return self.hearings[-1] if self.hearings else None
+
+    def outcome_for(self, subject_id: int) -> Outcome | None:
+        """The outcome that stands for one person: their own, or an older outcome for everyone in the case."""
+        return next(
+            (
+                o
+                for o in reversed(self.outcomes)
+                if o.superseded_at is None and (o.subject_id == subject_id or o.subject_id is None)
+            ),
+            None,
+        )
+
+    @property
+    def current_outcomes(self) -> list[Outcome]:
+        """Every outcome that stands, one per person (or one for everyone, from before outcomes were per person)."""
+        return [o for o in self.outcomes if o.superseded_at is None]
 
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"
@@ -451,6 +503,11 @@ class Outcome(db.Model):
     live_until: Mapped[date | None] = mapped_column(Date)
     appeal_due_on: Mapped[date | None] = mapped_column(Date)
     separation_override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Whom it is about; empty on outcomes recorded before outcomes were per person (then it is everyone's)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    hearing_id: Mapped[int | None] = mapped_column(ForeignKey("hearings.id"))
+    appeal_waived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    appeal_waived_reason: Mapped[str | None] = mapped_column(Text)
     appeal_result: Mapped[str | None] = mapped_column(String(20))  # upheld, varied, overturned
     appeal_reason: Mapped[str | None] = mapped_column(Text)
     appeal_decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
@@ -463,6 +520,7 @@ class Outcome(db.Model):
     case: Mapped[Case] = relationship(back_populates="outcomes")
     decided_by: Mapped[User] = relationship(foreign_keys=[decided_by_id])
     superseded_by: Mapped[User | None] = relationship(foreign_keys=[superseded_by_id])
+    subject: Mapped[User | None] = relationship(foreign_keys=[subject_id])
 
     @property
     def is_superseded(self) -> bool:
@@ -690,3 +748,14 @@ class AdminEvent(db.Model):
 # Online research, RIPA authorisations and web captures live in their own module (casework.models_research);
 # social media training records and cases about council accounts in casework.models_accounts
 from . import models_accounts, models_research  # noqa: E402, F401
+
+# Allegations, hearings, appeals and the rest of the fair process (casework.models_process)
+from .models_process import (  # noqa: E402
+    Allegation,
+    Appeal,
+    ConflictDeclaration,
+    DutyOverride,
+    Hearing,
+    HrAdvice,
+    InvestigationReport,
+)

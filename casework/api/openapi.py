@@ -115,6 +115,15 @@ def param_schema(param: Param) -> dict:
         schema = {"type": "array", "items": items}
     elif param.type == "accounts":
         schema = {"oneOf": [{"type": "string", "enum": ["all"]}, {"type": "array", "items": INTEGER}]}
+    elif param.type == "datetime":
+        schema = {"type": "string", "format": "date-time"}
+    elif param.type == "object_list":
+        item = {
+            "type": "object",
+            "properties": {p.name: param_schema(p) for p in param.items},
+            "additionalProperties": False,
+        }
+        schema = {"type": "array", "items": item, "maxItems": 100}
     else:  # pragma: no cover - the table only uses the types above
         raise AssertionError(param.type)
     if param.description:

@@ -16,11 +16,15 @@ from ..domain.intake import ReportInput
 from ..domain.policy import (
     ABUSE_CATEGORIES,
     AGENCIES,
+    APPEAL_RESULTS,
     BREACH_CATEGORIES,
+    CASE_ROLES,
+    CONTENT_REMOVAL,
     FINDINGS,
     FLAGS,
     NOTE_KINDS,
     PLATFORMS,
+    RECOMMENDATIONS,
     REFERRAL_STATUSES,
     RIGHTS_DECISIONS,
     SANCTIONS,
@@ -41,14 +45,26 @@ class Param:
     """One field of a request body: its JSON type and, for codes, the values allowed."""
 
     name: str
-    type: str  # string, integer, boolean, string_list, accounts, date
+    type: str  # string, integer, boolean, string_list, accounts, date, datetime, object_list
     description: str = ""
     enum: tuple = ()
+    items: tuple = ()  # for object_list: the fields of each object, as Params
 
     def type_error(self, value) -> str | None:
         """Why `value` is not of this field's JSON type, or None."""
-        if self.type in ("string", "date"):
+        if self.type in ("string", "date", "datetime"):
             return None if isinstance(value, str) else "Must be a string"
+        if self.type == "object_list":
+            if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+                return "Must be a list of objects"
+            fields = {p.name: p for p in self.items}
+            for item in value:
+                for key, inner in item.items():
+                    if key not in fields:
+                        return f"Unknown field in an item: {key}"
+                    if inner is not None and fields[key].type_error(inner):
+                        return f"{key}: {fields[key].type_error(inner)}"
+            return None
         if self.type == "integer":
             return None if isinstance(value, int) and not isinstance(value, bool) else "Must be an integer"
         if self.type == "boolean":
@@ -73,6 +89,14 @@ def _codes(mapping) -> tuple:
 REASON = Param("reason", "string", "Why; recorded in the audit trail")
 TEXT = Param("text", "string", "The text to record")
 SUBJECT = Param("subject", "string", "E-mail of a person the case is about")
+OVERRIDE = Param(
+    "override_reason",
+    "string",
+    "Where another person is not practicable (ACAS Code): why separation of duties is set aside",
+)
+FINDING = Param("finding", "string", "The finding", _codes(FINDINGS))
+SANCTION = Param("sanction", "string", "The sanction", _codes(SANCTIONS))
+RIGHTS_DECISION = Param("rights_decision", "string", "Publishing rights restored or revoked", _codes(RIGHTS_DECISIONS))
 
 ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
     "take_ownership": (),
@@ -87,6 +111,7 @@ ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
     "start_investigation": (
         Param("investigator", "string", "E-mail of the investigating manager or HR officer"),
         Param("no_suspension_reason", "string", "Why publishing rights are not suspended (when none are)"),
+        OVERRIDE,
     ),
     "add_note": (
         Param("kind", "string", "The kind of note", _codes(NOTE_KINDS)),
@@ -95,17 +120,87 @@ ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
         TEXT,
     ),
     "record_outcome": (
-        Param("finding", "string", "The finding", _codes(FINDINGS)),
-        Param("sanction", "string", "The sanction, from the ladder", _codes(SANCTIONS)),
+        Param(
+            "outcomes",
+            "object_list",
+            "For each person the case is about: subject (e-mail), finding, sanction, rights_decision",
+            items=(SUBJECT, FINDING, SANCTION, RIGHTS_DECISION),
+        ),
+        Param("finding", "string", "Single-subject case: the finding", _codes(FINDINGS)),
+        Param("sanction", "string", "Single-subject case: the sanction, from the ladder", _codes(SANCTIONS)),
         Param(
             "rights_decision",
             "string",
-            "Whether suspended publishing rights are restored or revoked",
+            "Single-subject case: whether suspended publishing rights are restored or revoked",
             _codes(RIGHTS_DECISIONS),
         ),
         Param("summary", "string", "A summary of the decision"),
         Param("content_removed", "boolean", "Whether the content was removed"),
         Param("override_separation", "boolean", "The investigator confirms they decide the outcome anyway"),
+        Param("attended", "string", "After a hearing: who attended"),
+        Param("companion", "string", "After a hearing: the companion (trade union representative or colleague)"),
+        Param("subject_statement", "string", "After a hearing: what the person said"),
+    ),
+    "update_case": (
+        REASON,
+        Param("categories", "string_list", "The corrected category codes"),
+        Param("severity", "string", "How serious it is", _codes(SEVERITIES)),
+        *(Param(flag, "boolean", label) for flag, label in FLAGS.items()),
+        Param("add_subjects", "string_list", "E-mails of people to add to the case"),
+        Param("remove_subjects", "string_list", "E-mails of people to take off the case"),
+        Param("aware_at", "string", "When the council became aware of it (ISO date, or date and time)"),
+        Param(
+            "content_removal",
+            "string",
+            "Social Networking Policy 11.1: the decision on the content",
+            _codes(CONTENT_REMOVAL),
+        ),
+        Param("content_removal_reason", "string", "The reason for the decision on the content"),
+        Param(
+            "allegations",
+            "object_list",
+            "Replaces the allegations: each a subject (e-mail), category and text",
+            items=(SUBJECT, Param("category", "string", "The category code"), TEXT),
+        ),
+    ),
+    "record_investigation_report": (
+        Param(
+            "findings",
+            "object_list",
+            "A finding on each allegation: subject (e-mail), category, finding",
+            items=(SUBJECT, Param("category", "string", "The allegation's category"), FINDING),
+        ),
+        Param("summary", "string", "A summary of the investigation"),
+        Param("recommendation", "string", "The recommendation", _codes(RECOMMENDATIONS)),
+    ),
+    "record_hr_advice": (Param("text", "string", "HR's advice to the person deciding"),),
+    "arrange_hearing": (
+        Param("hearing_officer", "string", "E-mail of the hearing officer"),
+        Param("hearing_at", "datetime", "When, London time, as YYYY-MM-DDTHH:MM"),
+        Param("subjects", "string_list", "E-mails of the people invited"),
+        OVERRIDE,
+    ),
+    "postpone_hearing": (Param("hearing_at", "datetime", "The new date and time, London time"), REASON),
+    "lodge_appeal": (
+        SUBJECT,
+        Param("grounds", "string", "The grounds of appeal"),
+        Param("appeal_officer", "string", "E-mail of the appeal officer"),
+        Param("late_reason", "string", "Why an appeal after the window is accepted"),
+        OVERRIDE,
+    ),
+    "decide_appeal": (
+        SUBJECT,
+        Param("result", "string", "The result", _codes(APPEAL_RESULTS)),
+        Param("sanction", "string", "When varied: the new sanction", _codes(SANCTIONS)),
+        REASON,
+    ),
+    "waive_appeal": (SUBJECT, REASON),
+    "declare_conflict": (Param("conflict", "boolean", "Whether you have a conflict of interest"), TEXT),
+    "reassign": (
+        Param("role", "string", "The role", _codes(CASE_ROLES)),
+        Param("person", "string", "E-mail of the person who takes it"),
+        REASON,
+        OVERRIDE,
     ),
     "record_contractor_action": (TEXT,),
     "acknowledge_contractor_case": (),

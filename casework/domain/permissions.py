@@ -21,6 +21,8 @@ class Relationship(StrEnum):
     SUBJECT = "subject"
     OWNER = "owner"
     INVESTIGATOR = "investigator"
+    HEARING_OFFICER = "hearing_officer"
+    APPEAL_OFFICER = "appeal_officer"
     LINE_MANAGER = "line_manager"  # line manager of a person concerned
     DEPARTMENT_MANAGER = "department_manager"  # manager in a concerned person's department
     HR = "hr"
@@ -52,6 +54,10 @@ def relationships(user, case) -> set[Relationship]:
         found.add(Relationship.OWNER)
     if case.investigator_id == user.id:
         found.add(Relationship.INVESTIGATOR)
+    if getattr(case, "hearing_officer_id", None) == user.id:
+        found.add(Relationship.HEARING_OFFICER)
+    if any(appeal.appeal_officer_id == user.id for appeal in getattr(case, "appeals", ())):
+        found.add(Relationship.APPEAL_OFFICER)
     for person in people_concerned(case):
         if person.id == user.id:
             continue
@@ -78,6 +84,8 @@ FULL_VIEW_RELATIONSHIPS = frozenset(
     {
         Relationship.OWNER,
         Relationship.INVESTIGATOR,
+        Relationship.HEARING_OFFICER,
+        Relationship.APPEAL_OFFICER,
         Relationship.LINE_MANAGER,
         Relationship.DEPARTMENT_MANAGER,
         Relationship.HR,

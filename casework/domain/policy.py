@@ -63,7 +63,9 @@ class Stage(StrEnum):
     ASSESSMENT = "assessment"
     RIGHTS_SUSPENDED = "rights_suspended"
     INVESTIGATION = "investigation"
+    HEARING = "hearing"
     OUTCOME = "outcome"
+    APPEAL = "appeal"
     REFERRED = "referred"
     SUPPORT = "support"
     CLOSED = "closed"
@@ -74,7 +76,9 @@ STAGE_LABELS = {
     Stage.ASSESSMENT: "Assessment",
     Stage.RIGHTS_SUSPENDED: "Rights suspended",
     Stage.INVESTIGATION: "Investigation",
+    Stage.HEARING: "Hearing",
     Stage.OUTCOME: "Outcome",
+    Stage.APPEAL: "Appeal",
     Stage.REFERRED: "Referred",
     Stage.SUPPORT: "Support",
     Stage.CLOSED: "Closed",
@@ -86,7 +90,9 @@ STAGE_TAG_CLASSES = {
     Stage.ASSESSMENT: "govuk-tag--blue",
     Stage.RIGHTS_SUSPENDED: "govuk-tag--orange",
     Stage.INVESTIGATION: "govuk-tag--purple",
+    Stage.HEARING: "govuk-tag--red",
     Stage.OUTCOME: "govuk-tag--turquoise",
+    Stage.APPEAL: "govuk-tag--orange",
     Stage.REFERRED: "govuk-tag--pink",
     Stage.SUPPORT: "govuk-tag--yellow",
     Stage.CLOSED: "govuk-tag--grey",
@@ -213,6 +219,37 @@ SANCTIONS = {
     "referred_to_contractor": "Referred to contractor",
 }
 DISMISSALS = frozenset({"dismissal_with_notice", "summary_dismissal"})
+# Formal sanctions follow a disciplinary hearing (ACAS Code); the rest may be decided without one
+FORMAL_SANCTIONS = frozenset({"first_written_warning", "final_written_warning", *DISMISSALS, "dismissal"})
+INFORMAL_SANCTIONS = ("no_action", "management_advice", "training")
+
+# The investigator's recommendation
+RECOMMENDATIONS = {
+    "no_case_to_answer": "No case to answer",
+    "informal_action": "Informal action",
+    "disciplinary_hearing": "A disciplinary hearing",
+}
+
+APPEAL_RESULTS = {
+    "upheld": "Upheld: the outcome stands",
+    "varied": "Varied: a different sanction",
+    "overturned": "Overturned: the outcome is set aside",
+}
+
+# Social Networking Policy 11.1: what was decided about the content
+CONTENT_REMOVAL = {
+    "removed": "The content has been removed",
+    "requested": "Removal has been requested",
+    "not_required": "Removal is not required",
+}
+
+# The people a case assigns, by the name `reassign` gives them
+CASE_ROLES = {
+    "owner": "Owner",
+    "investigator": "Investigator",
+    "hearing_officer": "Hearing officer",
+    "appeal_officer": "Appeal officer",
+}
 
 
 def sanction_label(code: str) -> str:
@@ -291,6 +328,16 @@ EVENT_LABELS = {
     "reassigned": "Reassigned",
     "council_account_linked": "Council account linked",
     "council_account_closed": "Council account closed",
+    "update_case": "Case details corrected",
+    "record_investigation_report": "Investigation report recorded",
+    "record_hr_advice": "HR advice recorded",
+    "arrange_hearing": "Hearing arranged",
+    "postpone_hearing": "Hearing postponed",
+    "lodge_appeal": "Appeal lodged",
+    "decide_appeal": "Appeal decided",
+    "waive_appeal": "Appeal waived",
+    "declare_conflict": "Conflict of interest declared",
+    "reassign": "Role reassigned",
 }
 
 

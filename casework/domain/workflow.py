@@ -8,18 +8,18 @@ the change and write the audit events. Pages, the API and the tests all read
 """
 
 from dataclasses import dataclass, field
+from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
+from . import process, process_checks
 from .intake import has_control_characters
 from .permissions import Relationship, View, relationships, view_level
 from .policy import (
     AGENCIES,
     AGENCY_SHORT_NAMES,
-    FINDINGS,
     NOTE_KINDS,
     REFERRAL_STATUSES,
-    RIGHTS_DECISIONS,
-    SANCTIONS,
     STAGE_LABELS,
     Kind,
     Role,
@@ -28,6 +28,25 @@ from .policy import (
 )
 
 OPEN_STAGES = frozenset(Stage) - {Stage.CLOSED}
+LONDON = ZoneInfo("Europe/London")
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The council's settings the rules read (from config, passed in by the services)."""
+
+    today: date | None = None  # in London; None: the day it is now
+    bank_holidays: frozenset = frozenset()
+    hearing_notice_working_days: int = 5
+    postpone_max_working_days: int = 5
+    dismissal_roles: frozenset = frozenset({Role.HR, Role.HEAD_OF_SERVICE})
+    seniority: dict = field(default_factory=dict)
+
+    @property
+    def day(self) -> date:
+        return self.today or datetime.now(LONDON).date()
+
+
 REASON_MAX = 5_000
 TEXT_MAX = 20_000
 
@@ -39,6 +58,9 @@ class Capacity(StrEnum):
     OWNER = "owner"
     HR = "hr"
     INVESTIGATOR = "investigator"
+    HEARING_OFFICER = "hearing_officer"
+    APPEAL_OFFICER = "appeal_officer"
+    ASSIGNED = "assigned"  # holds a role on the case: owner, investigator, hearing or appeal officer
     CONTRACTOR_HEAD_OF_SERVICE = "contractor_head_of_service"
 
 
@@ -60,12 +82,15 @@ def _spec(name, label, from_stages, to_stage, capacities, *, kinds=(Kind.BREACH,
     )
 
 
-OWN, HR_, CM, INV, HOS = (
+OWN, HR_, CM, INV, HOS, HO, AO, ASSIGNED = (
     Capacity.OWNER,
     Capacity.HR,
     Capacity.CASE_MANAGER,
     Capacity.INVESTIGATOR,
     Capacity.CONTRACTOR_HEAD_OF_SERVICE,
+    Capacity.HEARING_OFFICER,
+    Capacity.APPEAL_OFFICER,
+    Capacity.ASSIGNED,
 )
 S = Stage
 
@@ -129,13 +154,116 @@ ACTIONS: dict[str, ActionSpec] = {
         ),
         _spec("add_note", "Add a note", OPEN_STAGES - {S.REPORTED}, None, {OWN, HR_, INV}, required=("kind", "text")),
         _spec(
-            "record_outcome",
-            "Record the outcome",
+            "update_case",
+            "Correct the case details",
+            OPEN_STAGES,
+            None,
+            {OWN, HR_},
+            required=("reason",),
+            text="Correct what the report said: categories, severity, flags, the people it is about, the "
+            "allegations and when the council became aware of it. The deadlines are worked out again.",
+        ),
+        _spec(
+            "record_investigation_report",
+            "Record the investigation report",
             {S.INVESTIGATION},
-            S.OUTCOME,
+            None,
+            {INV},
+            kinds=(Kind.BREACH,),
+            required=("findings", "summary", "recommendation"),
+            text="A finding on each allegation, a summary and a recommendation.",
+        ),
+        _spec(
+            "record_hr_advice",
+            "Record HR advice",
+            {S.INVESTIGATION, S.HEARING, S.OUTCOME, S.APPEAL},
+            None,
+            {HR_},
+            kinds=(Kind.BREACH,),
+            required=("text",),
+            text="Acceptable Use of Social Media Policy 10: HR advises the person deciding. Needed before any "
+            "formal sanction.",
+        ),
+        _spec(
+            "arrange_hearing",
+            "Arrange a disciplinary hearing",
+            {S.INVESTIGATION},
+            S.HEARING,
             {OWN, HR_},
             kinds=(Kind.BREACH,),
-            required=("finding", "sanction", "summary"),
+            required=("hearing_officer", "hearing_at", "subjects"),
+            text="The hearing officer, the date and time (at least 5 working days' notice) and who is invited. "
+            "The invitation states the allegations and the right to be accompanied.",
+        ),
+        _spec(
+            "postpone_hearing",
+            "Postpone the hearing",
+            {S.HEARING},
+            None,
+            {OWN, HR_},
+            kinds=(Kind.BREACH,),
+            required=("hearing_at", "reason"),
+            text="Once, by up to 5 working days, when the companion cannot attend (Employment Relations Act "
+            "1999 s10(4)), or for another recorded reason.",
+        ),
+        _spec(
+            "record_outcome",
+            "Record the outcome",
+            {S.INVESTIGATION, S.HEARING},
+            S.OUTCOME,
+            {OWN, HR_, HO},
+            kinds=(Kind.BREACH,),
+            required=("summary",),
+            text="For each person: a finding, a sanction and a decision on publishing rights. Formal sanctions "
+            "only after a hearing, by its hearing officer.",
+        ),
+        _spec(
+            "lodge_appeal",
+            "Lodge an appeal",
+            {S.OUTCOME, S.APPEAL},
+            S.APPEAL,
+            {OWN, HR_},
+            kinds=(Kind.BREACH,),
+            required=("subject", "grounds", "appeal_officer"),
+            text="On the person's behalf, within the appeal window of the outcome letter (later only with a reason).",
+        ),
+        _spec(
+            "decide_appeal",
+            "Decide the appeal",
+            {S.APPEAL},
+            None,
+            {AO},
+            kinds=(Kind.BREACH,),
+            required=("subject", "result", "reason"),
+            text="Upheld, varied (with the new sanction) or overturned, with reasons.",
+        ),
+        _spec(
+            "waive_appeal",
+            "Record that an appeal is waived",
+            {S.OUTCOME, S.APPEAL},
+            None,
+            {OWN, HR_},
+            kinds=(Kind.BREACH,),
+            required=("subject", "reason"),
+            text="The person has said in writing that they will not appeal.",
+        ),
+        _spec(
+            "declare_conflict",
+            "Declare a conflict of interest",
+            OPEN_STAGES - {S.REPORTED},
+            None,
+            {ASSIGNED},
+            required=("text",),
+            text="Yes or no, with details. A declared conflict stops you acting until HR reassigns the role.",
+        ),
+        _spec(
+            "reassign",
+            "Reassign a role",
+            OPEN_STAGES - {S.REPORTED},
+            None,
+            {HR_},
+            required=("role", "person", "reason"),
+            text="The owner, the investigator, the hearing officer or the appeal officer.",
         ),
         _spec(
             "record_contractor_action",
@@ -235,13 +363,17 @@ class Allowed:
     spec: ActionSpec
     to_stage: str
     warnings: tuple = ()
+    overridden: tuple = ()  # the separation-of-duties rules set aside with a reason
 
 
 def capacities(actor, case) -> set[Capacity]:
-    """The capacities in which `actor` may act on `case` (none for a subject or admin)."""
+    """The capacities in which `actor` may act on `case` (none for a subject or admin; only to declare,
+    again, for a person who has declared a conflict of interest HR has not yet dealt with)."""
     if view_level(actor, case) != View.FULL:
         return set()
     found = relationships(actor, case)
+    if process.unresolved_conflict(case, actor.id):
+        return {Capacity.ASSIGNED} if process.assigned_roles(case, actor.id) else set()
     held: set[Capacity] = set()
     if actor.role in MANAGEMENT_ROLES:
         held.add(Capacity.CASE_MANAGER)
@@ -253,6 +385,12 @@ def capacities(actor, case) -> set[Capacity]:
         held.add(Capacity.INVESTIGATOR)
     if Relationship.CONTRACTOR_HEAD_OF_SERVICE in found:
         held.add(Capacity.CONTRACTOR_HEAD_OF_SERVICE)
+    if Relationship.HEARING_OFFICER in found and case.stage == Stage.HEARING:
+        held.add(Capacity.HEARING_OFFICER)
+    if any(a.appeal_officer_id == actor.id and a.result is None for a in case.appeals):
+        held.add(Capacity.APPEAL_OFFICER)
+    if process.assigned_roles(case, actor.id):
+        held.add(Capacity.ASSIGNED)
     return held
 
 
@@ -282,6 +420,16 @@ def _missing(params: dict, names) -> dict[str, str]:
         "agency": "Choose the agency",
         "referral_id": "Choose the referral",
         "status": "Choose the new status",
+        "findings": "Give a finding for each allegation",
+        "recommendation": "Choose a recommendation",
+        "hearing_officer": "Choose the hearing officer",
+        "hearing_at": "Enter the date and time of the hearing",
+        "subjects": "Choose who is invited to the hearing",
+        "grounds": "Enter the grounds of appeal",
+        "appeal_officer": "Choose the appeal officer",
+        "result": "Choose the result of the appeal",
+        "role": "Choose the role to reassign",
+        "person": "Choose the person to take the role",
     }
     errors = {}
     for name in names:
@@ -311,6 +459,13 @@ def _text_errors(params: dict) -> dict[str, str]:
     errors = {}
     for name, limit in (
         ("reason", REASON_MAX),
+        ("override_reason", REASON_MAX),
+        ("late_reason", REASON_MAX),
+        ("content_removal_reason", REASON_MAX),
+        ("grounds", TEXT_MAX),
+        ("attended", TEXT_MAX),
+        ("companion", 500),
+        ("subject_statement", TEXT_MAX),
         ("summary", TEXT_MAX),
         ("text", TEXT_MAX),
         ("result", TEXT_MAX),
@@ -445,8 +600,12 @@ def _stage_ready(spec: ActionSpec, case) -> str | None:
             return "Lift or resolve every suspension of publishing rights before closing the case"
         if open_referrals(case):
             return _pending_referrals(case) + ": record its result before closing the case"
-        if case.stage == Stage.OUTCOME and case.outcome is None:
+        if case.stage == Stage.OUTCOME and not case.current_outcomes:
             return "Record the outcome before closing the case"
+        if case.stage == Stage.OUTCOME:
+            waiting = process.appeals_settled(case, datetime.now(LONDON).date())
+            if waiting:
+                return waiting
     if spec.name == "resume" and open_referrals(case):
         return _pending_referrals(case) + ": record its result before the case resumes"
     if spec.name == "resume" and not case.stage_before_referral:
@@ -468,12 +627,32 @@ def _stage_ready(spec: ActionSpec, case) -> str | None:
             return "A police referral is decided on for a threat or a possible crime"
         if case.police_decision is not None:
             return "The decision on a police referral is already recorded"
-    if spec.name == "record_contractor_action" and case.outcome is None:
+    if spec.name == "record_contractor_action" and not case.current_outcomes:
         return "Record the outcome before the contractor's action"
+    if spec.name == "postpone_hearing" and case.hearing is not None and case.hearing.postponed:
+        return "The hearing has already been postponed once"
+    if spec.name == "arrange_hearing" and case.investigation_report is None:
+        return "Record the investigation report before arranging a hearing"
+    if spec.name in ("lodge_appeal", "waive_appeal") and not _appealable(case):
+        return "No outcome on this case can be appealed now"
     return None
 
 
-def check(action: str, actor, case, params: dict, *, people: dict | None = None) -> Allowed:
+def _appealable(case) -> list:
+    """Current outcomes against which an appeal can still be lodged or waived."""
+    found = []
+    for outcome in case.current_outcomes:
+        if outcome.sanction == "referred_to_contractor" or outcome.appeal_waived_at is not None:
+            continue
+        if any(a.outcome_id == outcome.id or a.new_outcome_id == outcome.id for a in case.appeals):
+            continue
+        found.append(outcome)
+    return found
+
+
+def check(
+    action: str, actor, case, params: dict, *, people: dict | None = None, settings: Settings | None = None
+) -> Allowed:
     """May `actor` take `action` on `case` now, with `params`? Returns where it leads, or raises Refusal.
 
     `people` maps the e-mail addresses named in params (investigator, subject)
@@ -495,6 +674,13 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
     if not_ready:
         raise Refusal(RefusalCode.WRONG_STAGE, not_ready)
 
+    held = capacities(actor, case)
+    if action == "record_outcome" and case.stage == Stage.HEARING and Capacity.HEARING_OFFICER not in held:
+        raise Refusal(RefusalCode.NOT_ALLOWED, "After a hearing, the hearing officer records the outcome")
+    if action == "record_outcome" and case.stage == Stage.INVESTIGATION and not held & {Capacity.OWNER, Capacity.HR}:
+        raise Refusal(RefusalCode.NOT_ALLOWED, "You cannot record the outcome on this case")
+
+    settings = settings or Settings()
     errors = {**_missing(params, spec.required), **_text_errors(params)}
     people = people or {}
     warnings: list[str] = []
@@ -513,16 +699,13 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
 
     if action == "start_investigation":
         if "investigator" not in errors:
-            investigator = params["investigator"]
-            person = people.get(investigator.strip().lower()) if isinstance(investigator, str) else None
-            if person is None or not person.active:
+            person = process_checks.person(people, params["investigator"])
+            if person is None:
                 errors["investigator"] = "Choose an investigator from the staff directory"
-            elif person.id in subject_ids:
-                errors["investigator"] = "The investigator cannot be a person the case is about"
-            elif person.id == case.reporter_id:
-                errors["investigator"] = "The investigator cannot be the person who reported the case"
-            elif person.role not in MANAGEMENT_ROLES:
-                errors["investigator"] = "The investigator must be a manager or HR"
+            else:
+                params["_overridden"] = process_checks.separation_errors(
+                    "investigator", "investigator", person, case, params, settings, errors
+                )
         if not active_suspensions(case) and not _text(params, "no_suspension_reason"):
             errors["no_suspension_reason"] = (
                 "Enter why publishing rights are not suspended while the case is investigated"
@@ -546,43 +729,9 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
             if not params.get("interviewee_role") and "interviewee_role" not in errors:
                 errors["interviewee_role"] = "Choose whether they were interviewed as complainant, subject or witness"
 
-    if action == "record_outcome":
-        contractor_case = any(s.staff_type == StaffType.CONTRACTOR for s in case.subjects)
-        errors.update(_choice_error(params, "finding", FINDINGS, "Choose a finding from the list"))
-        sanction = params.get("sanction")
-        if _choice_error(params, "sanction", SANCTIONS, "x"):
-            errors["sanction"] = "Choose a sanction from the list"
-        elif sanction == "referred_to_contractor" and not contractor_case:
-            errors["sanction"] = "Only a contractor's case is referred to the contractor"
-        elif sanction and contractor_case and sanction != "referred_to_contractor":
-            errors["sanction"] = (
-                "The council does not sanction a contractor: choose referred to contractor "
-                "(Social Networking Policy 11.4)"
-            )
-        elif (
-            sanction
-            and params.get("finding") == "not_substantiated"
-            and sanction not in ("no_action", "management_advice", "training", "referred_to_contractor")
-        ):
-            errors["sanction"] = "A warning or dismissal needs the allegation to be at least partly substantiated"
-        decision = params.get("rights_decision")
-        if _choice_error(params, "rights_decision", RIGHTS_DECISIONS, "x"):
-            errors["rights_decision"] = "Choose restored or revoked"
-        elif not decision and active_suspensions(case):
-            errors["rights_decision"] = "Decide whether the suspended publishing rights are restored or revoked"
-        elif decision == "revoked" and not rights_decision_subjects(case):
-            errors["rights_decision"] = (
-                "No publishing rights are suspended on this case and it is about more than one person: "
-                "to revoke someone's rights, first suspend the rights of the person the decision is about"
-            )
-        if case.investigator_id == actor.id:
-            if not params.get("override_separation"):
-                errors["override_separation"] = (
-                    "You investigated this case. Where practicable another person decides the outcome "
-                    "(ACAS Code). Confirm that you are deciding it anyway."
-                )
-            else:
-                warnings.append("separation_of_duties_overridden")
+    if action in process_checks.CHECKS:
+        process_checks.CHECKS[action](actor, case, params, people, settings, errors, warnings)
+    overridden = tuple(params.pop("_overridden", None) or ())
 
     if action == "refer":
         errors.update(
@@ -639,7 +788,17 @@ def check(action: str, actor, case, params: dict, *, people: dict | None = None)
         to_stage = case.stage_before_referral
         if to_stage == Stage.RIGHTS_SUSPENDED and not active_suspensions(case):
             to_stage = Stage.ASSESSMENT  # the suspensions were lifted while the case was referred
-    return Allowed(spec, to_stage, tuple(warnings))
+    if action == "record_outcome" and case.stage == Stage.HEARING:
+        to_stage = Stage.OUTCOME
+    if action == "decide_appeal":
+        others = [a for a in case.appeals if a.result is None and a.subject_id != _subject_id(people, params)]
+        to_stage = Stage.APPEAL if others else Stage.OUTCOME
+    return Allowed(spec, to_stage, tuple(warnings), overridden)
+
+
+def _subject_id(people, params):
+    who = process_checks.person(people, params.get("subject"))
+    return who.id if who is not None else None
 
 
 def may_export_report(actor, case) -> bool:

@@ -17,7 +17,7 @@ from sqlalchemy.orm import aliased
 
 from ..domain.permissions import View
 from ..domain.policy import Kind, Role, StaffType
-from ..models import Case, Department, User, case_subjects
+from ..models import Appeal, Case, Department, User, case_subjects
 
 
 def _subject_of(user_id):
@@ -51,6 +51,8 @@ def _full_view_ids(user) -> list:
     found = [
         _own("owner_id", user.id),
         _own("investigator_id", user.id),
+        _own("hearing_officer_id", user.id),
+        select(Appeal.case_id).where(Appeal.appeal_officer_id == user.id),
         *_concerning(lambda p: and_(p.line_manager_id == user.id, p.id != user.id)),
     ]
     if user.role == Role.MANAGER and user.department_id is not None:
@@ -96,6 +98,8 @@ def _department_manager_full_view(user):
         or_(
             Case.owner_id == user.id,
             Case.investigator_id == user.id,
+            Case.hearing_officer_id == user.id,
+            exists().where(Appeal.case_id == Case.id, Appeal.appeal_officer_id == user.id),
             _concerned_person_matches(lambda p: and_(p.line_manager_id == user.id, p.id != user.id)),
             _concerned_person_matches(lambda p: and_(p.department_id == user.department_id, p.id != user.id)),
         ),

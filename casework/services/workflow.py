@@ -5,15 +5,13 @@
 the audit event and the notifications, and flushes. The caller commits.
 """
 
-from datetime import date
-
 from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import workflow
-from ..domain.policy import Role, StaffType, Stage
+from ..domain.policy import Role, Stage
 from ..domain.workflow import Refusal, RefusalCode
 from ..domain.working_days import add_working_days
 from ..extensions import db
@@ -21,7 +19,6 @@ from ..models import (
     Case,
     ContractorAction,
     Note,
-    Outcome,
     PublishingRight,
     Referral,
     SocialAccount,
@@ -29,6 +26,7 @@ from ..models import (
     User,
     utcnow,
 )
+from . import process
 from .cases import find_users_by_email
 from .deadlines import bank_holidays, london_today, refresh_next_deadline, working_days_after
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotAllowed, StaleCase
@@ -52,14 +50,17 @@ def perform(case: Case, actor: User, action: str, params: dict | None = None, *,
         raise StaleCase(STALE_MESSAGE)
     if case.anonymised_at is not None:
         raise Conflict("The case was anonymised under the retention policy and cannot be changed")
-    people = find_users_by_email([params.get("investigator"), params.get("subject")])
+    people = find_users_by_email(process.emails_named(params))
     try:
-        allowed = workflow.check(action, actor, case, params, people=people)
+        allowed = workflow.check(action, actor, case, params, people=people, settings=process.settings())
     except Refusal as refusal:
         raise REFUSAL_ERRORS[refusal.code](refusal.message, refusal.fields) from None
 
     from_stage = case.stage
-    data = HANDLERS[action](case, actor, params, people)
+    if action in process.HANDLERS:
+        data = process.HANDLERS[action](case, actor, params, people, allowed)
+    else:
+        data = HANDLERS[action](case, actor, params, people, allowed)
     if allowed.to_stage == Stage.REFERRED and from_stage != Stage.REFERRED:
         case.stage_before_referral = from_stage
     if action == "resume":
@@ -82,12 +83,12 @@ def perform(case: Case, actor: User, action: str, params: dict | None = None, *,
 # --- the handlers: each mutates the case and returns the event's data ---------------
 
 
-def _take_ownership(case, actor, params, people):
+def _take_ownership(case, actor, params, people, allowed=None):
     case.owner_id = actor.id
     return {"owner": actor.email}
 
 
-def _close(case, actor, params, people):
+def _close(case, actor, params, people, allowed=None):
     now = utcnow()
     case.closed_at = now
     years = current_app.config["RETENTION_YEARS"].get(case.kind, 6)
@@ -134,7 +135,7 @@ def _account_ids(params) -> list[int | None]:
     return ids
 
 
-def _suspend_rights(case, actor, params, people):
+def _suspend_rights(case, actor, params, people, allowed=None):
     subject = people[params["subject"].strip().lower()]
     review_on = add_working_days(london_today(), current_app.config["SUSPENSION_REVIEW_WORKING_DAYS"], bank_holidays())
     suspended_rights = []
@@ -175,7 +176,7 @@ def _restore_rights(subject: User, status: str) -> list[int]:
     return sorted(changed)
 
 
-def _lift_suspension(case, actor, params, people):
+def _lift_suspension(case, actor, params, people, allowed=None):
     subject = people[params["subject"].strip().lower()]
     now = utcnow()
     for suspension in workflow.active_suspensions(case, subject.id):
@@ -195,7 +196,7 @@ def _lift_suspension(case, actor, params, people):
     return data
 
 
-def _review_suspension(case, actor, params, people):
+def _review_suspension(case, actor, params, people, allowed=None):
     subject = people[params["subject"].strip().lower()]
     review_on = add_working_days(london_today(), current_app.config["SUSPENSION_REVIEW_WORKING_DAYS"], bank_holidays())
     for suspension in workflow.active_suspensions(case, subject.id):
@@ -203,7 +204,7 @@ def _review_suspension(case, actor, params, people):
     return {"subject": subject.email, "reason": params["reason"].strip(), "next_review_on": review_on.isoformat()}
 
 
-def _start_investigation(case, actor, params, people):
+def _start_investigation(case, actor, params, people, allowed=None):
     investigator = people[params["investigator"].strip().lower()]
     case.investigator_id = investigator.id
     case.investigation_started_at = utcnow()
@@ -211,10 +212,13 @@ def _start_investigation(case, actor, params, people):
     data = {"investigator": investigator.email}
     if params.get("no_suspension_reason") and not workflow.active_suspensions(case):
         data["no_suspension_reason"] = params["no_suspension_reason"].strip()
-    return data
+    overridden = allowed.overridden if allowed is not None else ()
+    return data | process.record_overrides(
+        case, actor, "start_investigation", "investigator", investigator, overridden, params
+    )
 
 
-def _add_note(case, actor, params, people):
+def _add_note(case, actor, params, people, allowed=None):
     interview = params["kind"] == "interview"
     note = Note(
         case=case,
@@ -232,95 +236,11 @@ def _add_note(case, actor, params, people):
     return data
 
 
-def _live_until(sanction: str, decided_on: date) -> date | None:
-    months = {
-        "first_written_warning": current_app.config["FIRST_WRITTEN_WARNING_MONTHS"],
-        "final_written_warning": current_app.config["FINAL_WRITTEN_WARNING_MONTHS"],
-    }.get(sanction)
-    return decided_on + relativedelta(months=months) if months else None
+def _record_outcome(case, actor, params, people, allowed=None):
+    return process.record_outcome(case, actor, params, people, allowed, _restore_rights)
 
 
-def _reopen_reason(case: Case) -> str | None:
-    reopened = [e for e in case.events if e.action == "reopen"]
-    return (reopened[-1].data or {}).get("reason") if reopened else None
-
-
-def _record_outcome(case, actor, params, people):
-    today = london_today()
-    now = utcnow()
-    decision = params.get("rights_decision") or None
-    data: dict = {}
-    earlier = case.outcome
-    if earlier is not None:
-        # Decided again after reopening: the earlier outcome stays on record as superseded
-        reason = _reopen_reason(case)
-        earlier.superseded_at = now
-        earlier.superseded_by_id = actor.id
-        earlier.superseded_reason = (
-            f"Decided again after the case was reopened: {reason}"
-            if reason
-            else ("Decided again after the case was reopened")
-        )
-        data["supersedes"] = {
-            "finding": earlier.finding,
-            "sanction": earlier.sanction,
-            "decided_at": earlier.decided_at.isoformat(),
-        }
-    about = workflow.rights_decision_subjects(case) if decision else []
-    outcome = Outcome(
-        case=case,
-        finding=params["finding"],
-        sanction=params["sanction"],
-        rights_decision=decision,
-        content_removed=bool(params.get("content_removed")) and params.get("content_removed") not in ("no", "false"),
-        summary=params["summary"].strip(),
-        decided_by_id=actor.id,
-        live_until=_live_until(params["sanction"], today),
-        appeal_due_on=add_working_days(today, current_app.config["APPEAL_WINDOW_WORKING_DAYS"], bank_holidays()),
-        separation_override_by_id=actor.id if case.investigator_id == actor.id else None,
-    )
-    db.session.add(outcome)
-    case.outcome_at = now
-    changed = {}
-    if decision:
-        # 000 11.2: the decision ends this case's suspensions; it is about those people only
-        for suspension in workflow.active_suspensions(case):
-            suspension.lifted_at = now
-            suspension.lifted_by_id = actor.id
-            suspension.lift_reason = f"Outcome: publishing rights {decision}"
-        for subject in about:
-            changed[subject.email] = _restore_rights(subject, "active" if decision == "restored" else "revoked")
-            if decision == "revoked":
-                for right in _rights_for(subject, None):
-                    if right.status == "active":
-                        right.status = "revoked"
-                        changed[subject.email] = sorted({*changed[subject.email], right.account_id})
-    if params["sanction"] == "referred_to_contractor":
-        heads = [
-            s.department.head_of_service
-            for s in case.subjects
-            if s.staff_type == StaffType.CONTRACTOR and s.department is not None
-        ]
-        notify(
-            heads,
-            case,
-            f"{case.reference}: the outcome refers the matter to the contractor. "
-            "Record what the contractor did under its own procedures.",
-            exclude=actor,
-        )
-    return {
-        "finding": outcome.finding,
-        "sanction": outcome.sanction,
-        "rights_decision": decision,
-        "rights_decision_about": [subject.email for subject in about],
-        "content_removed": outcome.content_removed,
-        "live_until": outcome.live_until.isoformat() if outcome.live_until else None,
-        "appeal_due_on": outcome.appeal_due_on.isoformat(),
-        **data,
-    }
-
-
-def _record_contractor_action(case, actor, params, people):
+def _record_contractor_action(case, actor, params, people, allowed=None):
     """000 11.4: each record of what the contractor did is kept, with who recorded it and when."""
     action = ContractorAction(case=case, text=params["text"].strip(), recorded_by_id=actor.id, recorded_at=utcnow())
     db.session.add(action)
@@ -328,12 +248,12 @@ def _record_contractor_action(case, actor, params, people):
     return {"contractor_action_id": action.id, "text": action.text}
 
 
-def _acknowledge_contractor_case(case, actor, params, people):
+def _acknowledge_contractor_case(case, actor, params, people, allowed=None):
     case.hos_acknowledged_at = utcnow()
     return {}
 
 
-def _record_ico_decision(case, actor, params, people):
+def _record_ico_decision(case, actor, params, people, allowed=None):
     report = params.get("report") in (True, "yes", "true")
     case.ico_decision = "reported" if report else "not_reported"
     case.ico_decided_at = utcnow()
@@ -346,7 +266,7 @@ def _record_ico_decision(case, actor, params, people):
     return data
 
 
-def _record_police_decision(case, actor, params, people):
+def _record_police_decision(case, actor, params, people, allowed=None):
     """A threat or a possible crime: the decision whether to refer it to the police, either way."""
     refer = params.get("refer") in (True, "yes", "true")
     case.police_decision = "refer" if refer else "not_refer"
@@ -363,7 +283,7 @@ def _referral_due(agency: str):
     return working_days_after(now, config["REFERRAL_FOLLOW_UP_WORKING_DAYS"])
 
 
-def _refer(case, actor, params, people):
+def _refer(case, actor, params, people, allowed=None):
     agency = params["agency"]
     referral = Referral(
         case=case,
@@ -395,7 +315,7 @@ def _refer(case, actor, params, people):
     }
 
 
-def _update_referral(case, actor, params, people):
+def _update_referral(case, actor, params, people, allowed=None):
     referral = next(r for r in case.referrals if str(r.id) == str(params["referral_id"]))
     before = referral.status
     referral.status = params["status"]
@@ -414,11 +334,11 @@ def _update_referral(case, actor, params, people):
     }
 
 
-def _resume(case, actor, params, people):
+def _resume(case, actor, params, people, allowed=None):
     return {"resumed_stage": case.stage_before_referral}
 
 
-def _record_support(case, actor, params, people):
+def _record_support(case, actor, params, people, allowed=None):
     note = Note(case=case, kind="support", text=params["text"].strip(), author_id=actor.id, visible_to_reporter=True)
     db.session.add(note)
     db.session.flush()
@@ -427,7 +347,7 @@ def _record_support(case, actor, params, people):
     return {"note_id": note.id}
 
 
-def _reopen(case, actor, params, people):
+def _reopen(case, actor, params, people, allowed=None):
     case.closed_at = None
     case.retention_until = None
     if case.reporter is not None:
@@ -455,7 +375,7 @@ HANDLERS = {
     "close": _close,
     "reopen": _reopen,
 }
-assert set(HANDLERS) == set(workflow.ACTIONS), "every action of the table has a handler"
+assert set(HANDLERS) | set(process.HANDLERS) == set(workflow.ACTIONS), "every action of the table has a handler"
 
 
 def managers_and_hr() -> list[User]:

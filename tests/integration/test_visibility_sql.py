@@ -6,6 +6,8 @@ tests/unit/test_visibility_matrix.py; here they are built as real rows.
 
 import pytest
 
+from casework.models import Appeal, Outcome
+
 from casework.domain.permissions import View, view_level
 from casework.services.cases import CaseFilters, list_cases, my_reports
 from casework.services.visibility import sql_view_level
@@ -52,7 +54,27 @@ def build(db_session, make_department, make_user, make_case):
         )
         if where.is_subject:
             case.subjects.append(viewer)  # after reporting: no one may name themselves
+        if where.is_hearing_officer:
+            case.hearing_officer_id = viewer.id
         db_session.flush()
+        if where.is_appeal_officer:
+            outcome = Outcome(
+                case=case, finding="substantiated", sanction="training", summary="-", decided_by_id=reporter.id
+            )
+            db_session.add(outcome)
+            db_session.flush()
+            db_session.add(
+                Appeal(
+                    case=case,
+                    subject_id=subject.id,
+                    outcome_id=outcome.id,
+                    grounds="-",
+                    appeal_officer_id=viewer.id,
+                    lodged_by_id=reporter.id,
+                )
+            )
+            db_session.flush()
+            db_session.refresh(case)
         return viewer, case
 
     return build

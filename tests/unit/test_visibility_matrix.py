@@ -37,6 +37,8 @@ class Position:
     is_subject: bool = False
     is_owner: bool = False
     is_investigator: bool = False
+    is_hearing_officer: bool = False
+    is_appeal_officer: bool = False
     manages: str | None = None
     department: str | None = None
     heads: str | None = None
@@ -65,6 +67,9 @@ EXPECTED: dict[str, tuple[Position, tuple[View, View, View, View, View]]] = {
     "subject and reporter": (Position(is_subject=True, is_reporter=True), (N, N, N, N, N)),
     "owner": (Position(is_owner=True), (F, F, F, F, N)),
     "investigator": (Position(is_investigator=True), (F, F, F, F, N)),
+    "hearing officer": (Position(is_hearing_officer=True), (F, F, F, F, N)),
+    "appeal officer": (Position(is_appeal_officer=True), (F, F, F, F, N)),
+    "subject and hearing officer": (Position(is_subject=True, is_hearing_officer=True), (N, N, N, N, N)),
     "line manager of the subject": (Position(manages="subject"), (F, F, F, F, N)),
     "reporter and line manager of the subject": (
         Position(is_reporter=True, manages="subject"),
@@ -174,6 +179,8 @@ def build(where: Position, role: str):
         reporter_id=reporter.id,
         owner_id=viewer.id if where.is_owner else None,
         investigator_id=viewer.id if where.is_investigator else None,
+        hearing_officer_id=viewer.id if where.is_hearing_officer else None,
+        appeals=[SimpleNamespace(appeal_officer_id=viewer.id)] if where.is_appeal_officer else [],
         subjects=subjects,
     )
     return viewer, case
