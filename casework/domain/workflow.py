@@ -300,10 +300,9 @@ ACTIONS: dict[str, ActionSpec] = {
             OPEN_STAGES,
             None,
             {OWN, HR_, CM},
-            kinds=(Kind.ABUSE,),
             required=("reason",),
-            text="A threat or a possible crime against a member of staff: decide within a working day whether "
-            "to refer it to the police, and record the decision either way.",
+            text="A threat or a possible crime: decide within a working day whether to refer it to the police, "
+            "and record the decision either way (Social Networking Policy 11.5).",
         ),
         _spec(
             "refer",
@@ -585,15 +584,16 @@ def why_not(action: str, actor, case) -> str | None:
 
 
 def police_decision_needed(case) -> bool:
-    """An abuse case about a threat, or that may be a crime, needs a decision on a police referral."""
-    return case.kind == Kind.ABUSE and ("threats" in case.categories or bool(case.criminal_offence))
+    """An abuse case about a threat, or any case that may be a crime, needs a decision on a police referral
+    (Social Networking Policy 11.5)."""
+    return bool(case.criminal_offence) or (case.kind == Kind.ABUSE and "threats" in case.categories)
 
 
 def open_referrals(case) -> list:
     return [r for r in case.referrals if r.status in ("pending", "acknowledged")]
 
 
-def _stage_ready(spec: ActionSpec, case) -> str | None:
+def _stage_ready(spec: ActionSpec, case, today: date | None = None) -> str | None:
     """Invariants that hold whatever the input: why the action cannot happen now, or None."""
     if spec.name == "close":
         if active_suspensions(case):
@@ -603,7 +603,7 @@ def _stage_ready(spec: ActionSpec, case) -> str | None:
         if case.stage == Stage.OUTCOME and not case.current_outcomes:
             return "Record the outcome before closing the case"
         if case.stage == Stage.OUTCOME:
-            waiting = process.appeals_settled(case, datetime.now(LONDON).date())
+            waiting = process.appeals_settled(case, today or datetime.now(LONDON).date())
             if waiting:
                 return waiting
     if spec.name == "resume" and open_referrals(case):
@@ -670,7 +670,7 @@ def check(
     if case.stage not in spec.from_stages:
         stage = STAGE_LABELS.get(case.stage, case.stage).lower()
         raise Refusal(RefusalCode.WRONG_STAGE, f"{spec.label} is not possible while the case is at the {stage} stage")
-    not_ready = _stage_ready(spec, case)
+    not_ready = _stage_ready(spec, case, (settings or Settings()).day)
     if not_ready:
         raise Refusal(RefusalCode.WRONG_STAGE, not_ready)
 

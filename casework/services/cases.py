@@ -36,6 +36,7 @@ from ..models import (
     utcnow,
 )
 from .case_filters import DEFAULT_SORT, TIME_SORTS, CaseFilters, visible_case_filter, visible_case_sort_key
+from ..models_process import Allegation
 from .deadlines import LONDON, london_today, refresh_next_deadline
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotFound, StaleCase
 from .events import record_event
@@ -226,8 +227,18 @@ def report_case(
     )
     for flag in FLAGS:
         setattr(case, flag, flag in report.flags)
+    case.aware_at = now
+    case.safeguarding_flagged_at = now if case.safeguarding_concern else None
+    case.offence_flagged_at = now if case.criminal_offence else None
     case.subjects = subjects
     case.category_rows = [CaseCategory(category=c) for c in dict.fromkeys(report.categories)]
+    if case.kind == Kind.BREACH:
+        # An allegation for each person and category, in the report's words, until corrected at assessment
+        case.allegation_rows = [
+            Allegation(subject_id=person.id, category=category, text=case.description, created_at=now)
+            for person in subjects
+            for category in dict.fromkeys(report.categories)
+        ]
     db.session.add(case)
     db.session.flush()
     record_event(
@@ -311,6 +322,14 @@ CASE_PAGE_LOADING = (
     selectinload(Case.notes).joinedload(Note.author),
     selectinload(Case.evidence),
     selectinload(Case.events).joinedload(CaseEvent.actor),
+    joinedload(Case.hearing_officer),
+    selectinload(Case.allegation_rows).joinedload(Allegation.subject),
+    selectinload(Case.investigation_reports),
+    selectinload(Case.hr_advice),
+    selectinload(Case.hearings),
+    selectinload(Case.appeals),
+    selectinload(Case.conflicts),
+    selectinload(Case.overrides),
 )
 
 

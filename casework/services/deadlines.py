@@ -79,7 +79,7 @@ def case_deadlines(case: Case) -> list[Deadline]:
             Deadline(
                 "ico_decision",
                 "Decide whether to report the personal data breach to the ICO",
-                created + timedelta(hours=config["ICO_DECISION_HOURS"]),
+                (case.aware_at or created) + timedelta(hours=config["ICO_DECISION_HOURS"]),
                 case.ico_decision is not None or any(r.agency == "ico" for r in case.referrals),
             )
         )
@@ -88,7 +88,7 @@ def case_deadlines(case: Case) -> list[Deadline]:
             Deadline(
                 "police_decision",
                 "Decide on police referral",
-                working_days_after(created, config["POLICE_DECISION_WORKING_DAYS"]),
+                working_days_after(case.offence_flagged_at or created, config["POLICE_DECISION_WORKING_DAYS"]),
                 case.police_decision is not None or any(r.agency == "police" for r in case.referrals) or closed,
             )
         )
@@ -97,7 +97,7 @@ def case_deadlines(case: Case) -> list[Deadline]:
             Deadline(
                 "lado_referral",
                 "Refer the safeguarding concern to the LADO",
-                working_days_after(created, config["LADO_REFERRAL_WORKING_DAYS"]),
+                working_days_after(case.safeguarding_flagged_at or created, config["LADO_REFERRAL_WORKING_DAYS"]),
                 any(r.agency == "lado" for r in case.referrals) or closed,
             )
         )
@@ -110,6 +110,9 @@ def case_deadlines(case: Case) -> list[Deadline]:
                 case.outcome is not None or closed,
             )
         )
+    hearing = case.hearing
+    if hearing is not None and case.stage == Stage.HEARING:
+        found.append(Deadline("hearing", "Hold the hearing and record the outcome", hearing.hearing_at, hearing.held))
     for suspension in case.suspensions:
         if suspension.lifted_at is None and suspension.next_review_on is not None:
             found.append(

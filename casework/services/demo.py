@@ -8,12 +8,13 @@ from flask import current_app
 from ..domain.accounts import add_months
 from ..domain.intake import ReportInput
 from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, COMPLAINT_SOURCES, Kind, Source, Stage
+from ..domain.working_days import add_working_days
 from ..extensions import db
 from ..models import PublishingRight, SocialAccount, clock_at, utcnow
 from ..models_accounts import SocialMediaTraining
 from . import users as user_service
 from .cases import add_information, report_case
-from .deadlines import LONDON
+from .deadlines import LONDON, bank_holidays
 from .workflow import perform
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (the published demo sign-in)
@@ -108,7 +109,18 @@ DESCRIPTIONS = {
 # The demo covers the last 18 months
 DEMO_MONTHS = 18
 # How far along each case goes, by how old it is: old cases are mostly closed, new ones open
-BREACH_PATHS = ("closed", "closed", "closed", "referred", "outcome", "investigation", "rights_suspended", "assessment")
+BREACH_PATHS = (
+    "closed",
+    "closed",
+    "closed",
+    "referred",
+    "outcome",
+    "appeal",
+    "hearing",
+    "investigation",
+    "rights_suspended",
+    "assessment",
+)
 ABUSE_PATHS = ("closed", "closed", "support", "assessment")
 
 
@@ -167,7 +179,7 @@ def seed(*, case_count: int = 40, password: str = DEMO_PASSWORD, seed_value: int
         if reported >= now:
             reported = now - timedelta(minutes=5 + number)
         kind = Kind.ABUSE if number % 5 == 4 else Kind.BREACH
-        _demo_case(rng, number, kind, reported, now, people, reporters, subjects)
+        _demo_case(rng, number, kind, reported, now, people, reporters, subjects, newest=number == case_count - 1)
 
 
 def _working_hour(moment: datetime, rng) -> datetime:
@@ -403,7 +415,7 @@ class _Timeline:
         return True
 
 
-def _demo_case(rng, number, kind, reported, now, people, reporters, subjects) -> None:
+def _demo_case(rng, number, kind, reported, now, people, reporters, subjects, *, newest=False) -> None:
     hr, hos, managers = people["hr"], people["hos"], people["managers"]
     reporter = reporters[number % len(reporters)]
     pool = [c for c in (BREACH_CATEGORIES if kind == Kind.BREACH else ABUSE_CATEGORIES) if c != "other"]
@@ -442,6 +454,8 @@ def _demo_case(rng, number, kind, reported, now, people, reporters, subjects) ->
     age = (now - reported).days
     # Recent reports are further back along the way; every eleventh case stalls (an overdue item)
     target = paths[number % len(paths)] if age > 60 else rng.choice(("reported", "assessment", paths[-2]))
+    if newest:
+        target = "reported"  # the newest report: no one has taken it on yet
     stalled = number % 11 == 6
 
     def step(low, high, actor, action, **params) -> bool:
@@ -518,12 +532,76 @@ def _demo_case(rng, number, kind, reported, now, people, reporters, subjects) ->
         sanction = "no_action"
     else:
         sanction = rng.choice(["management_advice", "training", "first_written_warning", "final_written_warning"])
-    outcome = {"finding": finding, "sanction": sanction, "summary": "Decided on the investigation report."}
+    if target in ("hearing", "appeal") and not contractor:
+        finding, sanction = "substantiated", "final_written_warning"
+    formal = sanction in ("first_written_warning", "final_written_warning")
+    recommendation = (
+        "disciplinary_hearing" if formal else ("no_case_to_answer" if sanction == "no_action" else "informal_action")
+    )
+    if not step(
+        24 * 5,
+        24 * 12,
+        investigator,
+        "record_investigation_report",
+        findings=[{"subject": a.subject.email, "category": a.category, "finding": finding} for a in case.allegations],
+        summary="The member of staff accepted posting the content; the account and screenshots were reviewed.",
+        recommendation=recommendation,
+    ):
+        return
+    decider = hr
+    extra = {}
+    if formal:
+        decider = next(
+            p
+            for p in (hr, *managers.values())
+            if p.id not in (reporter.id, investigator.id, subject.id, subject.line_manager_id)
+        )
+        if not step(4, 48, hr, "record_hr_advice", text="A formal warning is consistent with similar cases."):
+            return
+        hearing_day = add_working_days(clock.at.astimezone(LONDON).date(), 7, bank_holidays())
+        if not step(
+            2,
+            24,
+            owner,
+            "arrange_hearing",
+            hearing_officer=decider.email,
+            hearing_at=f"{hearing_day.isoformat()}T10:00",
+            subjects=[subject.email],
+        ):
+            return
+        if target == "hearing" or not clock.later(24 * 11, 24 * 13):
+            return
+        extra = {"attended": f"{subject.name}, {decider.name}", "companion": "A trade union representative"}
+    outcome = {"finding": finding, "sanction": sanction, "summary": "Decided on the investigation report.", **extra}
     if suspended:
         outcome["rights_decision"] = "revoked" if sanction == "final_written_warning" else "restored"
-    if not step(24 * 10, 24 * 22, hr, "record_outcome", **outcome):
+    if not step(24 * 2 if formal else 24 * 10, 24 * 4 if formal else 24 * 22, decider, "record_outcome", **outcome):
         return
-    if target == "outcome":
+    if formal and sanction == "final_written_warning" and (number % 2 == 0 or target == "appeal"):
+        if not step(
+            24,
+            24 * 4,
+            owner,
+            "lodge_appeal",
+            subject=subject.email,
+            appeal_officer=hos.email,
+            grounds="The sanction is too severe for a first breach.",
+        ):
+            return
+        if target in ("outcome", "appeal"):
+            return
+        if not step(
+            24 * 5,
+            24 * 10,
+            hos,
+            "decide_appeal",
+            subject=subject.email,
+            result="varied",
+            sanction="first_written_warning",
+            reason="A first breach; the post was removed at once.",
+        ):
+            return
+    if target in ("outcome", "appeal", "hearing"):
         return
     if contractor:
         if not step(4, 48, hr, "refer", agency="contractor", reason="For GreenStreets Ltd under its own procedures."):
@@ -554,4 +632,4 @@ def _demo_case(rng, number, kind, reported, now, people, reporters, subjects) ->
         ):
             return
     # After the appeal window (5 working days) has passed
-    step(24 * 8, 24 * 20, hr, "close")
+    step(24 * 12, 24 * 20, hr, "close")

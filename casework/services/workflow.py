@@ -50,7 +50,7 @@ def perform(case: Case, actor: User, action: str, params: dict | None = None, *,
         raise StaleCase(STALE_MESSAGE)
     if case.anonymised_at is not None:
         raise Conflict("The case was anonymised under the retention policy and cannot be changed")
-    people = find_users_by_email(process.emails_named(params))
+    people = {s.email.lower(): s for s in case.subjects} | find_users_by_email(process.emails_named(params))
     try:
         allowed = workflow.check(action, actor, case, params, people=people, settings=process.settings())
     except Refusal as refusal:
@@ -383,5 +383,16 @@ def managers_and_hr() -> list[User]:
     return list(
         db.session.scalars(
             select(User).where(User.role.in_([Role.MANAGER, Role.HR]), User.active.is_(True)).order_by(User.name)
+        ).all()
+    )
+
+
+def possible_officers() -> list[User]:
+    """People who may hear a case or an appeal: managers, HR and heads of service who can sign in."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role.in_([Role.MANAGER, Role.HR, Role.HEAD_OF_SERVICE]), User.active.is_(True))
+            .order_by(User.name)
         ).all()
     )

@@ -4,6 +4,7 @@ The rules (required fields, conflicts, stages) are the domain's; these forms
 only collect input and show the domain's messages next to the right field.
 """
 
+from flask import request
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovCheckboxInput,
@@ -25,9 +26,30 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
-from ..domain.policy import AGENCIES, FINDINGS, NOTE_KINDS, PLATFORMS, REFERRAL_STATUSES, RIGHTS_DECISIONS, SANCTIONS
+from ..domain import process
+from ..domain.policy import (
+    AGENCIES,
+    APPEAL_RESULTS,
+    CASE_ROLES,
+    CATEGORIES_BY_KIND,
+    CONTENT_REMOVAL,
+    FINDINGS,
+    FLAGS,
+    NOTE_KINDS,
+    PLATFORMS,
+    RECOMMENDATIONS,
+    REFERRAL_STATUSES,
+    RIGHTS_DECISIONS,
+    SANCTIONS,
+    SEVERITIES,
+    category_label,
+)
 from .base_form import CaseworkForm
-from .forms import choices
+from .forms import GovDateField, choices
+
+
+def request_method() -> str:
+    return request.method
 
 
 def _reason(label="Reason", hint=None):
@@ -47,6 +69,15 @@ class ActionForm(CaseworkForm):
 
     def params(self) -> dict:
         return {name: getattr(self, name).data for name in self.field_names}
+
+    @classmethod
+    def for_case(cls, case):
+        """The form class for this case (forms with a field per person or allegation build their own)."""
+        return cls
+
+    def field_for(self, name: str):
+        """The field that shows the domain's message for the parameter `name`."""
+        return getattr(self, name, None)
 
 
 class ConfirmForm(ActionForm):
@@ -148,35 +179,351 @@ class AddNoteForm(ActionForm):
 
 
 class RecordOutcomeForm(ActionForm):
-    finding = RadioField("Finding", widget=GovRadioInput(), choices=choices(FINDINGS), validate_choice=False)
-    sanction = RadioField("Sanction", widget=GovRadioInput(), choices=choices(SANCTIONS), validate_choice=False)
-    rights_decision = RadioField(
-        "Publishing rights",
-        widget=GovRadioInput(),
-        choices=choices(RIGHTS_DECISIONS),
-        validate_choice=False,
-        description="Needed when any publishing rights are suspended.",
-    )
+    """A finding, a sanction and a rights decision for each person (fields `finding_0`, `sanction_0`, ...)."""
+
+    summary = TextAreaField("Summary of the decision", widget=GovTextArea())
     content_removed = BooleanField(
         "The content has been removed (Social Networking Policy 11.1)", widget=GovCheckboxInput()
     )
-    summary = TextAreaField("Summary of the decision", widget=GovTextArea())
+    attended = TextAreaField("Who attended the hearing", widget=GovTextArea())
+    companion = StringField(
+        "Companion", widget=GovTextInput(), description="A trade union representative or a colleague, if any"
+    )
+    subject_statement = TextAreaField("What the person said at the hearing", widget=GovTextArea())
     override_separation = BooleanField(
         "I investigated this case and I am deciding the outcome anyway", widget=GovCheckboxInput()
     )
-    field_names = ("finding", "sanction", "rights_decision", "content_removed", "summary", "override_separation")
+    per_subject = ("finding", "sanction", "rights_decision")
+
+    @classmethod
+    def for_case(cls, case):
+        """A form class with one finding, sanction and rights decision per person the case is about."""
+        fields = {}
+        for i, subject in enumerate(case.subjects):
+            fields[f"finding_{i}"] = RadioField(
+                f"Finding for {subject.name}", widget=GovRadioInput(), choices=choices(FINDINGS), validate_choice=False
+            )
+            fields[f"sanction_{i}"] = RadioField(
+                f"Sanction for {subject.name}", widget=GovRadioInput(), validate_choice=False
+            )
+            fields[f"rights_decision_{i}"] = RadioField(
+                f"{subject.name}'s publishing rights",
+                widget=GovRadioInput(),
+                choices=choices(RIGHTS_DECISIONS),
+                validate_choice=False,
+                description="Needed when their publishing rights are suspended.",
+            )
+        return type("RecordOutcomeFormForCase", (cls,), fields)
 
     def setup(self, case, context):
-        # Social Networking Policy 11.4: a contractor is referred to the contractor, never sanctioned here
-        contractor_case = any(s.staff_type == "contractor" for s in case.subjects)
-        self.sanction.choices = (
-            [SelectChoice("referred_to_contractor", SANCTIONS["referred_to_contractor"])]
-            if contractor_case
-            else [SelectChoice(code, label) for code, label in SANCTIONS.items() if code != "referred_to_contractor"]
-        )
-        if not context.get("actor_is_investigator"):
+        self.subjects = list(case.subjects)
+        at_hearing = case.stage == "hearing"
+        for i, subject in enumerate(self.subjects):
+            allowed = process.allowed_sanctions(case, subject, at_hearing=at_hearing)
+            getattr(self, f"sanction_{i}").choices = [SelectChoice(code, SANCTIONS[code]) for code in allowed]
+        names = [f"{name}_{i}" for i in range(len(self.subjects)) for name in self.per_subject]
+        names += ["summary", "content_removed"]
+        if at_hearing:
+            names += ["attended", "companion", "subject_statement"]
+        else:
+            for name in ("attended", "companion", "subject_statement"):
+                delattr(self, name)
+        if context.get("actor_is_investigator") and not at_hearing:
+            names.append("override_separation")
+        else:
             del self.override_separation
-            self.field_names = tuple(n for n in self.field_names if n != "override_separation")
+        self.field_names = tuple(names)
+        self._fields.move_to_end("summary")
+        self._fields.move_to_end("content_removed")
+        for name in ("attended", "companion", "subject_statement", "override_separation"):
+            if name in self._fields:
+                self._fields.move_to_end(name)
+        self._fields.move_to_end("submit")
+
+    def params(self):
+        outcomes = [
+            {
+                "subject": subject.email,
+                **{name: getattr(self, f"{name}_{i}").data or None for name in self.per_subject},
+            }
+            for i, subject in enumerate(self.subjects)
+        ]
+        params = {"outcomes": outcomes, "summary": self.summary.data, "content_removed": self.content_removed.data}
+        for name in ("attended", "companion", "subject_statement", "override_separation"):
+            if name in self._fields:
+                params[name] = getattr(self, name).data
+        return params
+
+    def field_for(self, name: str):
+        """The field showing the domain's message for `name` (`outcomes.1.sanction`, or `sanction`)."""
+        parts = name.split(".")
+        if len(parts) == 3 and parts[0] == "outcomes":
+            return getattr(self, f"{parts[2]}_{parts[1]}", None)
+        if name in self.per_subject:
+            return getattr(self, f"{name}_0", None)
+        return getattr(self, name, None)
+
+
+class UpdateCaseForm(ActionForm):
+    categories = SelectMultipleField("Categories", widget=GovCheckboxesInput(), validate_choice=False)
+    severity = RadioField("Severity", widget=GovRadioInput(), choices=choices(SEVERITIES), validate_choice=False)
+    flags = SelectMultipleField("Flags", widget=GovCheckboxesInput(), choices=choices(FLAGS), validate_choice=False)
+    add_subjects = StringField(
+        "Add people the case is about",
+        widget=GovTextInput(),
+        description="Their work e-mail addresses, separated by commas",
+    )
+    remove_subjects = SelectMultipleField(
+        "Take people off the case", widget=GovCheckboxesInput(), validate_choice=False
+    )
+    aware_at = GovDateField("When the council became aware of it", invalid_message="Enter a real date")
+    content_removal = RadioField(
+        "The content (Social Networking Policy 11.1)",
+        widget=GovRadioInput(),
+        choices=choices(CONTENT_REMOVAL),
+        validate_choice=False,
+    )
+    content_removal_reason = _reason("Reason for the decision on the content")
+    reason = _reason("Why are the details corrected?", "Recorded in the audit trail with the old and new values.")
+    field_names = ("reason",)
+
+    def setup(self, case, context):
+        self.case = case
+        self.categories.choices = choices(CATEGORIES_BY_KIND.get(case.kind, {}))
+        self.remove_subjects.choices = [SelectChoice(s.email, s.name) for s in case.subjects]
+        if request_method() == "GET":
+            self.categories.data = case.categories
+            self.severity.data = case.severity
+            self.flags.data = [flag for flag in FLAGS if getattr(case, flag)]
+            self.content_removal.data = case.content_removal
+            self.content_removal_reason.data = case.content_removal_reason
+
+    def params(self):
+        case = self.case
+        params = {"reason": self.reason.data}
+        if sorted(self.categories.data or []) != sorted(case.categories):
+            params["categories"] = self.categories.data or []
+        if self.severity.data and self.severity.data != case.severity:
+            params["severity"] = self.severity.data
+        ticked = set(self.flags.data or [])
+        for flag in FLAGS:
+            if (flag in ticked) != bool(getattr(case, flag)):
+                params[flag] = flag in ticked
+        added = [e.strip() for e in (self.add_subjects.data or "").split(",") if e.strip()]
+        if added:
+            params["add_subjects"] = added
+        if self.remove_subjects.data:
+            params["remove_subjects"] = self.remove_subjects.data
+        if self.aware_at.data:
+            params["aware_at"] = self.aware_at.data.isoformat()
+        if self.content_removal.data and (
+            self.content_removal.data != case.content_removal
+            or (self.content_removal_reason.data or "").strip() != (case.content_removal_reason or "")
+        ):
+            params["content_removal"] = self.content_removal.data
+            params["content_removal_reason"] = self.content_removal_reason.data
+        return params
+
+
+class InvestigationReportForm(ActionForm):
+    """A finding per allegation (`finding_0`, ...), a summary and a recommendation."""
+
+    summary = TextAreaField("Summary of the investigation", widget=GovTextArea())
+    recommendation = RadioField(
+        "Recommendation", widget=GovRadioInput(), choices=choices(RECOMMENDATIONS), validate_choice=False
+    )
+
+    @classmethod
+    def for_case(cls, case):
+        fields = {
+            f"finding_{i}": RadioField(
+                f"{a.subject.name}: {category_label(a.category)}",
+                widget=GovRadioInput(),
+                choices=choices(FINDINGS),
+                validate_choice=False,
+                description=a.text[:300] + ("…" if len(a.text) > 300 else ""),
+            )
+            for i, a in enumerate(case.allegations)
+        }
+        return type("InvestigationReportFormForCase", (cls,), fields)
+
+    def setup(self, case, context):
+        self.allegations = list(case.allegations)
+        for name in ("summary", "recommendation", "submit"):
+            self._fields.move_to_end(name)
+
+    def params(self):
+        return {
+            "findings": [
+                {"subject": a.subject.email, "category": a.category, "finding": getattr(self, f"finding_{i}").data}
+                for i, a in enumerate(self.allegations)
+            ],
+            "summary": self.summary.data,
+            "recommendation": self.recommendation.data,
+        }
+
+    def field_for(self, name: str):
+        parts = name.split(".")
+        if parts[0] == "findings" and len(parts) >= 2:
+            return getattr(self, f"finding_{parts[1]}", None)
+        return getattr(self, name, None)
+
+
+def _officer_choices(people, case, blank):
+    excluded = {s.id for s in case.subjects} | {case.reporter_id}
+    return [
+        SelectChoice("", blank),
+        *[SelectChoice(p.email, f"{p.name} ({p.email})") for p in people if p.id not in excluded],
+    ]
+
+
+class HearingForm(ActionForm):
+    hearing_officer = SelectField(
+        "Hearing officer",
+        widget=GovSelect(),
+        validate_choice=False,
+        description="Not the investigator, a person the case is about, the reporter or their line manager.",
+    )
+    hearing_date = GovDateField(
+        "Date of the hearing",
+        invalid_message="Enter a real date",
+        description="A working day at least 5 working days from today.",
+    )
+    hearing_time = StringField("Time", widget=GovTextInput(), description="For example 10:30 or 14:00")
+    subjects = SelectMultipleField("Who is invited?", widget=GovCheckboxesInput(), validate_choice=False)
+    override_reason = _reason(
+        "Why another hearing officer is not practicable (only when the rules above cannot be met)"
+    )
+    field_names = ("hearing_officer", "subjects", "override_reason")
+
+    def setup(self, case, context):
+        self.hearing_officer.choices = _officer_choices(context["officers"], case, "Choose the hearing officer")
+        self.subjects.choices = [SelectChoice(s.email, s.name) for s in case.subjects if s.staff_type != "contractor"]
+
+    def params(self):
+        params = super().params()
+        params["hearing_at"] = _moment(self.hearing_date.data, self.hearing_time.data)
+        return params
+
+    def field_for(self, name):
+        return self.hearing_date if name == "hearing_at" else getattr(self, name, None)
+
+
+def _moment(day, time) -> str | None:
+    """The ISO date and time from a date and a typed time ("10:30", "2pm"), or what was typed."""
+    if day is None:
+        return None
+    text = (time or "").strip().lower().replace(".", ":")
+    hour, minute = None, 0
+    try:
+        if text.endswith(("am", "pm")):
+            core = text[:-2].strip()
+            hour, _, rest = core.partition(":")
+            hour, minute = int(hour) % 12 + (12 if text.endswith("pm") else 0), int(rest or 0)
+        elif text:
+            hour, _, rest = text.partition(":")
+            hour, minute = int(hour), int(rest or 0)
+    except ValueError:
+        return f"{day.isoformat()}T{text}"
+    if hour is None:
+        return day.isoformat()
+    return f"{day.isoformat()}T{hour:02d}:{minute:02d}"
+
+
+class PostponeHearingForm(ActionForm):
+    hearing_date = GovDateField(
+        "New date",
+        invalid_message="Enter a real date",
+        description="At most 5 working days after the date first set.",
+    )
+    hearing_time = StringField("Time", widget=GovTextInput(), description="For example 10:30 or 14:00")
+    reason = _reason(
+        "Why is it postponed?",
+        "For example: the companion cannot attend (Employment Relations Act 1999 s10(4)).",
+    )
+    field_names = ("reason",)
+
+    def params(self):
+        return {"hearing_at": _moment(self.hearing_date.data, self.hearing_time.data), "reason": self.reason.data}
+
+    def field_for(self, name):
+        return self.hearing_date if name == "hearing_at" else getattr(self, name, None)
+
+
+class SubjectChoiceMixin:
+    def _subjects(self, case, blank="Choose a person"):
+        return [SelectChoice("", blank), *[SelectChoice(s.email, s.name) for s in case.subjects]]
+
+
+class LodgeAppealForm(SubjectChoiceMixin, ActionForm):
+    subject = SelectField("Whose appeal?", widget=GovSelect(), validate_choice=False)
+    grounds = TextAreaField("Grounds of appeal", widget=GovTextArea())
+    appeal_officer = SelectField(
+        "Appeal officer",
+        widget=GovSelect(),
+        validate_choice=False,
+        description="Not the investigator or the hearing officer; more senior than the hearing officer where "
+        "practicable.",
+    )
+    late_reason = _reason("If the appeal window has closed: why the appeal is accepted late")
+    override_reason = _reason("Why another appeal officer is not practicable (only when the rules above cannot be met)")
+    field_names = ("subject", "grounds", "appeal_officer", "late_reason", "override_reason")
+
+    def setup(self, case, context):
+        self.subject.choices = self._subjects(case)
+        self.appeal_officer.choices = _officer_choices(context["officers"], case, "Choose the appeal officer")
+
+
+class DecideAppealForm(SubjectChoiceMixin, ActionForm):
+    subject = SelectField("Whose appeal?", widget=GovSelect(), validate_choice=False)
+    result = RadioField("Result", widget=GovRadioInput(), choices=choices(APPEAL_RESULTS), validate_choice=False)
+    sanction = RadioField(
+        "When varied: the new sanction",
+        widget=GovRadioInput(),
+        validate_choice=False,
+        choices=[SelectChoice(c, label) for c, label in SANCTIONS.items() if c != "referred_to_contractor"],
+    )
+    reason = _reason("Reasons for the decision")
+    field_names = ("subject", "result", "sanction", "reason")
+
+    def setup(self, case, context):
+        mine = {a.subject_id for a in case.appeals if a.result is None and a.appeal_officer_id == context["actor_id"]}
+        self.subject.choices = [SelectChoice("", "Choose a person")] + [
+            SelectChoice(s.email, s.name) for s in case.subjects if s.id in mine
+        ]
+
+
+class WaiveAppealForm(SubjectChoiceMixin, ActionForm):
+    subject = SelectField("Who will not appeal?", widget=GovSelect(), validate_choice=False)
+    reason = _reason("What they said, and when", "They have said in writing that they will not appeal.")
+    field_names = ("subject", "reason")
+
+    def setup(self, case, context):
+        self.subject.choices = self._subjects(case)
+
+
+class DeclareConflictForm(ActionForm):
+    conflict = RadioField(
+        "Do you have a conflict of interest in this case?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        validate_choice=False,
+        description="For example a close relationship with a person involved. A yes stops you acting until HR "
+        "reassigns the role.",
+    )
+    text = TextAreaField("Details", widget=GovTextArea())
+    field_names = ("conflict", "text")
+
+
+class ReassignForm(ActionForm):
+    role = RadioField("Which role?", widget=GovRadioInput(), choices=choices(CASE_ROLES), validate_choice=False)
+    person = SelectField("Who takes it?", widget=GovSelect(), validate_choice=False)
+    reason = _reason("Why is it reassigned?")
+    override_reason = _reason("Why separation of duties is set aside (only when the rules cannot be met)")
+    field_names = ("role", "person", "reason", "override_reason")
+
+    def setup(self, case, context):
+        self.person.choices = _officer_choices(context["officers"], case, "Choose a person")
 
 
 class TextForm(ActionForm):
@@ -251,6 +598,16 @@ FORMS = {
     "start_investigation": StartInvestigationForm,
     "add_note": AddNoteForm,
     "record_outcome": RecordOutcomeForm,
+    "update_case": UpdateCaseForm,
+    "record_investigation_report": InvestigationReportForm,
+    "record_hr_advice": TextForm,
+    "arrange_hearing": HearingForm,
+    "postpone_hearing": PostponeHearingForm,
+    "lodge_appeal": LodgeAppealForm,
+    "decide_appeal": DecideAppealForm,
+    "waive_appeal": WaiveAppealForm,
+    "declare_conflict": DeclareConflictForm,
+    "reassign": ReassignForm,
     "record_contractor_action": TextForm,
     "acknowledge_contractor_case": ConfirmForm,
     "record_ico_decision": IcoDecisionForm,

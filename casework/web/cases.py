@@ -310,6 +310,16 @@ DONE_MESSAGES = {
     "start_investigation": "The investigation has started and the investigator has been told.",
     "add_note": "Note added.",
     "record_outcome": "Outcome recorded.",
+    "update_case": "The case details are corrected and the deadlines worked out again.",
+    "record_investigation_report": "The investigation report is recorded.",
+    "record_hr_advice": "HR advice recorded.",
+    "arrange_hearing": "The hearing is arranged and the hearing officer has been told. Send the invitation letter.",
+    "postpone_hearing": "The hearing is postponed.",
+    "lodge_appeal": "The appeal is lodged and the appeal officer has been told.",
+    "decide_appeal": "The appeal is decided. Send the appeal outcome letter.",
+    "waive_appeal": "The waiver of the appeal is recorded.",
+    "declare_conflict": "Your declaration is recorded.",
+    "reassign": "The role is reassigned.",
     "record_contractor_action": "The contractor's action is recorded.",
     "acknowledge_contractor_case": "You have acknowledged this contractor case.",
     "record_ico_decision": "The ICO decision is recorded.",
@@ -338,11 +348,13 @@ def act(reference: str, action: str):
     spec = workflow.ACTIONS.get(action)
     if spec is None:
         abort(404)
-    form = action_forms.FORMS[action]()
+    form = action_forms.FORMS[action].for_case(case)()
     context = {
         "accounts": accounts_of_subjects(case),
         "investigators": workflow_service.managers_and_hr(),
+        "officers": workflow_service.possible_officers(),
         "actor_is_investigator": case.investigator_id == current_user.id,
+        "actor_id": current_user.id,
     }
     form.setup(case, context)
     allowed = spec in workflow.available_actions(current_user, case)
@@ -364,7 +376,7 @@ def act(reference: str, action: str):
         except InvalidInput as error:
             db.session.rollback()
             for name, message in error.fields.items():
-                field = getattr(form, name, None)
+                field = form.field_for(name)
                 if field is not None:
                     field.errors = [message]
                 else:
