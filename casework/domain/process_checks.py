@@ -37,6 +37,15 @@ def person(people: dict, email):
     return people.get(email.strip().lower()) if isinstance(email, str) and email.strip() else None
 
 
+def subject_named(case, people: dict, email):
+    """The person the case is about named by `email` (found on the case itself first), or None."""
+    if not isinstance(email, str) or not email.strip():
+        return None
+    wanted = email.strip().lower()
+    found = next((s for s in case.subjects if (s.email or "").lower() == wanted), None)
+    return found or person(people, email)
+
+
 def text(params: dict, name: str) -> str:
     value = params.get(name)
     return value.strip() if isinstance(value, str) else ""
@@ -115,7 +124,7 @@ def _subjects_named(field, value, case, people, errors) -> list:
     ids = {s.id for s in case.subjects}
     found = []
     for email in emails:
-        who = person(people, email)
+        who = subject_named(case, people, email)
         if who is None or who.id not in ids:
             errors[field] = f"{email} is not a person this case is about"
             return []
@@ -351,6 +360,10 @@ def _outcome_entries(case, params, errors) -> list[dict]:
 
 def record_outcome(actor, case, params, people, settings, errors, warnings):
     at_hearing = case.stage == Stage.HEARING
+    if at_hearing and case.hearing is not None and london_date(case.hearing.hearing_at) > settings.day:
+        day = london_date(case.hearing.hearing_at)
+        errors["outcomes"] = f"The hearing is on {day:%A} {day.day} {day:%B %Y}: record the outcome after it"
+        return
     entries = _outcome_entries(case, params, errors)
     seen = set()
     hr_advised = bool(case.hr_advice)
@@ -360,7 +373,7 @@ def record_outcome(actor, case, params, people, settings, errors, warnings):
         def key(name, i=i, top=top):
             return name if top else f"outcomes.{i}.{name}"
 
-        who = person(people, entry.get("subject"))
+        who = subject_named(case, people, entry.get("subject"))
         if who is None or all(s.id != who.id for s in case.subjects):
             errors[key("subject")] = "Choose a person the case is about"
             continue
@@ -418,7 +431,7 @@ def _current(case, who):
 
 
 def lodge_appeal(actor, case, params, people, settings, errors, warnings):
-    who = person(people, params.get("subject"))
+    who = subject_named(case, people, params.get("subject"))
     if "subject" not in errors:
         if who is None or all(s.id != who.id for s in case.subjects):
             errors["subject"] = "Choose a person the case is about"
@@ -451,7 +464,7 @@ def lodge_appeal(actor, case, params, people, settings, errors, warnings):
 
 
 def decide_appeal(actor, case, params, people, settings, errors, warnings):
-    who = person(people, params.get("subject"))
+    who = subject_named(case, people, params.get("subject"))
     appeal = process.open_appeal(case, who.id) if who is not None else None
     if "subject" not in errors and (appeal is None or appeal.appeal_officer_id != actor.id):
         errors["subject"] = "Choose a person whose appeal you are the appeal officer for"
@@ -477,7 +490,7 @@ def decide_appeal(actor, case, params, people, settings, errors, warnings):
 def waive_appeal(actor, case, params, people, settings, errors, warnings):
     if "subject" in errors:
         return
-    who = person(people, params.get("subject"))
+    who = subject_named(case, people, params.get("subject"))
     outcome = _current(case, who)
     if who is None or all(s.id != who.id for s in case.subjects):
         errors["subject"] = "Choose a person the case is about"

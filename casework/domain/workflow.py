@@ -402,8 +402,20 @@ def available_actions(actor, case) -> list[ActionSpec]:
         if case.stage in spec.from_stages
         and case.kind in spec.kinds
         and held & spec.capacities
+        and _not_in_this_stage(spec.name, case, held) is None
         and _stage_ready(spec, case) is None
     ]
+
+
+def _not_in_this_stage(action: str, case, held) -> str | None:
+    """Why someone who may take `action` in general may not at this stage: after a hearing its officer
+    decides, and before one only the owner or HR."""
+    if action == "record_outcome":
+        if case.stage == Stage.HEARING and Capacity.HEARING_OFFICER not in held:
+            return "After a hearing, the hearing officer records the outcome"
+        if case.stage != Stage.HEARING and not held & {Capacity.OWNER, Capacity.HR}:
+            return "You cannot record the outcome on this case"
+    return None
 
 
 def _missing(params: dict, names) -> dict[str, str]:
@@ -674,11 +686,9 @@ def check(
     if not_ready:
         raise Refusal(RefusalCode.WRONG_STAGE, not_ready)
 
-    held = capacities(actor, case)
-    if action == "record_outcome" and case.stage == Stage.HEARING and Capacity.HEARING_OFFICER not in held:
-        raise Refusal(RefusalCode.NOT_ALLOWED, "After a hearing, the hearing officer records the outcome")
-    if action == "record_outcome" and case.stage == Stage.INVESTIGATION and not held & {Capacity.OWNER, Capacity.HR}:
-        raise Refusal(RefusalCode.NOT_ALLOWED, "You cannot record the outcome on this case")
+    not_yours = _not_in_this_stage(action, case, capacities(actor, case))
+    if not_yours:
+        raise Refusal(RefusalCode.NOT_ALLOWED, not_yours)
 
     settings = settings or Settings()
     errors = {**_missing(params, spec.required), **_text_errors(params)}

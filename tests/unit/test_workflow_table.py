@@ -11,13 +11,13 @@ the person decide.
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from types import SimpleNamespace
 
 import pytest
 
 from casework.domain.policy import Kind, Stage
-from casework.domain.workflow import ACTIONS, Allowed, Refusal, RefusalCode, available_actions, check
+from casework.domain.workflow import ACTIONS, Allowed, Refusal, RefusalCode, Settings, available_actions, check
 
 S = Stage
 BREACH, ABUSE = Kind.BREACH, Kind.ABUSE
@@ -29,7 +29,17 @@ OPEN = frozenset(Stage) - {S.CLOSED}
 # The stages each kind of case passes through (§3): a breach never reaches
 # `support`, an abuse case never reaches suspension, investigation or outcome.
 STAGES_BY_KIND = {
-    BREACH: (S.REPORTED, S.ASSESSMENT, S.RIGHTS_SUSPENDED, S.INVESTIGATION, S.OUTCOME, S.REFERRED, S.CLOSED),
+    BREACH: (
+        S.REPORTED,
+        S.ASSESSMENT,
+        S.RIGHTS_SUSPENDED,
+        S.INVESTIGATION,
+        S.HEARING,
+        S.OUTCOME,
+        S.APPEAL,
+        S.REFERRED,
+        S.CLOSED,
+    ),
     ABUSE: (S.REPORTED, S.ASSESSMENT, S.SUPPORT, S.REFERRED, S.CLOSED),
 }
 # Where a referred case came from, and so where `resume` returns it
@@ -48,6 +58,8 @@ SUBJECT = "subject"
 ADMIN = "admin in the subject's department"
 EMPLOYEE = "unrelated employee"
 OTHER_MANAGER = "manager of another department, no relationship"
+HEARING_OFFICER = "hearing officer (manager)"
+APPEAL_OFFICER = "appeal officer of an open appeal (manager)"
 
 ACTORS = (
     OWNER,
@@ -61,6 +73,8 @@ ACTORS = (
     ADMIN,
     EMPLOYEE,
     OTHER_MANAGER,
+    HEARING_OFFICER,
+    APPEAL_OFFICER,
 )
 
 # §3/§4: managers and HR who may see the whole case may take it on; the owner
@@ -68,7 +82,10 @@ ACTORS = (
 # acknowledges the case, records what the contractor did and updates the
 # contractor referral. A reporter, a subject, an admin and anyone unrelated
 # may do nothing.
-CASE_MANAGERS = frozenset({OWNER, HR, INVESTIGATOR, DEPARTMENT_MANAGER, LINE_MANAGER})
+# (the appeal officer sees a case only while there is an appeal for them: see decide_appeal)
+CASE_MANAGERS = frozenset({OWNER, HR, INVESTIGATOR, DEPARTMENT_MANAGER, LINE_MANAGER, HEARING_OFFICER})
+# Anyone holding a role on the case (the appeal officer of an open appeal holds one only where there is one)
+ASSIGNED = frozenset({OWNER, INVESTIGATOR, HEARING_OFFICER})
 OWNER_OR_HR = frozenset({OWNER, HR})
 
 
@@ -84,8 +101,11 @@ def previous(stage, case):
 class Rule:
     stages: frozenset
     to: object  # a stage, or a function (stage, case) -> stage
-    who: frozenset
+    who: object  # a set of actors, or a function (stage) -> set
     kinds: frozenset = BOTH
+
+    def people(self, stage):
+        return self.who(stage) if callable(self.who) else self.who
 
     def to_stage(self, stage, case):
         return self.to(stage, case) if callable(self.to) else self.to
@@ -121,8 +141,28 @@ RULES = {
         frozenset({S.ASSESSMENT, S.RIGHTS_SUSPENDED}), S.INVESTIGATION, OWNER_OR_HR, BREACH_ONLY
     ),
     "add_note": Rule(OPEN - {S.REPORTED}, stays, OWNER_OR_HR | {INVESTIGATOR}),
-    # investigation → outcome
-    "record_outcome": Rule(frozenset({S.INVESTIGATION}), S.OUTCOME, OWNER_OR_HR, BREACH_ONLY),
+    # correcting the report at any open stage
+    "update_case": Rule(OPEN, stays, OWNER_OR_HR),
+    "record_investigation_report": Rule(frozenset({S.INVESTIGATION}), stays, frozenset({INVESTIGATOR}), BREACH_ONLY),
+    # Acceptable Use of Social Media Policy 10: HR advises
+    "record_hr_advice": Rule(
+        frozenset({S.INVESTIGATION, S.HEARING, S.OUTCOME, S.APPEAL}), stays, frozenset({HR}), BREACH_ONLY
+    ),
+    "arrange_hearing": Rule(frozenset({S.INVESTIGATION}), S.HEARING, OWNER_OR_HR, BREACH_ONLY),
+    "postpone_hearing": Rule(frozenset({S.HEARING}), stays, OWNER_OR_HR, BREACH_ONLY),
+    # investigation → outcome (informal, by the owner or HR); hearing → outcome (by its hearing officer)
+    "record_outcome": Rule(
+        frozenset({S.INVESTIGATION, S.HEARING}),
+        S.OUTCOME,
+        lambda stage: frozenset({HEARING_OFFICER}) if stage == S.HEARING else OWNER_OR_HR,
+        BREACH_ONLY,
+    ),
+    "lodge_appeal": Rule(frozenset({S.OUTCOME, S.APPEAL}), S.APPEAL, OWNER_OR_HR, BREACH_ONLY),
+    # the only open appeal decided: back to outcome
+    "decide_appeal": Rule(frozenset({S.APPEAL}), S.OUTCOME, frozenset({APPEAL_OFFICER}), BREACH_ONLY),
+    "waive_appeal": Rule(frozenset({S.OUTCOME, S.APPEAL}), stays, OWNER_OR_HR, BREACH_ONLY),
+    "declare_conflict": Rule(OPEN - {S.REPORTED}, stays, ASSIGNED),
+    "reassign": Rule(OPEN - {S.REPORTED}, stays, frozenset({HR})),
     # 000 11.4: the head of service records what the contractor did
     "record_contractor_action": Rule(
         frozenset({S.OUTCOME, S.REFERRED}), stays, frozenset({HEAD_OF_SERVICE, HR}), BREACH_ONLY
@@ -131,7 +171,8 @@ RULES = {
     "acknowledge_contractor_case": Rule(OPEN, stays, frozenset({HEAD_OF_SERVICE})),
     "record_ico_decision": Rule(OPEN - {S.REPORTED}, stays, OWNER_OR_HR),
     # a threat or a possible crime against staff: any manager or HR who sees it decides on the police, fast
-    "record_police_decision": Rule(OPEN, stays, CASE_MANAGERS, ABUSE_ONLY),
+    # Social Networking Policy 11.5: any case that may be a crime, too
+    "record_police_decision": Rule(OPEN, stays, CASE_MANAGERS),
     # any open stage → referred (an urgent police referral), and back
     "refer": Rule(OPEN, S.REFERRED, OWNER_OR_HR),
     "update_referral": Rule(OPEN, stays, OWNER_OR_HR | {HEAD_OF_SERVICE}),
@@ -147,7 +188,9 @@ RULES = {
 def expected(action: str, kind: str, stage: str, actor: str, case):
     """The stage the action leads to, or the RefusalCode the design says it gets."""
     rule = RULES[action]
-    if actor not in rule.who:
+    if action == "decide_appeal" and actor == APPEAL_OFFICER and stage not in rule.stages:
+        return RefusalCode.WRONG_STAGE  # the appeal officer of a case not at the appeal stage
+    if actor not in rule.people(stage):
         return RefusalCode.NOT_ALLOWED
     if kind not in rule.kinds or stage not in rule.stages:
         return RefusalCode.WRONG_STAGE
@@ -187,6 +230,8 @@ PEOPLE = {
     ADMIN: person(9, "admin", HOUSING),
     EMPLOYEE: person(10, "employee", PLANNING),
     OTHER_MANAGER: person(11, "manager", PLANNING),
+    HEARING_OFFICER: person(13, "manager", PLANNING),
+    APPEAL_OFFICER: person(14, "manager", PLANNING),
 }
 CANDIDATE_INVESTIGATOR = person(12, "manager", PLANNING)
 SUBJECT_ID = 8
@@ -213,8 +258,59 @@ def referral(id=1, agency="police", status="pending"):
     return SimpleNamespace(id=id, agency=agency, status=status)
 
 
-def outcome(sanction="first_written_warning"):
-    return SimpleNamespace(finding="substantiated", sanction=sanction)
+TODAY = date(2026, 3, 2)
+SETTINGS = Settings(today=TODAY)
+
+
+def outcome(sanction="first_written_warning", *, waived=True, id=1):
+    """An outcome for the subject; by default its appeal was waived, so nothing stops a close."""
+    return SimpleNamespace(
+        id=id,
+        finding="substantiated",
+        sanction=sanction,
+        subject_id=SUBJECT_ID,
+        subject=None,
+        appeal_waived_at=NOW if waived else None,
+        appeal_due_on=date(2026, 3, 9),
+    )
+
+
+def hearing(subject_ids=(SUBJECT_ID,), *, at=NOW):
+    return SimpleNamespace(hearing_at=at, subject_ids=list(subject_ids), postponed=False, postponed_at=None, held=False)
+
+
+def appeal(officer=APPEAL_OFFICER, subject_id=SUBJECT_ID):
+    return SimpleNamespace(
+        subject_id=subject_id,
+        appeal_officer_id=PEOPLE[officer].id,
+        result=None,
+        outcome=outcome(waived=False),
+        outcome_id=1,
+        new_outcome_id=None,
+    )
+
+
+class FakeCase(SimpleNamespace):
+    """A case as plain attributes, with the model's few derived properties."""
+
+    @property
+    def current_outcomes(self):
+        return [self.outcome] if self.outcome is not None else []
+
+    def outcome_for(self, subject_id):
+        return self.outcome
+
+    @property
+    def hearing(self):
+        return self.hearings[-1] if self.hearings else None
+
+    @property
+    def investigation_report(self):
+        return self.investigation_reports[-1] if self.investigation_reports else None
+
+    @property
+    def allegations(self):
+        return self.allegation_rows
 
 
 def make_case(kind=BREACH, stage=S.ASSESSMENT, *, subjects=None, **fields):
@@ -238,9 +334,19 @@ def make_case(kind=BREACH, stage=S.ASSESSMENT, *, subjects=None, **fields):
         "categories": ["confidential_information"] if kind == BREACH else ["abuse"],
         "criminal_offence": False,
         "police_decision": None,
+        "severity": "low",
+        "complainant_name": None,
+        "hearing_officer_id": PEOPLE[HEARING_OFFICER].id,
+        "hearing_officer": PEOPLE[HEARING_OFFICER],
+        "hearings": [],
+        "appeals": [],
+        "conflicts": [],
+        "hr_advice": [],
+        "allegation_rows": [],
+        "investigation_reports": [],
     }
     values.update(fields)
-    return SimpleNamespace(**values)
+    return FakeCase(**values)
 
 
 def people_for(case) -> dict:
@@ -261,8 +367,21 @@ def cell_case(action: str, kind: str, stage: str, actor: str):
         case.referrals = [referral(status="concluded")]
     if action == "record_police_decision":
         case.categories = ["threats"]
+        case.criminal_offence = True
     if action in ("close", "record_contractor_action"):
         case.outcome = outcome("referred_to_contractor" if contractor else "first_written_warning")
+    if action == "record_investigation_report":
+        case.allegation_rows = [SimpleNamespace(subject_id=subject.id, category="confidential_information")]
+    if action == "arrange_hearing":
+        case.investigation_reports = [SimpleNamespace(recommendation="disciplinary_hearing")]
+    if action in ("postpone_hearing", "record_outcome"):
+        case.hearings = [hearing(at=datetime(2026, 3, 9, 10, 0, tzinfo=UTC) if action == "postpone_hearing" else NOW)]
+        case.hr_advice = [SimpleNamespace(text="Advice")]
+    if action in ("lodge_appeal", "waive_appeal"):
+        case.outcome = outcome(waived=False)
+    if action == "decide_appeal":
+        case.outcome = outcome(waived=False)
+        case.appeals = [appeal()]
     return case
 
 
@@ -288,10 +407,36 @@ def valid_params(action: str, case) -> dict:
         },
         "record_outcome": {
             "finding": "substantiated",
-            "sanction": "referred_to_contractor" if contractor else "first_written_warning",
+            "sanction": "referred_to_contractor"
+            if contractor
+            else ("first_written_warning" if case.stage == S.HEARING else "training"),
             "rights_decision": "restored",
             "summary": "Breach of 4.2 (confidentiality).",
         },
+        "update_case": {"reason": "The severity was misjudged at report.", "severity": "high"},
+        "record_investigation_report": {
+            "findings": [
+                {"subject": subject.email, "category": "confidential_information", "finding": "substantiated"}
+            ],
+            "summary": "Found on the evidence.",
+            "recommendation": "disciplinary_hearing",
+        },
+        "record_hr_advice": {"text": "A first written warning is consistent with past cases."},
+        "arrange_hearing": {
+            "hearing_officer": CANDIDATE_INVESTIGATOR.email,
+            "hearing_at": "2026-03-09T10:00",
+            "subjects": [subject.email],
+        },
+        "postpone_hearing": {"hearing_at": "2026-03-10T10:00", "reason": "The companion cannot attend."},
+        "lodge_appeal": {
+            "subject": subject.email,
+            "grounds": "Too severe.",
+            "appeal_officer": PEOPLE[APPEAL_OFFICER].email,
+        },
+        "decide_appeal": {"subject": subject.email, "result": "upheld", "reason": "The sanction was fair."},
+        "waive_appeal": {"subject": subject.email, "reason": "Said so in writing."},
+        "declare_conflict": {"conflict": "no", "text": "None."},
+        "reassign": {"role": "owner", "person": CANDIDATE_INVESTIGATOR.email, "reason": "Workload."},
         "record_contractor_action": {"text": "The contractor removed the worker from the council contract."},
         "acknowledge_contractor_case": {},
         "record_ico_decision": {"report": "no", "reason": "No personal data was disclosed."},
@@ -332,7 +477,7 @@ def outcome_of(action, kind, stage, actor):
     case = cell_case(action, kind, stage, actor)
     who = actor_for(actor, case)
     try:
-        result = check(action, who, case, valid_params(action, case), people=people_for(case))
+        result = check(action, who, case, valid_params(action, case), people=people_for(case), settings=SETTINGS)
     except Refusal as refusal:
         return case, who, refusal
     return case, who, result
@@ -462,8 +607,9 @@ def test_a_contractor_among_several_subjects_still_needs_referred_to_contractor(
     case = make_case(
         stage=S.INVESTIGATION, subjects=[make_subject(), make_subject(id=13, contractor=True, line_manager_id=None)]
     )
-    refused = refusal("record_outcome", HR_USER, case, {**OUTCOME_PARAMS, "sanction": "final_written_warning"})
-    assert set(refused.fields) == {"sanction"}
+    each = [{"subject": s.email, "finding": "substantiated", "sanction": "training"} for s in case.subjects]
+    refused = refusal("record_outcome", HR_USER, case, {"outcomes": each, "summary": "s"}, people=people_for(case))
+    assert set(refused.fields) == {"outcomes.1.sanction"}
 
 
 def test_only_a_contractor_case_is_referred_to_the_contractor():
@@ -472,11 +618,61 @@ def test_only_a_contractor_case_is_referred_to_the_contractor():
     assert set(refused.fields) == {"sanction"}
 
 
+def after_hearing(**fields):
+    """A case at the hearing stage, the hearing held today with HR's advice on record; HR heard it."""
+    fields.setdefault("hearing_officer_id", HR_USER.id)
+    case = make_case(stage=S.HEARING, **fields)
+    case.hearings = [hearing()]
+    case.hr_advice = [SimpleNamespace(text="Advice")]
+    return case
+
+
+@pytest.mark.parametrize(
+    "sanction", ["first_written_warning", "final_written_warning", "dismissal_with_notice", "summary_dismissal"]
+)
+def test_a_formal_sanction_needs_a_hearing(sanction):
+    case = make_case(stage=S.INVESTIGATION)
+    refused = refusal("record_outcome", HR_USER, case, {**OUTCOME_PARAMS, "sanction": sanction})
+    assert set(refused.fields) == {"sanction"} and "hearing" in refused.fields["sanction"]
+    assert allowed("record_outcome", HR_USER, after_hearing(), {**OUTCOME_PARAMS, "sanction": sanction})
+
+
+@pytest.mark.parametrize(
+    "sanction", ["first_written_warning", "final_written_warning", "dismissal_with_notice", "summary_dismissal"]
+)
+def test_a_formal_sanction_needs_hr_advice(sanction):
+    case = after_hearing()
+    case.hr_advice = []
+    refused = refusal("record_outcome", HR_USER, case, {**OUTCOME_PARAMS, "sanction": sanction})
+    assert "HR's advice" in refused.fields["sanction"]
+
+
+@pytest.mark.parametrize("role", ["manager", "employee"])
+def test_only_the_dismissal_authority_dismisses(role):
+    officer = person(30, role, PLANNING)
+    case = after_hearing(hearing_officer_id=officer.id)
+    for sanction in ("dismissal_with_notice", "summary_dismissal"):
+        with pytest.raises(Refusal) as raised:
+            check("record_outcome", officer, case, {**OUTCOME_PARAMS, "sanction": sanction}, people=people_for(case))
+        assert raised.value.code in (RefusalCode.INVALID, RefusalCode.NOT_ALLOWED)
+
+
+def test_a_person_not_invited_to_the_hearing_gets_no_formal_sanction():
+    other = make_subject(id=13)
+    case = after_hearing(subjects=[make_subject(), other])
+    each = [
+        {"subject": case.subjects[0].email, "finding": "substantiated", "sanction": "first_written_warning"},
+        {"subject": other.email, "finding": "substantiated", "sanction": "first_written_warning"},
+    ]
+    refused = refusal("record_outcome", HR_USER, case, {"outcomes": each, "summary": "s"}, people=people_for(case))
+    assert set(refused.fields) == {"outcomes.1.sanction"} and "not invited" in refused.fields["outcomes.1.sanction"]
+
+
 @pytest.mark.parametrize(
     "sanction", ["first_written_warning", "final_written_warning", "dismissal_with_notice", "summary_dismissal"]
 )
 def test_not_substantiated_cannot_carry_a_warning_or_dismissal(sanction):
-    case = make_case(stage=S.INVESTIGATION)
+    case = after_hearing()
     params = {**OUTCOME_PARAMS, "finding": "not_substantiated", "sanction": sanction}
     refused = refusal("record_outcome", HR_USER, case, params)
     assert refused.code == RefusalCode.INVALID
@@ -493,7 +689,7 @@ def test_not_substantiated_may_carry_advice_or_training(sanction):
 
 @pytest.mark.parametrize("finding", ["partly_substantiated", "substantiated"])
 def test_a_substantiated_finding_may_carry_dismissal(finding):
-    case = make_case(stage=S.INVESTIGATION)
+    case = after_hearing()
     params = {**OUTCOME_PARAMS, "finding": finding, "sanction": "summary_dismissal"}
     assert allowed("record_outcome", HR_USER, case, params).to_stage == S.OUTCOME
 
@@ -682,10 +878,17 @@ def test_the_kind_specific_actions_are_the_ones_the_design_names():
         "lift_suspension",
         "review_suspension",
         "start_investigation",
+        "record_investigation_report",
+        "record_hr_advice",
+        "arrange_hearing",
+        "postpone_hearing",
         "record_outcome",
+        "lodge_appeal",
+        "decide_appeal",
+        "waive_appeal",
         "record_contractor_action",
     }
-    assert ABUSE_ONLY_ACTIONS == {"record_support", "record_police_decision"}
+    assert ABUSE_ONLY_ACTIONS == {"record_support"}
 
 
 @pytest.mark.parametrize(
@@ -695,7 +898,9 @@ def test_the_kind_specific_actions_are_the_ones_the_design_names():
 )
 def test_kind_specific_actions_are_refused_on_the_other_kind(action, kind, stage):
     """Even at a stage where the action would be allowed, and for HR."""
-    actor = HEAD_OF_SERVICE if action in CONTRACTOR_ACTIONS else HR
+    actor = {"record_investigation_report": INVESTIGATOR, "decide_appeal": APPEAL_OFFICER}.get(
+        action, HEAD_OF_SERVICE if action in CONTRACTOR_ACTIONS else HR
+    )
     case = cell_case(action, kind, stage, actor)
     refused = refusal(action, PEOPLE[actor], case, people=people_for(case))
     assert refused.code == RefusalCode.WRONG_STAGE
@@ -835,12 +1040,20 @@ def test_a_rights_decision_is_about_the_people_this_case_suspends_only():
     assert rights_decision_subjects(case) == [co_subject]
 
 
-def test_revoking_with_nothing_suspended_and_two_people_is_refused():
-    case = make_case(stage=S.INVESTIGATION, subjects=[make_subject(), make_subject(id=13)])
+def test_two_people_each_get_their_own_outcome():
+    """One outcome for everyone is refused: each person's finding, sanction and rights are decided apart."""
+    other = make_subject(id=13)
+    case = make_case(stage=S.INVESTIGATION, subjects=[make_subject(), other])
     refused = refusal(
         "record_outcome", HR_USER, case, {**OUTCOME_PARAMS, "sanction": "training", "rights_decision": "revoked"}
     )
-    assert set(refused.fields) == {"rights_decision"}
+    assert set(refused.fields) == {"outcomes"}
+    one = {"finding": "substantiated", "sanction": "training", "rights_decision": "revoked"}
+    each = [{"subject": s.email, **one} for s in case.subjects]
+    refused = refusal("record_outcome", HR_USER, case, {"outcomes": each[:1], "summary": "s"}, people=people_for(case))
+    assert other.name in refused.fields["outcomes"]
+    result = allowed("record_outcome", HR_USER, case, {"outcomes": each, "summary": "s"})
+    assert result.to_stage == S.OUTCOME
 
 
 def test_an_interview_record_says_who_was_interviewed_and_in_what_role():
