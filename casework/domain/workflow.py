@@ -240,7 +240,7 @@ ACTIONS: dict[str, ActionSpec] = {
         _spec(
             "waive_appeal",
             "Record that an appeal is waived",
-            {S.OUTCOME, S.APPEAL},
+            {S.OUTCOME, S.APPEAL, S.REFERRED},
             None,
             {OWN, HR_},
             kinds=(Kind.BREACH,),
@@ -614,7 +614,7 @@ def _stage_ready(spec: ActionSpec, case, today: date | None = None) -> str | Non
             return _pending_referrals(case) + ": record its result before closing the case"
         if case.stage == Stage.OUTCOME and not case.current_outcomes:
             return "Record the outcome before closing the case"
-        if case.stage == Stage.OUTCOME:
+        if case.current_outcomes:
             waiting = process.appeals_settled(case, today or datetime.now(LONDON).date())
             if waiting:
                 return waiting

@@ -113,6 +113,7 @@ def populate(app) -> dict:
     from casework.services import users as user_service
     from casework.services.cases import add_information, report_case
     from casework.services.workflow import perform
+    from tests.process_steps import decide, waive_appeals
 
     with app.app_context():
         user_service.create_department("Housing")
@@ -163,11 +164,9 @@ def populate(app) -> dict:
             interviewee_role="subject",
             text="Interviewed the subject about the post.",
         )
-        act(
+        decide(
             closed,
             hr,
-            "record_outcome",
-            finding="substantiated",
             sanction="first_written_warning",
             rights_decision="restored",
             summary="The subject will be spoken to and warned.",
@@ -188,6 +187,7 @@ def populate(app) -> dict:
             status="concluded",
             result="Police took no further action.",
         )
+        waive_appeals(closed, hr)
         act(closed, hr, "close")
 
         open_case = report_case(

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from casework.models import AccessLog
 from casework.services.exports import case_report_pdf, verify_report
 from casework.services.workflow import perform
+from tests.process_steps import decide
 
 
 @pytest.fixture
@@ -32,13 +33,7 @@ def busy_case(make_department, make_user, make_case):
     )
     for n in range(40):
         perform(case, investigator, "add_note", {"kind": "note", "text": f"Note number {n}"}, version=case.version)
-    perform(
-        case,
-        hr,
-        "record_outcome",
-        {"finding": "substantiated", "sanction": "final_written_warning", "summary": "Serious breach"},
-        version=case.version,
-    )
+    decide(case, hr, sanction="final_written_warning", summary="Serious breach")
     return case, hr, manager
 
 
@@ -58,7 +53,7 @@ def test_report_reads_back_with_every_event(busy_case):
         assert f"Page {number} of {len(pages)}" in page
     for n in range(40):
         assert f"Note number {n}" in whole
-    assert len(case.events) == 44
+    assert len(case.events) == 47  # reported, taken on, investigation, 40 notes, report, advice, hearing, outcome
     chronology = " ".join(whole.split("Chronology", 1)[1].split())
     assert chronology.count("Note added; its text is under Notes.") == 40
     for label in ("Reported", "Taken on", "Investigation started", "Outcome recorded"):

@@ -15,6 +15,7 @@ from casework.models import PublishingRight, SocialAccount
 from casework.reports.event_details import describe
 from casework.services.exports import case_report_pdf, verify_report
 from casework.services.workflow import perform
+from tests.process_steps import decide, waive_appeals
 
 
 @pytest.fixture
@@ -45,17 +46,11 @@ def decided_case(db_session, make_department, make_user, make_case):
         interviewee_role="subject",
         text="Accepted posting it.",
     )
-    act(
-        hr,
-        "record_outcome",
-        finding="substantiated",
-        sanction="first_written_warning",
-        rights_decision="restored",
-        summary="Breached the policy.",
-    )
+    decide(case, hr, sanction="first_written_warning", rights_decision="restored", summary="Breached the policy.")
     act(hr, "refer", agency="police", reason="Possible offence", agency_reference="CR-123")
     referral_id = case.referrals[0].id
     act(hr, "update_referral", referral_id=referral_id, status="concluded", result="No further action")
+    waive_appeals(case, hr)
     act(hr, "close")
     return case, hr
 

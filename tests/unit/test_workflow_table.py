@@ -160,7 +160,8 @@ RULES = {
     "lodge_appeal": Rule(frozenset({S.OUTCOME, S.APPEAL}), S.APPEAL, OWNER_OR_HR, BREACH_ONLY),
     # the only open appeal decided: back to outcome
     "decide_appeal": Rule(frozenset({S.APPEAL}), S.OUTCOME, frozenset({APPEAL_OFFICER}), BREACH_ONLY),
-    "waive_appeal": Rule(frozenset({S.OUTCOME, S.APPEAL}), stays, OWNER_OR_HR, BREACH_ONLY),
+    # an outcome referred on to the police may still be appealed, or the appeal waived
+    "waive_appeal": Rule(frozenset({S.OUTCOME, S.APPEAL, S.REFERRED}), stays, OWNER_OR_HR, BREACH_ONLY),
     "declare_conflict": Rule(OPEN - {S.REPORTED}, stays, ASSIGNED),
     "reassign": Rule(OPEN - {S.REPORTED}, stays, frozenset({HR})),
     # 000 11.4: the head of service records what the contractor did

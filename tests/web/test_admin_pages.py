@@ -571,7 +571,11 @@ def test_no_admin_page_shows_case_content(client, login_as, council, db_session)
     workflow.perform(case, manager, "take_ownership", version=case.version)
     workflow.perform(
         case, manager, "start_investigation",
-        {"investigator": manager.email, "no_suspension_reason": "No council account involved"},
+        {
+            "investigator": manager.email,
+            "no_suspension_reason": "No council account involved",
+            "override_reason": "The only manager in a team of three",
+        },
         version=case.version,
     )  # fmt: skip
     admin_service.disable_person(council["admin"], manager)

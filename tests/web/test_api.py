@@ -83,13 +83,13 @@ def test_a_breach_from_report_to_closure(api: Api, council, db_session):
         reference,
         "record_outcome",
         finding="substantiated",
-        sanction="first_written_warning",
+        sanction="management_advice",
         rights_decision="restored",
         summary="Breach of 4.2: resident data disclosed",
         content_removed=True,
     )
     assert case["stage"] == "outcome"
-    assert case["outcome"]["sanction"] == "first_written_warning" and case["outcome"]["live_until"]
+    assert case["outcome"]["sanction"] == "management_advice" and case["outcome"]["live_until"] is None
     assert case["outcome"]["content_removed"] is True
     assert [s["active"] for s in case["suspensions"]] == [False]
     db_session.refresh(p["right"])
@@ -105,6 +105,8 @@ def test_a_breach_from_report_to_closure(api: Api, council, db_session):
         p["hr"], reference, "update_referral", referral_id=referral["id"], status="concluded", result="No charge"
     )
     assert case["referrals"][0]["status"] == "concluded"
+    api.act(p["hr"], reference, "close", expect=409)  # the appeal window is open
+    api.act(p["hr"], reference, "waive_appeal", subject=p["subject"].email, reason="Said so in writing")
     case = api.act(p["hr"], reference, "close")
     assert case["stage"] == "closed" and case["closed_at"] and case["next_deadline"] is None
     assert case["available_actions"] == ["reopen"]
@@ -119,10 +121,11 @@ def test_a_breach_from_report_to_closure(api: Api, council, db_session):
         "record_outcome",
         "refer",
         "update_referral",
+        "waive_appeal",
         "close",
     ]
     trail = api.get(p["hr"], f"/cases/{reference}/events").get_json()["items"]
-    assert [e["seq"] for e in trail] == list(range(1, 11))
+    assert [e["seq"] for e in trail] == list(range(1, 12))
     assert [(e["from_stage"], e["to_stage"]) for e in trail][-1] == ("referred", "closed")
     assert all(later["prev_hash"] == earlier["hash"] for earlier, later in zip(trail, trail[1:], strict=False))
     assert trail[5]["data"]["sha256"] == uploaded["sha256"]

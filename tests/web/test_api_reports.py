@@ -135,7 +135,7 @@ def seeded_fixture(api: Api, council):
         p["manager"], decided, "start_investigation", investigator=p["investigator"].email, no_suspension_reason="-"
     )
     api.act(
-        p["hr"], decided, "record_outcome", finding="substantiated", sanction="first_written_warning", summary="4.2"
+        p["hr"], decided, "record_outcome", finding="substantiated", sanction="training", summary="4.2"
     )
     api.report(p["reporter"], subjects=[p["subject"].email], categories=["political"], platform="x")
     abuse = api.report(p["victim"], kind="abuse", categories=["threats"], platform="instagram")["reference"]
@@ -154,11 +154,11 @@ EXPECTED = {
     "by_department": {"Housing": 3},
     "by_staff_type": {"employee": 2},
     "by_outcome": {"substantiated": 1},
-    "by_sanction": {"first_written_warning": 1},
+    "by_sanction": {"training": 1},
     "referrals": {"police": {"pending": 1}},
     "consistency": {
-        "confidential_information": {"first_written_warning": 1},
-        "disrepute": {"first_written_warning": 1},
+        "confidential_information": {"training": 1},
+        "disrepute": {"training": 1},
     },
 }
 
@@ -203,7 +203,7 @@ def test_the_csv_has_the_same_figures_and_opens_in_excel(api: Api, seeded):
     for name in ("by_stage", "by_kind", "by_category", "by_platform", "by_outcome", "by_sanction"):
         for code, number in EXPECTED[name].items():
             assert values[(name, code)] == str(number), (name, code)
-    assert values[("consistency", "disrepute/first_written_warning")] == "1"
+    assert values[("consistency", "disrepute/training")] == "1"
 
 
 def test_the_summary_pdf(api: Api, seeded):
