@@ -3,10 +3,10 @@ straight after its outcome: the same actions a council would take, through the s
 
 from datetime import timedelta
 
+from casework.domain.working_days import add_working_days
 from casework.extensions import db
 from casework.models import utcnow
 from casework.services.deadlines import bank_holidays, london_today
-from casework.domain.working_days import add_working_days
 from casework.services.workflow import perform
 
 FORMAL = {"first_written_warning", "final_written_warning", "dismissal_with_notice", "summary_dismissal", "dismissal"}
@@ -43,11 +43,24 @@ def report_and_hearing(case, hearing_officer, *, arranged_by=None, hr=None, find
     db.session.flush()
 
 
-def decide(case, decider, *, sanction, finding="substantiated", summary="Decided.", hr=None, **extra):
-    """Record a single-subject outcome; a formal sanction goes through a hearing that `decider` hears."""
+def decide(case, decider, *, sanction, finding="substantiated", summary="Decided.", hr=None, subject=None, **extra):
+    """Record the outcome; a formal sanction goes through a hearing that `decider` hears. On a case
+    about several people, `subject` (by default the one whose rights are suspended, or the first)
+    gets the sanction and the others no action."""
     if sanction in FORMAL and case.stage == "investigation":
         report_and_hearing(case, decider, hr=hr, finding=finding)
-    return act(case, decider, "record_outcome", finding=finding, sanction=sanction, summary=summary, **extra)
+    if len(case.subjects) == 1:
+        return act(case, decider, "record_outcome", finding=finding, sanction=sanction, summary=summary, **extra)
+    suspended = [s.subject for s in case.suspensions if s.lifted_at is None]
+    main = subject or (suspended[0] if suspended else case.subjects[0])
+    decision = extra.pop("rights_decision", None)
+    outcomes = [
+        {"subject": s.email, "finding": finding, "sanction": sanction, "rights_decision": decision}
+        if s.id == main.id
+        else {"subject": s.email, "finding": "not_substantiated", "sanction": "no_action"}
+        for s in case.subjects
+    ]
+    return act(case, decider, "record_outcome", outcomes=outcomes, summary=summary, **extra)
 
 
 def waive_appeals(case, actor):

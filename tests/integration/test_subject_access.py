@@ -16,6 +16,7 @@ from casework.services.deadlines import london_today
 from casework.services.errors import NotFound
 from casework.services.subject_access import export_subject_access
 from casework.services.workflow import perform
+from tests.process_steps import decide
 
 
 def act(case, actor, action, **params):
@@ -59,15 +60,7 @@ def council(make_department, make_user, make_case, db_session):
         p["person"].email,
         letters.Meeting(london_today() + timedelta(days=3), "14:00", "Town Hall"),
     )
-    act(
-        about,
-        p["hr"],
-        "record_outcome",
-        finding="substantiated",
-        sanction="first_written_warning",
-        rights_decision="restored",
-        summary="Breach of 4.2",
-    )
+    decide(about, p["hr"], sanction="first_written_warning", rights_decision="restored", summary="Breach of 4.2")
 
     reported = make_case(p["person"], subjects=[p["other"]], description="Olive posted <b>abuse</b>")
     case_service.add_information(reported, p["person"], "A screenshot is on its way")

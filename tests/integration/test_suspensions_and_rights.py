@@ -129,10 +129,15 @@ def test_a_rights_decision_at_outcome_never_touches_a_co_subject_who_was_not_sus
     case = owned_case(make_case, people, [sam, alex])
     act(case, hr, "suspend_rights", subject=sam.email, reason="Sam posted it")
     act(case, hr, "start_investigation", investigator=people["investigator"].email)
-    act(case, hr, "record_outcome", finding="substantiated", sanction="training", rights_decision=decision, summary="x")
+    outcomes = [
+        {"subject": sam.email, "finding": "substantiated", "sanction": "training", "rights_decision": decision},
+        {"subject": alex.email, "finding": "not_substantiated", "sanction": "no_action"},
+    ]
+    act(case, hr, "record_outcome", outcomes=outcomes, summary="x")
     assert set(statuses(db_session, sam).values()) == {"revoked" if decision == "revoked" else "active"}
     assert set(statuses(db_session, alex).values()) == {"active"}, "Alex was never suspended"
-    assert case.events[-1].data["rights_decision_about"] == [sam.email]
+    decided = {o["subject"]: o["rights_decision"] for o in case.events[-1].data["outcomes"]}
+    assert decided == {sam.email: decision, alex.email: None}
 
 
 def test_restoring_at_outcome_leaves_a_right_another_case_suspends_suspended(council, make_case, db_session):

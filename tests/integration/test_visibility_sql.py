@@ -6,9 +6,8 @@ tests/unit/test_visibility_matrix.py; here they are built as real rows.
 
 import pytest
 
-from casework.models import Appeal, Outcome
-
 from casework.domain.permissions import View, view_level
+from casework.models import Appeal, Outcome
 from casework.services.cases import CaseFilters, list_cases, my_reports
 from casework.services.visibility import sql_view_level
 from tests.unit.test_visibility_matrix import CELLS, EXPECTED, ROLES, Position

@@ -10,6 +10,7 @@ from casework.models import CaseEvent, Notification, OutboxEmail, PublishingRigh
 from casework.services.audit import verify_all
 from casework.services.errors import Conflict, InvalidInput, NotAllowed
 from casework.services.workflow import perform
+from tests.process_steps import decide, waive_appeals
 
 
 @pytest.fixture
@@ -68,15 +69,7 @@ def test_breach_from_report_to_closure(people, make_case, db_session):
     with pytest.raises(Conflict):
         act(case, p["manager"], "close")
 
-    act(
-        case,
-        p["hr"],
-        "record_outcome",
-        finding="substantiated",
-        sanction="first_written_warning",
-        rights_decision="restored",
-        summary="Breach of 4.2",
-    )
+    decide(case, p["hr"], sanction="first_written_warning", rights_decision="restored", summary="Breach of 4.2")
     assert case.stage == "outcome"
     assert case.outcome.live_until is not None
     db_session.refresh(right)
@@ -87,6 +80,9 @@ def test_breach_from_report_to_closure(people, make_case, db_session):
     with pytest.raises(Conflict):
         act(case, p["hr"], "close")
     act(case, p["hr"], "update_referral", referral_id=case.referrals[0].id, status="concluded", result="No action")
+    with pytest.raises(Conflict):
+        act(case, p["hr"], "close")  # the appeal window is open
+    waive_appeals(case, p["hr"])
     act(case, p["hr"], "close")
     assert case.stage == "closed" and case.retention_until is not None
 
@@ -104,9 +100,13 @@ def test_breach_from_report_to_closure(people, make_case, db_session):
         "suspend_rights",
         "start_investigation",
         "add_note",
+        "record_investigation_report",
+        "record_hr_advice",
+        "arrange_hearing",
         "record_outcome",
         "refer",
         "update_referral",
+        "waive_appeal",
         "close",
         "reopen",
     ]

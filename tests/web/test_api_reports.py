@@ -134,9 +134,7 @@ def seeded_fixture(api: Api, council):
     api.act(
         p["manager"], decided, "start_investigation", investigator=p["investigator"].email, no_suspension_reason="-"
     )
-    api.act(
-        p["hr"], decided, "record_outcome", finding="substantiated", sanction="training", summary="4.2"
-    )
+    api.act(p["hr"], decided, "record_outcome", finding="substantiated", sanction="training", summary="4.2")
     api.report(p["reporter"], subjects=[p["subject"].email], categories=["political"], platform="x")
     abuse = api.report(p["victim"], kind="abuse", categories=["threats"], platform="instagram")["reference"]
     api.act(p["manager"], abuse, "take_ownership")

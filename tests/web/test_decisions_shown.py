@@ -33,20 +33,21 @@ def test_a_case_reopened_and_decided_again_keeps_the_earlier_outcome_everywhere(
     reference = api.report(p["reporter"], subjects=[p["subject"].email])["reference"]
     api.act(hr, reference, "take_ownership")
     decide(api, hr, reference, "Advice was enough", "management_advice", investigator=p["investigator"])
+    api.act(hr, reference, "waive_appeal", subject=p["subject"].email, reason="Said so in writing")
     api.act(hr, reference, "close")
     api.act(hr, reference, "reopen", reason="A second post came to light")
-    case = decide(api, hr, reference, "A pattern of posts", "first_written_warning", investigator=p["investigator"])
+    case = decide(api, hr, reference, "A pattern of posts", "training", investigator=p["investigator"])
 
     # The API: the outcome that stands, and the whole history
     assert case["stage"] == "outcome"
-    assert case["outcome"]["sanction"] == "first_written_warning" and case["outcome"]["superseded_at"] is None
+    assert case["outcome"]["sanction"] == "training" and case["outcome"]["superseded_at"] is None
     first, second = case["outcome_history"]
     assert (first["sanction"], first["summary"]) == ("management_advice", "Advice was enough")
     assert first["superseded_by"]["email"] == hr.email and first["superseded_at"]
     assert first["superseded_reason"] == "Decided again after the case was reopened: A second post came to light"
     assert second == case["outcome"]
-    # Both close actions work again
-    assert "close" in case["available_actions"]
+    # The person may appeal the new outcome: the case closes once that is settled
+    assert "waive_appeal" in case["available_actions"] and "close" not in case["available_actions"]
     assert len(db_session.scalars(select(Outcome).where(Outcome.summary == "Advice was enough")).all()) == 1
 
     # The case page
@@ -54,7 +55,7 @@ def test_a_case_reopened_and_decided_again_keeps_the_earlier_outcome_everywhere(
     text = page_text(client.get(f"/cases/{reference}"))
     assert "Earlier outcomes (superseded)" in text
     assert "Management advice (informal)" in text and "A second post came to light" in text
-    assert "First written warning" in text
+    assert "Training" in text
 
     # The case report
     pdf = client.get(f"/cases/{reference}/report.pdf").data
