@@ -37,6 +37,11 @@ def person(people: dict, email):
     return people.get(email.strip().lower()) if isinstance(email, str) and email.strip() else None
 
 
+def known(value, codes) -> bool:
+    """Is `value` one of the codes (and not some other JSON value that cannot be looked up)?"""
+    return isinstance(value, str) and value in codes
+
+
 def subject_named(case, people: dict, email):
     """The person the case is about named by `email` (found on the case itself first), or None."""
     if not isinstance(email, str) or not email.strip():
@@ -141,13 +146,13 @@ def update_case(actor, case, params, people, settings, errors, warnings):
     categories = params.get("categories")
     if categories is not None:
         allowed = CATEGORIES_BY_KIND.get(case.kind, {})
-        if not isinstance(categories, list) or not categories or any(c not in allowed for c in categories):
+        if not isinstance(categories, list) or not categories or any(not known(c, allowed) for c in categories):
             errors["categories"] = "Choose at least one category from the list"
         else:
             changed = changed or sorted(set(categories)) != sorted(case.categories)
     severity = params.get("severity")
     if severity not in (None, ""):
-        if severity not in SEVERITIES:
+        if not known(severity, SEVERITIES):
             errors["severity"] = "Choose low, medium or high"
         else:
             changed = changed or severity != case.severity
@@ -189,7 +194,7 @@ def update_case(actor, case, params, people, settings, errors, warnings):
             changed = True
     removal = params.get("content_removal")
     if removal not in (None, ""):
-        if removal not in CONTENT_REMOVAL:
+        if not known(removal, CONTENT_REMOVAL):
             errors["content_removal"] = "Choose removed, removal requested or not required"
         elif not text(params, "content_removal_reason"):
             errors["content_removal_reason"] = "Enter the reason for the decision on the content"
@@ -241,7 +246,7 @@ def _allegations(case, params, people, errors, added):
         who = person(people, item.get("subject"))
         if who is None or who.id not in ids:
             errors[f"allegations.{i}.subject"] = "Choose a person the case is about"
-        if item.get("category") not in allowed:
+        if not known(item.get("category"), allowed):
             errors[f"allegations.{i}.category"] = "Choose a category from the list"
         said = item.get("text")
         if not isinstance(said, str) or not said.strip():
@@ -252,7 +257,7 @@ def _allegations(case, params, people, errors, added):
 
 def record_investigation_report(actor, case, params, people, settings, errors, warnings):
     recommendation = params.get("recommendation")
-    if recommendation not in (None, "") and recommendation not in RECOMMENDATIONS:
+    if recommendation not in (None, "") and not known(recommendation, RECOMMENDATIONS):
         errors["recommendation"] = "Choose no case to answer, informal action or a disciplinary hearing"
     findings = params.get("findings")
     if findings is None:
@@ -267,11 +272,12 @@ def record_investigation_report(actor, case, params, people, settings, errors, w
     given = {}
     for i, item in enumerate(findings):
         who = person(people, item.get("subject")) if isinstance(item, dict) else None
-        key = (who.id if who else None, item.get("category") if isinstance(item, dict) else None)
+        category = item.get("category") if isinstance(item, dict) else None
+        key = (who.id if who else None, category if isinstance(category, str) else None)
         if key not in wanted:
             errors[f"findings.{i}"] = "This is not an allegation of the case"
             continue
-        if item.get("finding") not in FINDINGS:
+        if not known(item.get("finding"), FINDINGS):
             errors[f"findings.{i}.finding"] = "Choose substantiated, partly substantiated or not substantiated"
         given[key] = item.get("finding")
     if not errors and set(given) != wanted:
@@ -384,11 +390,11 @@ def record_outcome(actor, case, params, people, settings, errors, warnings):
         finding, sanction, decision = entry.get("finding"), entry.get("sanction"), entry.get("rights_decision")
         if finding in (None, ""):
             errors[key("finding")] = "Choose the finding"
-        elif finding not in FINDINGS:
+        elif not known(finding, FINDINGS):
             errors[key("finding")] = "Choose a finding from the list"
         if sanction in (None, ""):
             errors[key("sanction")] = "Choose the sanction"
-        elif sanction not in SANCTIONS:
+        elif not known(sanction, SANCTIONS):
             errors[key("sanction")] = "Choose a sanction from the list"
         else:
             why = process.sanction_refusal(
@@ -407,7 +413,7 @@ def record_outcome(actor, case, params, people, settings, errors, warnings):
                     "A warning or dismissal needs the allegation to be at least partly substantiated"
                 )
         suspended = any(s.subject_id == who.id and s.lifted_at is None for s in case.suspensions)
-        if decision not in (None, "") and decision not in RIGHTS_DECISIONS:
+        if decision not in (None, "") and not known(decision, RIGHTS_DECISIONS):
             errors[key("rights_decision")] = "Choose restored or revoked"
         elif decision in (None, "") and suspended:
             errors[key("rights_decision")] = (
@@ -470,14 +476,14 @@ def decide_appeal(actor, case, params, people, settings, errors, warnings):
         errors["subject"] = "Choose a person whose appeal you are the appeal officer for"
         return
     result = params.get("result")
-    if result not in (None, "") and result not in APPEAL_RESULTS:
+    if result not in (None, "") and not known(result, APPEAL_RESULTS):
         errors["result"] = "Choose upheld, varied or overturned"
     if result == "varied" and appeal is not None:
         sanction = params.get("sanction")
         current = appeal.outcome.sanction
         if sanction in (None, ""):
             errors["sanction"] = "Choose the new sanction"
-        elif sanction not in SANCTIONS or sanction == "referred_to_contractor":
+        elif not known(sanction, SANCTIONS) or sanction == "referred_to_contractor":
             errors["sanction"] = "Choose a sanction from the list"
         elif sanction == current:
             errors["sanction"] = "Choose a sanction other than the one appealed against, or uphold the outcome"
@@ -511,7 +517,7 @@ def reassign(actor, case, params, people, settings, errors, warnings):
     role = params.get("role")
     if "role" in errors:
         return
-    if role not in CASE_ROLES:
+    if not known(role, CASE_ROLES):
         errors["role"] = "Choose the owner, the investigator, the hearing officer or the appeal officer"
         return
     if role == "investigator" and case.investigator_id is None:

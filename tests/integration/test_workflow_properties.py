@@ -54,9 +54,11 @@ from casework.domain.workflow import (
     open_referrals,
     right_stays_suspended,
 )
+from casework.domain.working_days import add_working_days
 from casework.extensions import db
 from casework.models import CaseEvent, Outcome, PublishingRight, SocialAccount, Suspension
 from casework.services.audit import EVENT_COLUMNS
+from casework.services.deadlines import bank_holidays, london_today
 from casework.services.errors import Conflict, InvalidInput, NotAllowed
 from casework.services.workflow import perform
 
@@ -142,6 +144,7 @@ def good_values(case, people: dict, accounts) -> dict:
     referral_ids = [r.id for r in case.referrals] or [1]
     contractor = any(s.staff_type == StaffType.CONTRACTOR for s in case.subjects)
     ids = [a.id for a in accounts]
+    hearing_day = add_working_days(london_today(), 7, bank_holidays())
     return {
         "reason": TEXT,
         "text": TEXT,
@@ -169,6 +172,29 @@ def good_values(case, people: dict, accounts) -> dict:
         "status": st.sampled_from(list(REFERRAL_STATUSES)),
         "report": st.booleans(),
         "refer": st.booleans(),
+        # the fair process
+        "severity": st.sampled_from(["low", "medium", "high"]),
+        "categories": st.sampled_from([["confidential_information"], ["disrepute", "political"], []]),
+        "personal_data_involved": st.booleans(),
+        "aware_at": st.sampled_from([london_today().isoformat(), "2026-01-05T09:30", "yesterday"]),
+        "content_removal": st.sampled_from(["removed", "requested", "not_required"]),
+        "content_removal_reason": TEXT,
+        "findings": st.just(
+            [{"subject": a.subject.email, "category": a.category, "finding": "substantiated"} for a in case.allegations]
+        ),
+        "recommendation": st.sampled_from(["no_case_to_answer", "informal_action", "disciplinary_hearing"]),
+        "hearing_officer": st.one_of(st.sampled_from(managers), st.sampled_from(emails)),
+        "hearing_at": st.sampled_from([f"{hearing_day.isoformat()}T10:00", "2026-01-03T10:00", "soon"]),
+        "subjects": st.just(subjects),
+        "override_reason": st.one_of(st.just(""), TEXT),
+        "grounds": TEXT,
+        "appeal_officer": st.one_of(st.sampled_from(managers), st.sampled_from(emails)),
+        "late_reason": TEXT,
+        "appeal_result": st.sampled_from(["upheld", "varied", "overturned"]),
+        "conflict": st.booleans(),
+        "role": st.sampled_from(["owner", "investigator", "hearing_officer", "appeal_officer"]),
+        "person": st.one_of(st.sampled_from(managers), st.sampled_from(emails)),
+        "attended": TEXT,
     }
 
 
@@ -181,7 +207,33 @@ PARAMETERS = {
     "review_suspension": ("subject", "reason"),
     "start_investigation": ("investigator", "no_suspension_reason"),
     "add_note": ("kind", "interviewee_name", "interviewee_role", "text"),
-    "record_outcome": ("finding", "sanction", "rights_decision", "summary", "content_removed", "override_separation"),
+    "record_outcome": (
+        "finding",
+        "sanction",
+        "rights_decision",
+        "summary",
+        "content_removed",
+        "override_separation",
+        "attended",
+    ),
+    "update_case": (
+        "reason",
+        "severity",
+        "categories",
+        "personal_data_involved",
+        "aware_at",
+        "content_removal",
+        "content_removal_reason",
+    ),
+    "record_investigation_report": ("findings", "summary", "recommendation"),
+    "record_hr_advice": ("text",),
+    "arrange_hearing": ("hearing_officer", "hearing_at", "subjects", "override_reason"),
+    "postpone_hearing": ("hearing_at", "reason"),
+    "lodge_appeal": ("subject", "grounds", "appeal_officer", "late_reason", "override_reason"),
+    "decide_appeal": ("subject", "appeal_result", "sanction", "reason"),
+    "waive_appeal": ("subject", "reason"),
+    "declare_conflict": ("conflict", "text"),
+    "reassign": ("role", "person", "reason", "override_reason"),
     "record_contractor_action": ("text",),
     "acknowledge_contractor_case": (),
     "record_ico_decision": ("report", "reason", "ico_reference"),
@@ -209,11 +261,12 @@ def draw_params(data, action: str, case, people: dict, accounts) -> dict:
     values = good_values(case, people, accounts)
     params = {}
     for name in PARAMETERS.get(action, ()):
+        key = "result" if name == "appeal_result" else name  # decide_appeal's result is a code
         roll = data.draw(st.integers(0, 24), label=f"{name}?")
         if roll == 0:
-            params[name] = data.draw(JUNK, label=name)
+            params[key] = data.draw(JUNK, label=name)
         elif roll != 1:  # 1: left out
-            params[name] = data.draw(values[name], label=name)
+            params[key] = data.draw(values[name], label=name)
     return params
 
 
@@ -353,10 +406,12 @@ def test_a_case_decided_again_after_reopening_keeps_both_outcomes(council, make_
         ("take_ownership", {}),
         ("start_investigation", {"investigator": people["department_manager"].email, "no_suspension_reason": "x"}),
         ("record_outcome", {"finding": "substantiated", "sanction": "training", "summary": "First"}),
+        ("waive_appeal", {"subject": subject.email, "reason": "In writing"}),
         ("close", {}),
         ("reopen", {"reason": "New evidence"}),
         ("start_investigation", {"investigator": people["department_manager"].email, "no_suspension_reason": "x"}),
-        ("record_outcome", {"finding": "substantiated", "sanction": "first_written_warning", "summary": "Second"}),
+        ("record_outcome", {"finding": "substantiated", "sanction": "management_advice", "summary": "Second"}),
+        ("waive_appeal", {"subject": subject.email, "reason": "In writing"}),
         ("close", {}),
     ):
         perform(case, hr, action, params, version=case.version)
