@@ -323,13 +323,15 @@ CASE_PAGE_LOADING = (
     selectinload(Case.evidence),
     selectinload(Case.events).joinedload(CaseEvent.actor),
     joinedload(Case.hearing_officer),
+    # The fair process: a few rows each (a report, some advice, a hearing or two, an appeal per person), joined
+    # into the case's own statement; allegations, one per person and category, in one more
+    joinedload(Case.investigation_reports),
+    joinedload(Case.hr_advice),
+    joinedload(Case.hearings),
+    joinedload(Case.appeals),
+    joinedload(Case.conflicts),
+    joinedload(Case.overrides),
     selectinload(Case.allegation_rows).joinedload(Allegation.subject),
-    selectinload(Case.investigation_reports),
-    selectinload(Case.hr_advice),
-    selectinload(Case.hearings),
-    selectinload(Case.appeals),
-    selectinload(Case.conflicts),
-    selectinload(Case.overrides),
 )
 
 

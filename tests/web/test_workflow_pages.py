@@ -1,13 +1,15 @@
 """Taking cases through the workflow on the web pages, as the right people."""
 
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
-from casework.models import Case, CaseEvent, Evidence, PublishingRight, SocialAccount
+from casework.domain.working_days import add_working_days
+from casework.models import Case, CaseEvent, Evidence, PublishingRight, SocialAccount, utcnow
 from casework.services.audit import verify_all
+from casework.services.deadlines import bank_holidays, london_today
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -86,22 +88,77 @@ def test_breach_lifecycle_on_pages(client, login_as, people, make_case, db_sessi
         == 302
     )
 
+    # The investigator's report: a finding on each allegation, a summary and a recommendation
+    response = do(
+        client,
+        case,
+        "record_investigation_report",
+        finding_0="substantiated",
+        summary="The post came from the subject's account.",
+        recommendation="disciplinary_hearing",
+    )
+    assert response.status_code == 302, response.data
+    assert case.investigation_report.recommendation == "disciplinary_hearing"
+
     switch(client, login_as, p["hr"])
+    assert do(client, case, "record_hr_advice", text="A first written warning is consistent.").status_code == 302
+    # A formal sanction cannot be given without a hearing
+    response = do(
+        client, case, "record_outcome", finding_0="substantiated", sanction_0="first_written_warning", summary="s"
+    )
+    assert response.status_code == 422 and b"only after a disciplinary hearing" in response.data
+    day = add_working_days(london_today(), 6, bank_holidays())
+    # A Saturday is refused with the reason, next to the date
+    saturday = day + timedelta(days=(5 - day.weekday()) % 7 or 7)
+    response = do(
+        client,
+        case,
+        "arrange_hearing",
+        hearing_officer=p["hr"].email,
+        hearing_date=[str(saturday.day), str(saturday.month), str(saturday.year)],
+        hearing_time="10:30",
+        subjects=[p["subject"].email],
+    )
+    assert response.status_code == 422 and b"cannot be on a Saturday" in response.data
+    response = do(
+        client,
+        case,
+        "arrange_hearing",
+        hearing_officer=p["hr"].email,
+        hearing_date=[str(day.day), str(day.month), str(day.year)],
+        hearing_time="10:30",
+        subjects=[p["subject"].email],
+    )
+    assert response.status_code == 302, response.data
+    assert case.stage == "hearing" and case.hearing_officer_id == p["hr"].id
+    page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "Hearing officer" in page and "Investigation report" in page and "HR advice" in page
+
+    case.hearing.hearing_at = utcnow() - timedelta(hours=2)  # the day of the hearing has come
+    db_session.commit()
     outcome_page = client.get(f"/cases/{case.reference}/actions/record_outcome")
     assert b"Warnings on record" in outcome_page.data and b"Sanctions in similar cases" in outcome_page.data
     response = do(
         client,
         case,
         "record_outcome",
-        finding="substantiated",
-        sanction="first_written_warning",
-        rights_decision="restored",
+        finding_0="substantiated",
+        sanction_0="first_written_warning",
+        rights_decision_0="restored",
         summary="Breach of confidentiality",
+        attended="The subject and their representative",
+        companion="A trade union representative",
     )
     assert response.status_code == 302, response.data
     assert case.stage == "outcome"
     db_session.refresh(right)
     assert right.status == "active"
+    page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert "the appeal window is open" in page
+    refused = client.get(f"/cases/{case.reference}/actions/close")
+    assert refused.status_code == 409 and b"appeal window is open" in refused.data
+    response = do(client, case, "waive_appeal", subject=p["subject"].email, reason="Said so in a letter")
+    assert response.status_code == 302, response.data
     assert do(client, case, "close").status_code == 302
     assert case.stage == "closed"
     assert verify_all().intact
