@@ -362,8 +362,12 @@ def act(reference: str, action: str):
     if request.method == "GET":
         form.version.data = str(case.version)
         form.seen_event.data = str(last_event_seq(case))
-    elif not allowed and _int_or_none(form.version.data) != case.version:
-        changes = changes_since(case, _int_or_none(form.seen_event.data))  # a change closed this action
+    elif _int_or_none(form.version.data) != case.version:
+        # The case changed since the form was opened (a change may even have closed this action): show what
+        # changed, keep what was typed, and carry the latest version for sending again
+        changes = changes_since(case, _int_or_none(form.seen_event.data))
+        form.version.data = str(case.version)
+        form.seen_event.data = str(last_event_seq(case))
     elif allowed and form.validate():
         try:
             workflow_service.perform(case, current_user, action, form.params(), version=_int_or_none(form.version.data))

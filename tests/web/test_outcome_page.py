@@ -87,7 +87,11 @@ def test_the_outcome_page_shows_live_and_expired_warnings_and_similar_sanctions(
         case,
         hr,
         "start_investigation",
-        {"investigator": manager.email, "no_suspension_reason": "Personal page"},
+        {
+            "investigator": manager.email,
+            "no_suspension_reason": "Personal page",
+            "override_reason": "Sam's line manager is the only manager free",
+        },
         version=case.version,
     )
     login_as(hr)

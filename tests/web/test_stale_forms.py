@@ -74,10 +74,13 @@ def test_a_note_from_a_stale_form_is_shown_again_with_the_changes_and_then_saved
     assert db_session.scalar(select(Note.text).where(Note.case_id == case.id).order_by(Note.id.desc())) == typed
 
 
-def _fill(form_class, action: str) -> dict:
-    """Something typed in every field of the action's form; text fields get words that can be found again."""
+def _fill(app, case, action: str) -> dict:
+    """Something typed in every field the action's form shows on this case; text fields get words that can be
+    found again."""
     data = {}
-    form = form_class(meta={"csrf": False})
+    with app.test_request_context():
+        form = FORMS[action].for_case(case)(meta={"csrf": False})
+        form.setup(case, {"accounts": [], "investigators": [], "officers": [], "actor_id": 0})
     for field in form:
         if field.name in ("csrf_token", "version", "seen_event", "submit"):
             continue
@@ -104,7 +107,7 @@ def test_every_action_form_keeps_what_was_typed_when_the_case_changed(
     add_information(case, people["reporter"], "The post was shared again this morning.", version=case.version)
     db_session.commit()
     before = events(db_session, case)
-    typed = _fill(FORMS[action], action)
+    typed = _fill(app, case, action)
     response = client.post(url, data={"version": version, "seen_event": seen, **typed})
     assert response.status_code == 409, action
     page = html.unescape(response.get_data(as_text=True))
