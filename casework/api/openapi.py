@@ -8,11 +8,14 @@ from ..domain.evidence import ALLOWED_TYPES as EVIDENCE_TYPES
 from ..domain.policy import (
     ABUSE_CATEGORIES,
     AGENCIES,
+    APPEAL_RESULTS,
     BREACH_CATEGORIES,
+    CONTENT_REMOVAL,
     FINDINGS,
     FLAGS,
     NOTE_KINDS,
     PLATFORMS,
+    RECOMMENDATIONS,
     REFERRAL_STATUSES,
     RIGHTS_DECISIONS,
     SANCTIONS,
@@ -222,8 +225,118 @@ def _schemas() -> dict:
             "superseded_at": {**N_DATE_TIME, "description": "Set when the case was decided again after reopening"},
             "superseded_by": N_PERSON,
             "superseded_reason": N_STRING,
+            "subject": {
+                **N_PERSON,
+                "description": "Whom it is about; null on outcomes from before they were per person",
+            },
+            "appeal_waived_at": N_DATE_TIME,
+            "appeal_waived_reason": N_STRING,
         }
     )
+    schemas["Appeal"] = obj(
+        {
+            "subject": ref("Person"),
+            "grounds": STRING,
+            "appeal_officer": ref("Person"),
+            "lodged_at": DATE_TIME,
+            "late_reason": N_STRING,
+            "result": {"type": ["string", "null"], "enum": [*_codes(APPEAL_RESULTS), None]},
+            "reason": N_STRING,
+            "decided_at": N_DATE_TIME,
+        }
+    )
+    schemas["SubjectOutcome"] = obj(
+        {
+            "subject": N_PERSON,
+            "finding": ref("Finding"),
+            "sanction": ref("Sanction"),
+            "live_until": N_DATE,
+            "rights_decision": nullable(ref("RightsDecision")),
+            "decided_by": ref("Person"),
+            "decided_at": DATE_TIME,
+            "appeal_due_on": N_DATE,
+            "appeal": nullable(ref("Appeal")),
+            "appeal_waived_at": N_DATE_TIME,
+            "superseded": BOOLEAN,
+            "superseded_at": N_DATE_TIME,
+            "superseded_reason": N_STRING,
+        },
+        description="One person's outcome; every one recorded, earliest first, earlier ones superseded",
+    )
+    process = {
+        "allegations": {
+            "type": "array",
+            "items": obj({"subject": ref("Person"), "category": ref("Category"), "text": STRING, "finding": N_STRING}),
+        },
+        "investigation_report": nullable(
+            obj(
+                {
+                    "findings": {
+                        "type": "array",
+                        "items": obj({"subject": STRING, "category": STRING, "finding": ref("Finding")}),
+                    },
+                    "summary": STRING,
+                    "recommendation": {"type": "string", "enum": _codes(RECOMMENDATIONS)},
+                    "submitted_by": ref("Person"),
+                    "submitted_at": DATE_TIME,
+                }
+            )
+        ),
+        "hr_advice": {
+            "type": "array",
+            "items": obj({"text": STRING, "given_by": ref("Person"), "given_at": DATE_TIME}),
+        },
+        "hearings": {
+            "type": "array",
+            "items": obj(
+                {
+                    "hearing_officer": ref("Person"),
+                    "hearing_at": DATE_TIME,
+                    "subjects": {"type": "array", "items": ref("Person")},
+                    "postponed_from": N_DATE_TIME,
+                    "postponed_reason": N_STRING,
+                    "held": BOOLEAN,
+                    "attended": N_STRING,
+                    "companion": N_STRING,
+                    "subject_statement": N_STRING,
+                }
+            ),
+        },
+        "hearing_officer": N_PERSON,
+        "appeals": {"type": "array", "items": ref("Appeal")},
+        "conflicts": {
+            "type": "array",
+            "items": obj(
+                {
+                    "person": ref("Person"),
+                    "roles": {"type": "array", "items": STRING},
+                    "conflict": BOOLEAN,
+                    "text": STRING,
+                    "declared_at": DATE_TIME,
+                    "resolved_at": N_DATE_TIME,
+                }
+            ),
+        },
+        "overrides": {
+            "type": "array",
+            "items": obj(
+                {
+                    "action": STRING,
+                    "role": STRING,
+                    "person": ref("Person"),
+                    "rules": {"type": "array", "items": STRING},
+                    "reason": STRING,
+                    "by": ref("Person"),
+                    "at": DATE_TIME,
+                }
+            ),
+            "description": "Separation of duties set aside where it was not practicable, with the reason",
+        },
+        "outcomes": {"type": "array", "items": ref("SubjectOutcome")},
+        "aware_at": N_DATE_TIME,
+        "content_removal": {"type": ["string", "null"], "enum": [*_codes(CONTENT_REMOVAL), None]},
+        "content_removal_reason": N_STRING,
+    }
     schemas["ContractorAction"] = obj(
         {"id": INTEGER, "text": STRING, "recorded_by": ref("Person"), "recorded_at": DATE_TIME},
         description="Social Networking Policy 11.4: what the contractor did, as the head of service recorded it",
@@ -303,6 +416,7 @@ def _schemas() -> dict:
             "police_decision": {**N_STRING, "description": "refer or not_refer, once decided"},
             "police_decision_reason": N_STRING,
             "contractor_actions": {"type": "array", "items": ref("ContractorAction")},
+            **process,
             "evidence": {"type": "array", "items": ref("Evidence")},
             "notes": {"type": "array", "items": ref("Note")},
             "deadlines": {"type": "array", "items": ref("Deadline")},

@@ -90,6 +90,109 @@ def outcome(item: Outcome | None) -> dict | None:
         "superseded_at": moment(item.superseded_at),
         "superseded_by": person(item.superseded_by),
         "superseded_reason": item.superseded_reason,
+        "subject": person(item.subject) if item.subject_id else None,
+        "appeal_waived_at": moment(item.appeal_waived_at),
+        "appeal_waived_reason": item.appeal_waived_reason,
+    }
+
+
+def subject_outcome(case, item: Outcome) -> dict:
+    """One person's outcome (DESIGN §10): finding, sanction, live until, rights, who decided, appeal, superseded."""
+    appeal = next((a for a in case.appeals if a.outcome_id == item.id), None)
+    return {
+        "subject": person(item.subject) if item.subject_id else None,
+        "finding": item.finding,
+        "sanction": item.sanction,
+        "live_until": day(item.live_until),
+        "rights_decision": item.rights_decision,
+        "decided_by": person(item.decided_by),
+        "decided_at": moment(item.decided_at),
+        "appeal_due_on": day(item.appeal_due_on),
+        "appeal": appeal_json(appeal) if appeal else None,
+        "appeal_waived_at": moment(item.appeal_waived_at),
+        "superseded": item.superseded_at is not None,
+        "superseded_at": moment(item.superseded_at),
+        "superseded_reason": item.superseded_reason,
+    }
+
+
+def appeal_json(item) -> dict:
+    return {
+        "subject": person(item.subject),
+        "grounds": item.grounds,
+        "appeal_officer": person(item.appeal_officer),
+        "lodged_at": moment(item.lodged_at),
+        "late_reason": item.late_reason,
+        "result": item.result,
+        "reason": item.reason,
+        "decided_at": moment(item.decided_at),
+    }
+
+
+def process_json(case) -> dict:
+    """The fair process of a case: allegations, the investigation report, HR advice, hearings, appeals,
+    declared conflicts and overrides of separation of duties."""
+    report = case.investigation_report
+    return {
+        "allegations": [
+            {"subject": person(a.subject), "category": a.category, "text": a.text, "finding": a.finding}
+            for a in case.allegations
+        ],
+        "investigation_report": {
+            "findings": report.findings,
+            "summary": report.summary,
+            "recommendation": report.recommendation,
+            "submitted_by": person(report.submitted_by),
+            "submitted_at": moment(report.submitted_at),
+        }
+        if report
+        else None,
+        "hr_advice": [
+            {"text": a.text, "given_by": person(a.given_by), "given_at": moment(a.given_at)} for a in case.hr_advice
+        ],
+        "hearings": [
+            {
+                "hearing_officer": person(h.hearing_officer),
+                "hearing_at": moment(h.hearing_at),
+                "subjects": [person(s) for s in case.subjects if s.id in (h.subject_ids or [])],
+                "postponed_from": moment(h.first_hearing_at),
+                "postponed_reason": h.postponed_reason,
+                "held": h.held,
+                "attended": h.attended,
+                "companion": h.companion,
+                "subject_statement": h.subject_statement,
+            }
+            for h in case.hearings
+        ],
+        "hearing_officer": person(case.hearing_officer),
+        "appeals": [appeal_json(a) for a in case.appeals],
+        "conflicts": [
+            {
+                "person": person(c.user),
+                "roles": c.roles,
+                "conflict": c.conflict,
+                "text": c.text,
+                "declared_at": moment(c.declared_at),
+                "resolved_at": moment(c.resolved_at),
+            }
+            for c in case.conflicts
+        ],
+        "overrides": [
+            {
+                "action": o.action,
+                "role": o.role,
+                "person": person(o.person),
+                "rules": o.rules,
+                "reason": o.reason,
+                "by": person(o.by),
+                "at": moment(o.at),
+            }
+            for o in case.overrides
+        ],
+        "outcomes": [subject_outcome(case, o) for o in case.outcomes],
+        "aware_at": moment(case.aware_at),
+        "content_removal": case.content_removal,
+        "content_removal_reason": case.content_removal_reason,
     }
 
 
@@ -185,6 +288,7 @@ def case_full(case: Case, viewer: User) -> dict:
         "police_decision": case.police_decision,
         "police_decision_reason": case.police_decision_reason,
         "contractor_actions": [contractor_action(a) for a in case.contractor_actions],
+        **process_json(case),
         "evidence": [evidence(e, case.reference) for e in case.evidence],
         "notes": [note(n) for n in case.notes],
         "deadlines": [

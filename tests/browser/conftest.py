@@ -249,6 +249,7 @@ def _seed() -> tuple[dict[str, Person], dict[str, str]]:
         act(case, hr, "start_investigation", investigator=investigator.email, no_suspension_reason="No council page.")
         if sanction:
             act(case, hr, "record_outcome", finding="substantiated", sanction=sanction, summary="Training arranged.")
+            act(case, hr, "waive_appeal", subject=case.subjects[0].email, reason="Accepted the training in writing.")
             act(case, hr, "close")
     db.session.commit()
     return people, {"finance": other.reference}
