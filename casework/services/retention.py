@@ -215,6 +215,7 @@ def _anonymise(case_id: int, today: date, report: PurgeReport) -> list[str]:
         removed["outcome_summary"] = removed.get("outcome_summary", 0) + 1
     for action in case.contractor_actions:
         action.text = ""
+    removed.update(_anonymise_process(case))
     case.ico_decision_reason = None
     case.police_decision_reason = None
 
@@ -269,6 +270,37 @@ def _anonymise(case_id: int, today: date, report: PurgeReport) -> list[str]:
     record_event(case, None, TOMBSTONE_ACTION, from_stage=case.stage, to_stage=case.stage, data=tombstone)
     report.anonymised.append(case.reference)
     return files
+
+
+def _anonymise_process(case: Case) -> Counter:
+    """The fair process: whom the allegations, hearings, appeals and outcomes were about, and what was said,
+    go; what was decided (findings, sanctions, results) and when stay for the statistics."""
+    removed: Counter = Counter()
+    for allegation in list(case.allegation_rows):
+        db.session.delete(allegation)
+        removed["allegations_removed"] += 1
+    for outcome in case.outcomes:
+        outcome.subject_id = None
+        outcome.appeal_waived_reason = None
+    for appeal in list(case.appeals):  # the result stays on the outcome appealed against
+        db.session.delete(appeal)
+        removed["appeals_removed"] += 1
+    for hearing in case.hearings:
+        hearing.subject_ids = []
+        hearing.attended = hearing.companion = hearing.subject_statement = hearing.postponed_reason = None
+        removed["hearings"] += 1
+    for report in case.investigation_reports:
+        report.findings = []
+        report.summary = ""
+    for advice in case.hr_advice:
+        advice.text = ""
+    for declaration in case.conflicts:
+        declaration.text = ""
+    for override in case.overrides:
+        override.rules = []
+        override.reason = ""
+    case.content_removal_reason = None
+    return removed
 
 
 def _delete_unreferenced(keys: list[str], report: PurgeReport) -> None:

@@ -526,6 +526,15 @@ class ReassignForm(ActionForm):
         self.person.choices = _officer_choices(context["officers"], case, "Choose a person")
 
 
+class HrAdviceForm(ActionForm):
+    text = TextAreaField(
+        "Advice to the person deciding",
+        widget=GovTextArea(),
+        description="Acceptable Use of Social Media Policy 10: HR advises managers. Needed before a formal sanction.",
+    )
+    field_names = ("text",)
+
+
 class TextForm(ActionForm):
     text = TextAreaField("What was done?", widget=GovTextArea())
     field_names = ("text",)
@@ -600,7 +609,7 @@ FORMS = {
     "record_outcome": RecordOutcomeForm,
     "update_case": UpdateCaseForm,
     "record_investigation_report": InvestigationReportForm,
-    "record_hr_advice": TextForm,
+    "record_hr_advice": HrAdviceForm,
     "arrange_hearing": HearingForm,
     "postpone_hearing": PostponeHearingForm,
     "lodge_appeal": LodgeAppealForm,

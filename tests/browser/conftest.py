@@ -139,6 +139,7 @@ def _seed() -> tuple[dict[str, Person], dict[str, str]]:
         "finance_colleague": Person("gary.hughes@council.test", "Gary Hughes", password=None),
         "publisher": Person("liam.walsh@council.test", "Liam Walsh", password=None),
         "investigator": Person("grace.mensah@council.test", "Grace Mensah"),
+        "head_of_service": Person("hugo.baptiste@council.test", "Hugo Baptiste"),
         "hr": Person("nadia.okafor@council.test", "Nadia Okafor", totp_secret="JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"),
         "admin": Person("olu.adeyemi@council.test", "Olu Adeyemi"),  # two-factor not yet set up
     }
@@ -180,6 +181,13 @@ def _seed() -> tuple[dict[str, Person], dict[str, str]]:
         people["investigator"].email,
         name=people["investigator"].name,
         role="manager",
+        department="Finance",
+        password=PASSWORD,
+    )
+    make(
+        people["head_of_service"].email,
+        name=people["head_of_service"].name,
+        role="head_of_service",
         department="Finance",
         password=PASSWORD,
     )

@@ -19,10 +19,13 @@ from datetime import date, timedelta
 from io import BytesIO
 from pathlib import Path
 
+import holidays
 from playwright.sync_api import expect
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from casework.domain.workflow import ACTIONS
+from casework.domain.working_days import add_working_days
 from casework.web.cases import DONE_MESSAGES
 
 from .conftest import follow, sign_in, visit
@@ -83,11 +86,26 @@ def act(page, label: str, fill=None, *, slug: str) -> None:
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
 
 
+ENGLAND_HOLIDAYS = holidays.country_holidays("GB", subdiv="ENG", years=range(date.today().year, date.today().year + 2))
+
+
 def summary_value(page, key: str):
     row = page.locator(".govuk-summary-list__row").filter(
         has=page.locator(".govuk-summary-list__key", has_text=re.compile(rf"^\s*{re.escape(key)}\s*$"))
     )
     return row.first.locator(".govuk-summary-list__value")
+
+
+def hold_the_hearing(app, reference: str) -> None:
+    """The day of the hearing comes: the arranged hearing is moved to two hours ago."""
+    from casework.extensions import db
+    from casework.models import Case, utcnow
+
+    with app.app_context():
+        case = db.session.scalar(select(Case).where(Case.reference == reference))
+        case.hearing.hearing_at = utcnow() - timedelta(hours=2)
+        db.session.commit()
+        db.session.remove()
 
 
 def open_case(page, reference: str) -> None:
@@ -177,27 +195,91 @@ def test_breach_case_from_report_to_closure(page, open_page, live_server):
     expect(evidence.get_by_role("link", name="riverside-post.png")).to_be_visible()
     expect(evidence).to_contain_text(hashlib.sha256(png).hexdigest())
 
-    # HR decides the outcome, takes the case report and closes the case
+    # The investigator reports a finding on each allegation and recommends a hearing
+    def fill_report(page):
+        allegations = page.get_by_role("group", name=re.compile(re.escape(subject.name)))
+        for i in range(allegations.count()):
+            allegations.nth(i).get_by_label("Substantiated", exact=True).check()
+        page.get_by_label("Summary of the investigation").fill("Liam wrote the post from his own account.")
+        page.get_by_role("group", name="Recommendation").get_by_label("A disciplinary hearing").check()
+
+    act(investigator, "Record the investigation report", fill_report, slug="investigation-report")
+    expect(investigator.get_by_role("heading", name="Investigation report")).to_be_visible()
+
+    # HR advises; the owner arranges the hearing, which HR will hear
     hr = open_page("hr")
     sign_in(hr, people["hr"])
     open_case(hr, reference)
+    act(
+        hr,
+        "Record HR advice",
+        lambda page: page.get_by_label("Advice to the person deciding").fill(
+            "A final written warning is consistent with similar cases."
+        ),
+        slug="hr-advice",
+    )
+    hearing_day = add_working_days(date.today(), 6, ENGLAND_HOLIDAYS)
+    open_case(manager, reference)
+
+    def fill_hearing(page):
+        page.get_by_label("Hearing officer", exact=True).select_option(value=people["hr"].email)
+        day = page.get_by_role("group", name="Date of the hearing")
+        day.get_by_label("Day").fill(str(hearing_day.day))
+        day.get_by_label("Month").fill(str(hearing_day.month))
+        day.get_by_label("Year").fill(str(hearing_day.year))
+        page.get_by_label("Time", exact=True).fill("10:30")
+        page.get_by_role("group", name="Who is invited?").get_by_label(subject.name).check()
+
+    act(manager, "Arrange a disciplinary hearing", fill_hearing, slug="hearing")
+    expect(summary_value(manager, "Stage")).to_have_text("Hearing")
+    expect(summary_value(manager, "Hearing officer")).to_have_text(people["hr"].name)
+    hold_the_hearing(live_server.app, reference)
 
     def fill_outcome(page):
         expect(page.get_by_role("heading", name="Warnings on record")).to_be_visible()
-        page.get_by_role("group", name="Finding").get_by_label("Substantiated", exact=True).check()
-        page.get_by_role("group", name="Sanction").get_by_label("First written warning").check()
-        page.get_by_role("group", name="Publishing rights").get_by_label("Publishing rights restored").check()
+        page.get_by_role("group", name=f"Finding for {subject.name}").get_by_label("Substantiated", exact=True).check()
+        page.get_by_role("group", name=f"Sanction for {subject.name}").get_by_label("Final written warning").check()
+        rights = page.get_by_role("group", name=f"{subject.name}'s publishing rights")
+        rights.get_by_label("Publishing rights restored").check()
         page.get_by_label("The content has been removed").check()
         page.get_by_label("Summary of the decision").fill(
-            "The post brought the council into disrepute. First written warning; rights restored after training."
+            "The post brought the council into disrepute. Final written warning; rights restored after training."
         )
+        page.get_by_label("Companion").fill("A trade union representative")
 
+    open_case(hr, reference)
     act(hr, "Record the outcome", fill_outcome, slug="outcome")
     expect(summary_value(hr, "Stage")).to_have_text("Outcome")
     expect(summary_value(hr, "Finding")).to_have_text("Substantiated")
     expect(summary_value(hr, "Publishing rights")).to_have_text("Publishing rights restored")
     expect(hr.get_by_role("table", name="Suspensions of publishing rights on this case")).not_to_contain_text("Active")
+    expect(hr.get_by_text("the appeal window is open")).to_be_visible()  # why it cannot close yet
 
+    # Liam appeals; a head of service hears the appeal and varies it to a first written warning
+    def fill_appeal(page):
+        page.get_by_label("Whose appeal?").select_option(value=subject.email)
+        page.get_by_label("Grounds of appeal").fill("A first mistake; the post was removed within the hour.")
+        page.get_by_label("Appeal officer", exact=True).select_option(value=people["head_of_service"].email)
+
+    open_case(manager, reference)
+    act(manager, "Lodge an appeal", fill_appeal, slug="appeal")
+    expect(summary_value(manager, "Stage")).to_have_text("Appeal")
+    officer = open_page("appeal-officer")
+    sign_in(officer, people["head_of_service"])
+    open_case(officer, reference)
+
+    def fill_decision(page):
+        page.get_by_label("Whose appeal?").select_option(value=subject.email)
+        page.get_by_role("group", name="Result").get_by_label("Varied: a different sanction").check()
+        page.get_by_role("group", name="When varied: the new sanction").get_by_label("First written warning").check()
+        page.get_by_label("Reasons for the decision").fill("A first breach, quickly put right.")
+
+    act(officer, "Decide the appeal", fill_decision, slug="appeal-decision")
+    expect(summary_value(officer, "Stage")).to_have_text("Outcome")
+    expect(officer.get_by_role("heading", name="Earlier outcomes (superseded)")).to_be_visible()
+
+    # HR takes the case report and closes the case
+    open_case(hr, reference)
     documents = hr.get_by_role("heading", name="Documents").locator("xpath=following-sibling::ul[1]")
     with hr.expect_download() as download_info:
         documents.get_by_role("link", name="Case report (PDF)").click()
@@ -224,7 +306,7 @@ def test_breach_case_from_report_to_closure(page, open_page, live_server):
     expect(employee.locator("h1")).to_have_text(f"Your report {reference}")
     expect(employee.get_by_text("We have finished looking into your report.")).to_be_visible()
     # A breach reporter is not told the outcome
-    expect(employee.get_by_text("First written warning")).to_have_count(0)
+    expect(employee.get_by_text("written warning")).to_have_count(0)
 
 
 def test_abuse_case_support_is_shown_to_the_victim(page, open_page, live_server):
