@@ -35,8 +35,8 @@ from ..models import (
     UTCDateTime,
     utcnow,
 )
-from .case_filters import DEFAULT_SORT, TIME_SORTS, CaseFilters, visible_case_filter, visible_case_sort_key
 from ..models_process import Allegation
+from .case_filters import DEFAULT_SORT, TIME_SORTS, CaseFilters, visible_case_filter, visible_case_sort_key
 from .deadlines import LONDON, london_today, refresh_next_deadline
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotFound, StaleCase
 from .events import record_event

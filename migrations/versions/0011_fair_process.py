@@ -8,7 +8,7 @@ outcome of a case about several people stays everyone's); the council became awa
 it was reported.
 
 Revision ID: 0011
-Revises: 0013
+Revises: 0012
 Create Date: 2026-12-01 06:30:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0011"
-down_revision = "0013"
+down_revision = "0012"
 branch_labels = None
 depends_on = None
 

@@ -12,7 +12,7 @@ from casework.models import Case, Outcome
 
 from .fresh_database import fresh_app
 
-PREVIOUS_HEAD = "0013"
+PREVIOUS_HEAD = "0012"
 
 
 def settle() -> None:
