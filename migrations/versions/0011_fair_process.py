@@ -22,6 +22,39 @@ branch_labels = None
 depends_on = None
 
 
+# On SQLite a batch change of `cases` copies the table into a new one, which drops the triggers that keep the
+# case search index (migration 0012) in step: they are made again, and the index rebuilt, after each one
+CASE_SEARCH_TRIGGERS = [
+    """CREATE TRIGGER case_text_search_insert AFTER INSERT ON cases BEGIN
+        INSERT INTO case_text_search(rowid, description, complainant_name)
+        VALUES (new.id, new.description, new.complainant_name);
+    END""",
+    """CREATE TRIGGER case_text_search_delete AFTER DELETE ON cases BEGIN
+        INSERT INTO case_text_search(case_text_search, rowid, description, complainant_name)
+        VALUES ('delete', old.id, old.description, old.complainant_name);
+    END""",
+    """CREATE TRIGGER case_text_search_update AFTER UPDATE OF description, complainant_name ON cases BEGIN
+        INSERT INTO case_text_search(case_text_search, rowid, description, complainant_name)
+        VALUES ('delete', old.id, old.description, old.complainant_name);
+        INSERT INTO case_text_search(rowid, description, complainant_name)
+        VALUES (new.id, new.description, new.complainant_name);
+    END""",
+]
+
+
+def _restore_case_search() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name != "sqlite":
+        return
+    if not bind.exec_driver_sql("SELECT 1 FROM sqlite_master WHERE name = 'case_text_search'").first():
+        return
+    for name in ("insert", "delete", "update"):
+        bind.exec_driver_sql(f"DROP TRIGGER IF EXISTS case_text_search_{name}")
+    for statement in CASE_SEARCH_TRIGGERS:
+        bind.exec_driver_sql(statement)
+    bind.exec_driver_sql("INSERT INTO case_text_search(case_text_search) VALUES ('rebuild')")
+
+
 def _fk(table, column, target="users"):
     return sa.ForeignKeyConstraint([column], [f"{target}.id"], name=op.f(f"fk_{table}_{column}_{target}"))
 
@@ -165,6 +198,7 @@ def upgrade():
         batch_op.create_foreign_key(
             batch_op.f("fk_cases_hearing_officer_id_users"), "users", ["hearing_officer_id"], ["id"]
         )
+    _restore_case_search()
     with op.batch_alter_table("outcomes", schema=None) as batch_op:
         batch_op.add_column(sa.Column("subject_id", sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column("hearing_id", sa.Integer(), nullable=True))
@@ -218,6 +252,7 @@ def downgrade():
         batch_op.drop_column("content_removal")
         batch_op.drop_column("aware_at")
         batch_op.drop_column("hearing_officer_id")
+    _restore_case_search()
     for table in (
         "duty_overrides",
         "conflict_declarations",
