@@ -382,7 +382,8 @@ class HearingForm(ActionForm):
         "Hearing officer",
         widget=GovSelect(),
         validate_choice=False,
-        description="Not the investigator, a person the case is about, the reporter or their line manager.",
+        description="Not the investigator, a person the case is about, their line manager, the reporter or "
+        "the complainant.",
     )
     hearing_date = GovDateField(
         "Date of the hearing",
