@@ -60,7 +60,7 @@ def app(database_url, tmp_path_factory):
     app.test_client_class = CheckedClient
     # The general suite signs people in many times over: the sign-in security tests
     # (tests/web/test_security_sign_in.py, test_mfa.py) turn these back on for themselves.
-    app.config["RATELIMIT_ENABLED"] = False  # read on each request (casework.web.limits)
+    app.config["RATELIMIT_ENABLED"] = False  # read on each request (casework.http.limits)
     app.config["MFA_REQUIRED_ROLES"] = ()
     with app.app_context():
         if database_url.startswith("postgres"):

@@ -13,7 +13,7 @@ bp = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 
 def register_api(app: Flask) -> None:
     """Mount the API on the app."""
-    from ..web import limits
+    from ..http import limits
     from . import accounts, captures, research, views  # noqa: F401  (register the routes and error handlers on bp)
 
     csrf.exempt(bp)

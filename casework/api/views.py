@@ -19,6 +19,7 @@ from ..domain.permissions import View
 from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, REPORTER_STATUSES, STAGE_LABELS, Kind, Role
 from ..domain.text import API_FIELD_MESSAGE, has_invalid_text
 from ..extensions import db
+from ..http.downloads import evidence_response, pdf_response
 from ..models import Case, CaseEvent, Department, Suspension, User
 from ..services import cases as case_service
 from ..services import evidence as evidence_service
@@ -29,7 +30,6 @@ from ..services.case_search import SEARCH_MAX
 from ..services.errors import InvalidInput, NotAllowed
 from ..services.users import user_for_token
 from ..services.workflow import perform
-from ..web.downloads import evidence_response, pdf_response
 from . import bp, serialise
 from .errors import BadRequest, Unauthorised, register_error_handlers
 from .openapi import openapi_document

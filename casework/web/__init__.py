@@ -41,6 +41,7 @@ def load_user(user_id: str):
 
 
 def register_web(app: Flask) -> None:
+    from ..http import limits
     from . import (
         account_cases,
         accounts,
@@ -48,7 +49,6 @@ def register_web(app: Flask) -> None:
         captures,
         cases,
         letters,
-        limits,
         main,
         passwords,
         people,

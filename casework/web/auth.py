@@ -6,9 +6,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_login import current_user, login_required, logout_user
 
 from ..extensions import db, limiter
+from ..http import limits
 from ..services import sign_in as sign_in_service
 from ..services import two_factor
-from . import limits, sessions
+from . import sessions
 from .forms import SignInForm
 
 bp = Blueprint("auth", __name__)

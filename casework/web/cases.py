@@ -12,6 +12,7 @@ from ..domain.intake import ReportInput, report_fingerprint
 from ..domain.permissions import View
 from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, REPORTER_STATUSES, STAGE_LABELS, Kind, Source
 from ..extensions import db
+from ..http.downloads import evidence_response, pdf_response
 from ..models import utcnow
 from ..services import cases as case_service
 from ..services import evidence as evidence_service
@@ -23,7 +24,6 @@ from ..services.deadlines import case_deadlines
 from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleCase
 from ..services.evidence import TooLarge
 from . import action_forms
-from .downloads import evidence_response, pdf_response
 from .forms import AddInformationForm, CaseSearchForm, EvidenceForm, ReportForm
 
 bp = Blueprint("cases", __name__)

@@ -7,10 +7,10 @@ from flask_login import current_user, login_required
 from ..domain import letters as rules
 from ..domain import workflow
 from ..extensions import db
+from ..http.downloads import pdf_response
 from ..services import letters as letter_service
 from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .cases import load_full_case
-from .downloads import pdf_response
 from .letter_forms import DraftLetterForm, LetterForm
 
 bp = Blueprint("letters", __name__)

@@ -9,9 +9,10 @@ from wtforms.validators import InputRequired, Length
 from casework.web.base_form import CaseworkForm
 
 from ..extensions import db, limiter
+from ..http import limits
 from ..services import password_links
 from ..services.errors import InvalidInput, NotAllowed
-from . import limits, sessions
+from . import sessions
 
 bp = Blueprint("passwords", __name__)
 

@@ -5,10 +5,10 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from ..domain.policy import Role
+from ..http.downloads import pdf_response
 from ..services import summary as summary_service
 from ..services.deadlines import london_today
 from ..services.summary import Period, check_period, parse_period
-from .downloads import pdf_response
 from .forms import SummaryPeriodForm
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")

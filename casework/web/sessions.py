@@ -20,9 +20,9 @@ from flask import current_app, flash, g, request, session
 from flask_login import login_user
 
 from ..extensions import db
+from ..http import limits
 from ..models import User, UserSession
 from ..services import user_sessions
-from . import limits
 
 SESSION_ID = "cw_session"
 PENDING_USER = limits.PENDING_USER

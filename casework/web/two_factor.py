@@ -8,10 +8,11 @@ from flask import Blueprint, flash, make_response, redirect, render_template, ur
 from flask_login import current_user
 
 from ..extensions import db, limiter
+from ..http import limits
 from ..models import User
 from ..services import sign_in as sign_in_service
 from ..services import two_factor as two_factor_service
-from . import limits, sessions
+from . import sessions
 from .account_forms import CodeForm, EnrolForm
 from .auth import locked_message
 

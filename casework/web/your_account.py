@@ -4,13 +4,14 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_login import current_user, login_required, logout_user
 
 from ..extensions import db, limiter
+from ..http import limits
 from ..models import utcnow
 from ..services import api_tokens as token_service
 from ..services import sign_in as sign_in_service
 from ..services import two_factor as two_factor_service
 from ..services import user_sessions
 from ..services.errors import InvalidInput, NotFound
-from . import limits, sessions
+from . import sessions
 from .account_forms import ChangePasswordForm, ConfirmForm, NewRecoveryCodesForm, NewTokenForm
 from .two_factor import no_store, recovery_codes_page
 
