@@ -37,14 +37,34 @@ LETTERS: dict[str, LetterSpec] = {
         LetterSpec(
             "disciplinary_hearing",
             "Invitation to a disciplinary hearing",
-            "Sets out the allegation, the possible consequences and the right to be accompanied by a trade union "
-            "representative or a work colleague (ACAS Code of Practice).",
+            "Sets out the person's allegations, lists the evidence enclosed (with its SHA-256), the possible "
+            "consequences and the right to be accompanied by a trade union representative or a colleague "
+            "(Employment Relations Act 1999, section 10).",
             needs_meeting=True,
+        ),
+        LetterSpec(
+            "hearing_postponed",
+            "Disciplinary hearing postponed",
+            "Gives the new date and time of the hearing and why it was postponed (Employment Relations Act 1999, "
+            "section 10(4)).",
         ),
         LetterSpec(
             "outcome",
             "Outcome of the disciplinary process",
-            "The finding, the sanction and how long it stays live, and the right of appeal with its deadline.",
+            "This person's finding, sanction and how long it stays live, and the right of appeal with its deadline: "
+            "the appeal window runs from the day the letter is issued.",
+        ),
+        LetterSpec(
+            "appeal_hearing",
+            "Invitation to an appeal hearing",
+            "Asks the person to the hearing of their appeal, names the appeal officer and gives the right to be "
+            "accompanied.",
+            needs_meeting=True,
+        ),
+        LetterSpec(
+            "appeal_outcome",
+            "Outcome of the appeal",
+            "Whether the appeal was upheld, varied or overturned, with the reasons; the decision is final.",
         ),
         LetterSpec(
             "suspension",
@@ -62,7 +82,16 @@ LETTERS: dict[str, LetterSpec] = {
 
 # Letters about the council's disciplinary procedure; a contractor is dealt
 # with under the contractor's own procedures instead (Social Networking Policy 11.4)
-DISCIPLINARY_LETTERS = frozenset({"investigation_meeting", "disciplinary_hearing", "outcome"})
+DISCIPLINARY_LETTERS = frozenset(
+    {
+        "investigation_meeting",
+        "disciplinary_hearing",
+        "hearing_postponed",
+        "outcome",
+        "appeal_hearing",
+        "appeal_outcome",
+    }
+)
 
 
 def working_stage(case) -> str:
@@ -88,11 +117,23 @@ def refusal(kind: str, case, subject) -> str | None:
         if stage != Stage.INVESTIGATION or case.investigator_id is None:
             return "An investigation meeting is arranged while the case is being investigated"
     elif kind == "disciplinary_hearing":
-        if stage not in (Stage.INVESTIGATION, Stage.OUTCOME):
+        if stage not in (Stage.INVESTIGATION, Stage.HEARING, Stage.OUTCOME):
             return "A disciplinary hearing is arranged once the matter has been investigated"
+        if stage == Stage.HEARING and not invited_to_hearing(case, subject):
+            return "This person was not invited to the hearing that has been arranged"
+    elif kind == "hearing_postponed":
+        hearing = getattr(case, "hearing", None)
+        if hearing is None or not hearing.postponed or not invited_to_hearing(case, subject):
+            return "This letter is sent when the hearing this person was invited to has been postponed"
     elif kind == "outcome":
-        if case.outcome is None:
-            return "The outcome letter is sent once the outcome is recorded"
+        if case.outcome_for(subject.id) is None:
+            return "The outcome letter is sent once this person's outcome is recorded"
+    elif kind == "appeal_hearing":
+        if open_appeal_of(case, subject) is None:
+            return "An appeal hearing is arranged once this person's appeal has been lodged"
+    elif kind == "appeal_outcome":
+        if decided_appeal_of(case, subject) is None:
+            return "The appeal outcome letter is sent once this person's appeal has been decided"
     elif kind == "suspension":
         if not suspensions_of(case, subject):
             return "This person's publishing rights have not been suspended on this case"
@@ -105,6 +146,37 @@ def refusal(kind: str, case, subject) -> str | None:
 def available_letters(case, subject) -> list[LetterSpec]:
     """The letters that make sense for `subject` on `case` now, in the order of the procedure."""
     return [spec for kind, spec in LETTERS.items() if refusal(kind, case, subject) is None]
+
+
+def invited_to_hearing(case, subject) -> bool:
+    """Was `subject` invited to the hearing arranged on the case (the latest one)?"""
+    hearing = getattr(case, "hearing", None)
+    return hearing is not None and subject.id in (hearing.subject_ids or ())
+
+
+def arranged_hearing(case, subject):
+    """The hearing arranged for `subject` and not yet held, whose date and time the invitation gives; or None."""
+    hearing = getattr(case, "hearing", None)
+    if hearing is None or hearing.held or not invited_to_hearing(case, subject):
+        return None
+    return hearing
+
+
+def open_appeal_of(case, subject):
+    return next((a for a in case.appeals if a.subject_id == subject.id and a.result is None), None)
+
+
+def decided_appeal_of(case, subject):
+    """The person's latest decided appeal."""
+    return next((a for a in reversed(case.appeals) if a.subject_id == subject.id and a.result is not None), None)
+
+
+def appeal_window_moves(case, outcome) -> bool:
+    """Does the appeal window of `outcome` run from its outcome letter? Yes while it may still be appealed:
+    not an outcome given on appeal, not appealed, not waived, not a contractor's referral."""
+    if outcome is None or outcome.appeal_due_on is None or outcome.appeal_waived_at is not None:
+        return False
+    return not any(a.outcome_id == outcome.id or a.new_outcome_id == outcome.id for a in case.appeals)
 
 
 def suspensions_of(case, subject) -> list:

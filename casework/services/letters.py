@@ -19,19 +19,17 @@ from sqlalchemy import update
 from ..domain import letters as rules
 from ..domain.letters import LETTERS, LetterSpec
 from ..domain.policy import (
-    DISMISSALS,
-    FINDINGS,
     PLATFORMS,
     STAFF_TYPE_LABELS,
     Role,
     category_label,
-    sanction_label,
 )
 from ..domain.workflow import may_export_report
 from ..extensions import db
 from ..models import Case, CaseEvent, Letter, Suspension, User, utcnow
 from ..reports import letters as builder
 from ..reports.common import Imprint
+from . import letter_fields as process_fields
 from .cases import record_access
 from .deadlines import bank_holidays, london_date, london_today
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound
@@ -137,25 +135,6 @@ def _recipient_lines(subject: User, council: str) -> tuple[str, ...]:
     return (staff, subject.department.name if subject.department else "", council, f"By email: {subject.email}")
 
 
-def _outcome_fields(case: Case) -> dict:
-    outcome = case.outcome
-    return {
-        "finding": _first_lower(FINDINGS.get(outcome.finding, outcome.finding)),
-        "sanction": _first_lower(sanction_label(outcome.sanction)),
-        "decided_on": _day(outcome.decided_at),
-        "is_warning": outcome.sanction in ("first_written_warning", "final_written_warning"),
-        "is_final_warning": outcome.sanction == "final_written_warning",
-        "is_dismissal": outcome.sanction in DISMISSALS,
-        "is_summary_dismissal": outcome.sanction == "summary_dismissal",
-        "live_until": builder.long_date(outcome.live_until),
-        "appeal_offered": outcome.finding != "not_substantiated" and outcome.appeal_due_on is not None,
-        "appeal_due_on": builder.long_date(outcome.appeal_due_on),
-        "rights_restored": outcome.rights_decision == "restored",
-        "rights_revoked": outcome.rights_decision == "revoked",
-        "content_removed": bool(outcome.content_removed),
-    }
-
-
 def _suspension_fields(case: Case, subject: User) -> dict:
     suspensions = rules.suspensions_of(case, subject)
     active = [s for s in suspensions if s.lifted_at is None]
@@ -178,25 +157,42 @@ def _lifted_fields(case: Case, subject: User) -> dict:
         ],
         "lift_reason": "; ".join(dict.fromkeys(s.lift_reason or "" for s in lifted if s.lift_reason)),
         "still_suspended": [f"{_account(s)} – suspended from {_day(s.started_at)}" for s in suspensions if s.is_active],
-        "rights_revoked": case.outcome is not None and case.outcome.rights_decision == "revoked",
+        "rights_revoked": (outcome := case.outcome_for(subject.id)) is not None
+        and outcome.rights_decision == "revoked",
     }
 
 
+def fixed_meeting(case: Case, kind: str, subject: User, meeting: Meeting | None = None) -> Meeting | None:
+    """The meeting as the letter gives it: an invitation to a hearing already arranged gives the hearing's date
+    and time (only the place is asked for); otherwise the meeting as entered."""
+    hearing = rules.arranged_hearing(case, subject) if kind == "disciplinary_hearing" else None
+    if hearing is None:
+        return meeting
+    day, time = process_fields.local_date_and_time(hearing.hearing_at)
+    return Meeting(day, time, meeting.place if meeting else "")
+
+
 def _meeting_fields(meeting: Meeting | None) -> dict:
-    if meeting is None or meeting.day is None:  # a preview, before the details are entered
+    if meeting is None:  # a preview, before the details are entered
         return {"meeting_date": "[date]", "meeting_time": "[time]", "meeting_place": "[place]"}
     return {
-        "meeting_date": f"{meeting.day:%A} {builder.long_date(meeting.day)}",
-        "meeting_time": meeting.time,
-        "meeting_place": meeting.place,
+        "meeting_date": f"{meeting.day:%A} {builder.long_date(meeting.day)}" if meeting.day else "[date]",
+        "meeting_time": meeting.time or "[time]",
+        "meeting_place": meeting.place or "[place]",
     }
 
 
 def letter_data(
-    case: Case, actor: User, spec: LetterSpec, subject: User, meeting: Meeting | None
+    case: Case,
+    actor: User,
+    spec: LetterSpec,
+    subject: User,
+    meeting: Meeting | None,
+    letter_date: date | None = None,
 ) -> builder.LetterData:
-    """Everything the letter shows, as plain data filled from the case."""
+    """Everything the letter shows, as plain data filled from the case, dated `letter_date` (today)."""
     council = current_app.config["COUNCIL_NAME"]
+    letter_date = letter_date or london_today()
     title, unit = _sender(actor)
     fields = {
         "allegation": _allegation(case),
@@ -205,9 +201,17 @@ def letter_data(
         "investigator_name": case.investigator.name if case.investigator else "",
     }
     if spec.needs_meeting:
-        fields |= _meeting_fields(meeting)
-    if spec.kind == "outcome":
-        fields |= _outcome_fields(case)
+        fields |= _meeting_fields(fixed_meeting(case, spec.kind, subject, meeting))
+    if spec.kind == "disciplinary_hearing":
+        fields |= process_fields.hearing_fields(case, subject)
+    elif spec.kind == "hearing_postponed":
+        fields |= process_fields.postponed_fields(case, subject)
+    elif spec.kind == "outcome":
+        fields |= process_fields.outcome_fields(case, subject, letter_date)
+    elif spec.kind == "appeal_hearing":
+        fields |= process_fields.appeal_hearing_fields(case, subject)
+    elif spec.kind == "appeal_outcome":
+        fields |= process_fields.appeal_outcome_fields(case, subject)
     elif spec.kind == "suspension":
         fields |= _suspension_fields(case, subject)
     elif spec.kind == "suspension_lifted":
@@ -217,7 +221,7 @@ def letter_data(
         title=spec.title,
         council=council,
         reference=case.reference,
-        letter_date=london_today(),
+        letter_date=letter_date,
         recipient_name=subject.name,
         recipient_lines=_recipient_lines(subject, council),
         sender_name=actor.name,
@@ -263,7 +267,8 @@ def meeting_errors(meeting: Meeting | None, kind: str = "investigation_meeting")
     A disciplinary hearing is on a working day with HEARING_NOTICE_WORKING_DAYS' notice."""
     if meeting is None:
         return {}
-    notice = current_app.config["HEARING_NOTICE_WORKING_DAYS"] if kind == "disciplinary_hearing" else 0
+    hearings = ("disciplinary_hearing", "appeal_hearing")
+    notice = current_app.config["HEARING_NOTICE_WORKING_DAYS"] if kind in hearings else 0
     return rules.meeting_errors(
         meeting.day,
         meeting.time,
@@ -288,10 +293,12 @@ def body_errors(body: str | None) -> dict[str, str]:
     return {}
 
 
-def _clean_meeting(spec: LetterSpec, kind: str, meeting: Meeting | None) -> Meeting | None:
+def _clean_meeting(spec: LetterSpec, kind: str, meeting: Meeting | None, case=None, subject=None) -> Meeting | None:
     if not spec.needs_meeting:
         return None
     meeting = meeting or Meeting(None, "", "")
+    if case is not None:
+        meeting = fixed_meeting(case, kind, subject, meeting)
     errors = meeting_errors(meeting, kind)
     if errors:
         raise InvalidInput("Check the details of the meeting", errors)
@@ -319,7 +326,7 @@ def draft_letter(
 ) -> Letter:
     """Draft a letter from the case for HR to read and edit before it is issued (nothing is sent yet)."""
     spec, subject = check_letter(case, actor, kind, subject_email)
-    meeting = _clean_meeting(spec, kind, meeting)
+    meeting = _clean_meeting(spec, kind, meeting, case, subject)
     now = utcnow()
     letter = Letter(
         case=case,
@@ -373,8 +380,29 @@ def edit_letter(letter: Letter, actor: User, body: str, *, seen_digest: str | No
 def _letter_data_for(letter: Letter, sender: User, letter_date: date) -> builder.LetterData:
     spec = LETTERS[letter.kind]
     meeting = Meeting(letter.meeting_date, letter.meeting_time or "", letter.meeting_place or "")
-    data = letter_data(letter.case, sender, spec, letter.recipient, meeting if spec.needs_meeting else None)
+    data = letter_data(
+        letter.case, sender, spec, letter.recipient, meeting if spec.needs_meeting else None, letter_date
+    )
     return replace(data, letter_date=letter_date)
+
+
+def _appeal_window_from_letter(letter: Letter, issued_on: date) -> dict:
+    """An outcome letter starts the person's appeal window: APPEAL_WINDOW_WORKING_DAYS working days from the day
+    it is issued. The draft's deadline (counted from the day it was drafted) is brought up to date in the text.
+    Returns what the letter_issued event records."""
+    case = letter.case
+    outcome = case.outcome_for(letter.recipient_id)
+    if letter.kind != "outcome" or not rules.appeal_window_moves(case, outcome):
+        return {}
+    due = process_fields.appeal_due(case, outcome, issued_on)
+    drafted = process_fields.appeal_due(case, outcome, london_date(letter.drafted_at))
+    if drafted != due:
+        letter.body = letter.body.replace(builder.long_date(drafted), builder.long_date(due))
+    data = {"appeal_due_on": due.isoformat()}
+    if outcome.appeal_due_on != due:
+        data["appeal_due_on_before"] = outcome.appeal_due_on.isoformat()
+    outcome.appeal_due_on = due
+    return data
 
 
 def issue_letter(
@@ -388,10 +416,13 @@ def issue_letter(
     case = letter.case
     spec, subject = check_letter(case, actor, letter.kind, letter.recipient.email)
     if spec.needs_meeting:  # the notice is counted to the day it is issued
-        _clean_meeting(
-            spec, letter.kind, Meeting(letter.meeting_date, letter.meeting_time or "", letter.meeting_place or "")
-        )
+        drafted = Meeting(letter.meeting_date, letter.meeting_time or "", letter.meeting_place or "")
+        fixed = fixed_meeting(case, letter.kind, subject, drafted)
+        if (fixed.day, fixed.time) != (drafted.day, drafted.time):
+            raise Conflict("The hearing has been moved since this letter was drafted: draft the letter again")
+        _clean_meeting(spec, letter.kind, drafted)
     now = utcnow()
+    appeal_window = _appeal_window_from_letter(letter, london_date(now))
     digest = body_digest(letter.body)
     pdf = _pdf(letter, actor, london_date(now))
     updated = db.session.execute(
@@ -408,7 +439,12 @@ def issue_letter(
         LETTER_EVENT,
         from_stage=case.stage,
         to_stage=case.stage,
-        data={**_event_data(letter), "sha256": digest, "pdf_sha256": hashlib.sha256(pdf).hexdigest()},
+        data={
+            **_event_data(letter),
+            "sha256": digest,
+            "pdf_sha256": hashlib.sha256(pdf).hexdigest(),
+            **appeal_window,
+        },
     )
     record_access(case, actor, "export", f"letter {letter.kind} to {subject.email}"[:300])
     return ProducedLetter(pdf, _filename(case, spec, subject), digest, spec, subject, letter)

@@ -26,6 +26,11 @@ class LetterForm(CaseworkForm):
     )
     submit = SubmitField("Draft the letter", widget=GovSubmitInput())
 
+    def without_date(self) -> None:
+        """The hearing's date and time are those arranged: only the place is asked for."""
+        del self.meeting_date
+        del self.meeting_time
+
     def without_meeting(self) -> None:
         del self.meeting_date
         del self.meeting_time

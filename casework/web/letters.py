@@ -47,16 +47,22 @@ def letter(reference: str, kind: str):
     if spec is None or subject is None:
         abort(404)
     form = LetterForm()
+    not_now = rules.refusal(kind, case, subject)
+    fixed = None if not_now else letter_service.fixed_meeting(case, kind, subject)
     if not spec.needs_meeting:
         form.without_meeting()
-    not_now = rules.refusal(kind, case, subject)
+    elif fixed is not None:
+        form.without_date()
     if request.method == "POST" and not not_now:
         form_ok = form.validate()
         meeting = None
         if spec.needs_meeting:
-            meeting = letter_service.Meeting(
-                form.meeting_date.data, form.meeting_time.data or "", form.meeting_place.data or ""
-            )
+            if fixed is not None:
+                meeting = letter_service.Meeting(None, "", form.meeting_place.data or "")
+            else:
+                meeting = letter_service.Meeting(
+                    form.meeting_date.data, form.meeting_time.data or "", form.meeting_place.data or ""
+                )
         try:
             if not form_ok:
                 # Show every problem at once: the form's (a date that does not exist) and the domain's
@@ -79,7 +85,14 @@ def letter(reference: str, kind: str):
     preview = [] if not_now else letter_service.preview(case, current_user, spec, subject)
     status = 409 if not_now else (422 if form.errors else 200)
     return render_template(
-        "letters/letter.html", case=case, spec=spec, subject=subject, form=form, not_now=not_now, preview=preview
+        "letters/letter.html",
+        case=case,
+        spec=spec,
+        subject=subject,
+        form=form,
+        not_now=not_now,
+        preview=preview,
+        fixed=fixed,
     ), status
 
 
