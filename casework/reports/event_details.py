@@ -25,6 +25,7 @@ from ..domain.policy import (
     REFERRAL_STATUSES,
     RIGHTS_DECISIONS,
     SANCTIONS,
+    SEVERITIES,
     SOURCE_LABELS,
     STAGE_LABELS,
     category_label,
@@ -299,6 +300,8 @@ def _changed_value(key: str, value, names: Names) -> str:
         return KIND_LABELS.get(value, value)
     if key == "source":
         return SOURCE_LABELS.get(value, value)
+    if key == "severity":
+        return SEVERITIES.get(value, value)
     if key in FLAGS:
         return "yes" if value else "no"
     return _value(key, value, names)
@@ -368,15 +371,36 @@ SENTENCES: dict[str, Callable[[dict, Names], str]] = {
 }
 
 
+def _process_sentences() -> dict[str, Callable[[dict, Names], str]]:
+    """The fair process's sentences (casework.reports.process_details), which build on this module's helpers."""
+    from . import process_details as p
+
+    return {
+        "update_case": p.update_case,
+        "record_investigation_report": p.investigation_report,
+        "record_hr_advice": p.hr_advice,
+        "arrange_hearing": p.arrange_hearing,
+        "postpone_hearing": p.postpone_hearing,
+        "record_outcome": lambda data, names: p.record_outcome(data, names, _outcome),
+        "lodge_appeal": p.lodge_appeal,
+        "decide_appeal": p.decide_appeal,
+        "waive_appeal": p.waive_appeal,
+        "declare_conflict": p.declare_conflict,
+        "reassign": p.reassign,
+        "start_investigation": lambda data, names: _investigation(data, names) + p.override_sentence(data, names),
+    }
+
+
 def describe(action: str, data: dict | None, names: Names = lambda email: email) -> str:
     """The event's data in sentences, at most LIMIT characters. `names` turns an e-mail address into a name."""
     data = data or {}
     if is_redacted(data):
         kept = _generic({k: v for k, v in data.items() if k != REDACTED_KEY}, names)
         return (kept + " Personal details removed under the retention policy.").strip()
+    sentences = SENTENCES | _process_sentences()
     try:
-        if action in SENTENCES:
-            text = SENTENCES[action](data, names)
+        if action in sentences:
+            text = sentences[action](data, names)
         elif isinstance(data.get("before"), dict) or isinstance(data.get("after"), dict):
             text = _changes(data, names)
         else:
