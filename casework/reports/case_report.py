@@ -62,6 +62,21 @@ class NoteRow:
     text: str
 
 
+@dataclass(frozen=True)
+class Record:
+    """One thing of the fair process (an allegation, a hearing, an appeal…): a heading and its details."""
+
+    heading: str
+    rows: list[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class ReportSection:
+    title: str
+    records: list[Record]
+    intro: str = ""
+
+
 @dataclass
 class CaseReportData:
     reference: str
@@ -89,6 +104,10 @@ class CaseReportData:
     outcome: list[tuple[str, str]] = field(default_factory=list)
     referrals: list[ReferralRow] = field(default_factory=list)
     notes: list[NoteRow] = field(default_factory=list)
+    # The fair process: allegations, investigation report, HR advice, hearings (before the outcome);
+    # outcomes per person, appeals, overrides and conflicts (after it)
+    process_before_outcome: list[ReportSection] = field(default_factory=list)
+    process_after_outcome: list[ReportSection] = field(default_factory=list)
 
 
 class _PageMark(Flowable):
@@ -124,6 +143,18 @@ def _chronology_table(rows: list[list[str]]):
     return grid_table(
         ["#", "When", "Who", "What", "Stage", "Details"], rows, CHRONOLOGY_WIDTHS, plain_columns=(0, 1, 2, 3, 4)
     )
+
+
+def _sections(sections: list[ReportSection]) -> list:
+    story: list = []
+    for section in sections:
+        story.append(para(section.title, "h2"))
+        if section.intro:
+            story.append(para(section.intro, "intro"))
+        for record in section.records:
+            heading = [para(record.heading, "cell_bold")] if record.heading else []
+            story.append(KeepTogether([*heading, key_value_table(record.rows), Spacer(1, 3 * mm)]))
+    return story
 
 
 def build(data: CaseReportData, imprint: Imprint, *, seal: str = "") -> bytes:
@@ -201,8 +232,10 @@ def _build(data: CaseReportData, imprint: Imprint, seal: str, pages: dict, *, ro
                     [para(f"{note.kind} – {note.author}, {note.at}", "cell_bold"), para(note.text), Spacer(1, 2 * mm)]
                 )
             )
+    story += _sections(data.process_before_outcome)
     story.append(para("Outcome", "h2"))
     story.append(key_value_table(data.outcome) if data.outcome else para("No outcome recorded."))
+    story += _sections(data.process_after_outcome)
     if data.referrals:
         story += [
             para("Referrals", "h2"),

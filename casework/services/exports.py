@@ -37,6 +37,7 @@ from ..models import Case, CaseEvent, User, utcnow
 from ..reports import case_report
 from ..reports.common import Imprint, london
 from ..reports.event_details import describe
+from . import report_process
 
 SEAL_KEYS = ("/CaseworkReference", "/CaseworkVersion", "/CaseworkChainHead", "/CaseworkDigest")
 
@@ -117,7 +118,10 @@ def case_report_data(case: Case) -> case_report.CaseReportData:
     """Everything the case report shows, as plain data."""
     names = _names(case)
     outcome_rows = []
-    if case.outcome is not None:
+    before_outcome, after_outcome = report_process.sections(case)
+    if len(case.current_outcomes) > 1:  # one outcome a person
+        outcome_rows = report_process.outcome_rows(case)
+    elif case.outcome is not None:
         o = case.outcome
         outcome_rows = [
             ("Finding", FINDINGS.get(o.finding, o.finding)),
@@ -129,6 +133,8 @@ def case_report_data(case: Case) -> case_report.CaseReportData:
             ("Appeal by", o.appeal_due_on.strftime("%d %B %Y") if o.appeal_due_on else ""),
             ("Summary", o.summary),
         ]
+        if o.appeal_waived_at is not None:
+            outcome_rows.append(("Appeal waived", f"{london(o.appeal_waived_at)}: {o.appeal_waived_reason or ''}"))
         for earlier in reversed(case.superseded_outcomes):
             who = earlier.superseded_by.name if earlier.superseded_by else "unknown"
             outcome_rows.append(
@@ -217,6 +223,8 @@ def case_report_data(case: Case) -> case_report.CaseReportData:
             case_report.NoteRow(NOTE_LABELS.get(n.kind, n.kind), n.author.name, london(n.created_at), n.text)
             for n in case.notes
         ],
+        process_before_outcome=before_outcome,
+        process_after_outcome=after_outcome,
     )
 
 
