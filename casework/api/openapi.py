@@ -590,8 +590,19 @@ def _summary_schemas() -> dict:
                     "type": "object",
                     "propertyNames": ref("Category"),
                     "additionalProperties": counts(ref("Sanction"), "By sanction"),
-                    "description": "Category x sanction, so that like cases get like outcomes",
+                    "description": "Category x sanction over final outcomes (the outcome that stands for each "
+                    "person, an appeal's varied outcome in place of the original), under that person's allegations, "
+                    "so that like cases get like outcomes",
                 },
+                "appeals": obj(
+                    {
+                        "lodged": {"type": "integer", "description": "Appeals lodged in the period"},
+                        "upheld": {"type": "integer", "description": "Appeals decided in the period: upheld"},
+                        "varied": {"type": "integer", "description": "Appeals decided in the period: varied"},
+                        "overturned": {"type": "integer", "description": "Appeals decided in the period: overturned"},
+                    },
+                    description="Appeals lodged in the period, and those decided in it by their result",
+                ),
             },
             description="The HR summary for a period: the same figures as the page, the PDF and the CSV",
         )

@@ -11,6 +11,14 @@ from ..domain.text import looks_like_formula
 from . import charts
 from .common import Imprint, build_pdf, grid_table, key_value_table, para
 
+# The appeals figures (lodged in the period; decided in it, by result)
+APPEAL_LABELS = {
+    "lodged": "Lodged",
+    "upheld": "Upheld: the outcome stands",
+    "varied": "Varied: a different sanction",
+    "overturned": "Overturned: the outcome is set aside",
+}
+
 SECTIONS = [
     ("by_stage", "Cases by stage"),
     ("by_kind", "Cases by kind"),
@@ -78,6 +86,15 @@ def build_pdf_report(data: dict, labels: dict[str, Callable[[str], str]], imprin
         story.append(grid_table(header, rows, [50 * mm] + [width] * len(sanctions)))
     else:
         story.append(para("No outcomes in this period."))
+    story.append(para("Appeals", "h2"))
+    story.append(para("Lodged in the period, and decided in it by their result.", "intro"))
+    story.append(
+        grid_table(
+            ["Appeals", "Number"],
+            [[APPEAL_LABELS[figure], data["appeals"].get(figure, 0)] for figure in APPEAL_LABELS],
+            [130 * mm, 30 * mm],
+        )
+    )
     story.append(para("Referrals by agency and status", "h2"))
     referral_rows = [
         [labels["agency"](agency), labels["referral_status"](status), count]
@@ -156,6 +173,8 @@ def build_csv(data: dict, labels: dict[str, Callable[[str], str]]) -> bytes:
                     count,
                 ]
             )
+    for figure, label in APPEAL_LABELS.items():
+        writer.writerow(["appeals", label, figure, data["appeals"].get(figure, 0)])
     for agency, statuses in sorted(data["referrals"].items()):
         for status, count in sorted(statuses.items()):
             writer.writerow(

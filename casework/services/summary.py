@@ -17,6 +17,7 @@ from ..domain.policy import Stage
 from ..domain.working_days import is_working_day
 from ..extensions import db
 from ..models import Case, CaseCategory, Department, Outcome, Referral, Suspension, User, case_subjects, utcnow
+from ..models_process import Allegation, Appeal
 from .deadlines import LONDON, bank_holidays, london_today
 
 
@@ -88,6 +89,10 @@ def check_period(start: date, end: date, errors: dict[str, str] | None = None) -
     return period, errors
 
 
+# Appeals lodged in the period, and appeals decided in it by their result
+APPEAL_FIGURES = ("lodged", "upheld", "varied", "overturned")
+
+
 @dataclass
 class LongSuspension:
     reference: str
@@ -119,6 +124,7 @@ class Summary:
     long_suspensions: list[LongSuspension] = field(default_factory=list)
     referrals: dict[str, dict[str, int]] = field(default_factory=dict)
     consistency: dict[str, dict[str, int]] = field(default_factory=dict)
+    appeals: dict[str, int] = field(default_factory=lambda: dict.fromkeys(APPEAL_FIGURES, 0))
 
     def as_json(self) -> dict:
         return {
@@ -152,6 +158,7 @@ class Summary:
             ],
             "referrals": self.referrals,
             "consistency": self.consistency,
+            "appeals": self.appeals,
         }
 
 
@@ -255,18 +262,13 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
         )
         or 0
     )
-    # Categories, and the consistency table of category × sanction, in one grouping
-    for category, sanction, count in db.session.execute(
-        select(CaseCategory.category, Outcome.sanction, func.count())
-        .select_from(CaseCategory)
+    summary.by_category = _counts(
+        select(CaseCategory.category, func.count())
         .join(Case, Case.id == CaseCategory.case_id)
-        .outerjoin(Outcome, (Outcome.case_id == CaseCategory.case_id) & Outcome.superseded_at.is_(None))
         .where(in_period)
-        .group_by(CaseCategory.category, Outcome.sanction)
-    ).all():
-        _add(summary.by_category, category, count)
-        if sanction is not None:
-            summary.consistency.setdefault(category, {})[sanction] = count
+        .group_by(CaseCategory.category)
+    )
+    summary.consistency = _consistency(in_period)
     summary.by_staff_type = _counts(
         select(User.staff_type, func.count(func.distinct(Case.id)))
         .select_from(Case)
@@ -341,7 +343,62 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
     ).all():
         summary.referrals.setdefault(agency, {})[status] = count
 
+    summary.appeals = _appeals(period)
     return summary
+
+
+def _consistency(in_period) -> dict[str, dict[str, int]]:
+    """Category × sanction over final outcomes: the outcome that stands for each person (an appeal's varied
+    outcome in place of the original), under the categories of that person's allegations. An outcome from
+    before outcomes were per person counts under the case's categories."""
+    table: dict[str, dict[str, int]] = {}
+    per_person = (
+        select(Allegation.category, Outcome.sanction, func.count(func.distinct(Outcome.id)))
+        .select_from(Outcome)
+        .join(Case, Case.id == Outcome.case_id)
+        .join(
+            Allegation,
+            (Allegation.case_id == Outcome.case_id)
+            & (Allegation.subject_id == Outcome.subject_id)
+            & Allegation.removed_at.is_(None),
+        )
+        .where(in_period, Outcome.superseded_at.is_(None), Outcome.subject_id.is_not(None))
+        .group_by(Allegation.category, Outcome.sanction)
+    )
+    for_everyone = (
+        select(CaseCategory.category, Outcome.sanction, func.count(func.distinct(Outcome.id)))
+        .select_from(Outcome)
+        .join(Case, Case.id == Outcome.case_id)
+        .join(CaseCategory, CaseCategory.case_id == Outcome.case_id)
+        .where(in_period, Outcome.superseded_at.is_(None), Outcome.subject_id.is_(None))
+        .group_by(CaseCategory.category, Outcome.sanction)
+    )
+    for query in (per_person, for_everyone):
+        for category, sanction, count in db.session.execute(query).all():
+            row = table.setdefault(category, {})
+            row[sanction] = row.get(sanction, 0) + count
+    return table
+
+
+def _appeals(period: Period) -> dict[str, int]:
+    """Appeals lodged in the period, and those decided in it by result (upheld, varied, overturned)."""
+    figures = dict.fromkeys(APPEAL_FIGURES, 0)
+    figures["lodged"] = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(Appeal)
+            .where(Appeal.lodged_at >= period.start_at, Appeal.lodged_at < period.end_at)
+        )
+        or 0
+    )
+    for result, count in db.session.execute(
+        select(Appeal.result, func.count())
+        .where(Appeal.decided_at >= period.start_at, Appeal.decided_at < period.end_at, Appeal.result.is_not(None))
+        .group_by(Appeal.result)
+    ).all():
+        if result in figures:
+            figures[result] = count
+    return figures
 
 
 def _working_days_before(day: date, days: int) -> date:
