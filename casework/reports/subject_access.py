@@ -26,6 +26,9 @@ class SubjectAccessData:
     disclosure_note: str
     cases: list[CaseBlock] = field(default_factory=list)
     outcomes: list[CaseBlock] = field(default_factory=list)
+    allegations: list[list[str]] = field(default_factory=list)
+    hearings: list[list[str]] = field(default_factory=list)
+    appeals: list[list[str]] = field(default_factory=list)
     suspensions: list[list[str]] = field(default_factory=list)
     letters: list[list[str]] = field(default_factory=list)
     notes: list[list[str]] = field(default_factory=list)
@@ -68,6 +71,20 @@ def build(data: SubjectAccessData, imprint: Imprint) -> bytes:
     for case in data.cases:
         story.append(KeepTogether([para(case.reference, "cell_bold"), Spacer(1, 1 * mm), key_value_table(case.rows)]))
         story.append(Spacer(1, 3 * mm))
+    story += _section(
+        "Allegations against this person",
+        data.allegations,
+        ["Case", "Category", "What is alleged", "Finding"],
+        [31, 40, 73, 30],
+        "None.",
+    )
+    story += _section(
+        "Hearings this person was invited to",
+        data.hearings,
+        ["Case", "Hearing officer", "When", "Record"],
+        [31, 32, 45, 66],
+        "None.",
+    )
     story.append(heading("Outcomes about this person"))
     if not data.outcomes:
         story.append(para("No outcome has been recorded about this person."))
@@ -76,6 +93,13 @@ def build(data: SubjectAccessData, imprint: Imprint) -> bytes:
             KeepTogether([para(outcome.reference, "cell_bold"), Spacer(1, 1 * mm), key_value_table(outcome.rows)])
         )
         story.append(Spacer(1, 3 * mm))
+    story += _section(
+        "Appeals by this person",
+        data.appeals,
+        ["Case", "Against", "Grounds", "Heard by", "Result"],
+        [31, 28, 45, 32, 38],
+        "None.",
+    )
     story += _section(
         "Suspensions of publishing rights",
         data.suspensions,

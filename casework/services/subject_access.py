@@ -37,6 +37,7 @@ from ..models import AccessLog, Case, CaseEvent, Note, PublishingRight, Suspensi
 from ..models_accounts import SocialMediaTraining
 from ..reports import subject_access as builder
 from ..reports.common import LONDON, Imprint, london
+from . import subject_access_process as process_part
 from .cases import record_access
 from .errors import NotFound
 from .letters import EARLIER_LETTER_EVENT, LETTER_EVENT
@@ -185,8 +186,7 @@ def _case_json(case: Case, person: User) -> dict:
     }
 
 
-def _outcome_json(case: Case) -> dict:
-    o = case.outcome
+def _outcome_json(case: Case, o) -> dict:
     return {
         "reference": case.reference,
         "finding": o.finding,
@@ -199,6 +199,9 @@ def _outcome_json(case: Case) -> dict:
         "live_until": _iso(o.live_until),
         "appeal_due_on": _iso(o.appeal_due_on),
         "appeal_result": o.appeal_result,
+        "appeal_waived_at": _iso(o.appeal_waived_at),
+        "superseded": o.superseded_at is not None,
+        "superseded_reason": o.superseded_reason,
         "contractor_action": case.contractor_actions[-1].text if case.contractor_actions else None,
     }
 
@@ -236,7 +239,10 @@ def document(collected: Collected, actor: User, now: datetime) -> dict:
             "created_at": _iso(person.created_at),
         },
         "cases": [_case_json(c, person) for c in collected.cases],
-        "outcomes": [_outcome_json(c) for c in subject_cases if c.outcome is not None],
+        "outcomes": [_outcome_json(c, o) for c in subject_cases for o in process_part.outcomes_about(c, person)],
+        "allegations": process_part.allegations(subject_cases, person),
+        "hearings": process_part.hearings(subject_cases, person),
+        "appeals": process_part.appeals(subject_cases, person),
         "suspensions": [
             {
                 "reference": refs[s.case_id],
@@ -350,6 +356,7 @@ def pdf_data(doc: dict, collected: Collected) -> builder.SubjectAccessData:
                 ("Live until", _day(_date(o["live_until"])) or "Not a warning"),
                 ("Appeal by", _day(_date(o["appeal_due_on"]))),
                 ("Appeal result", o["appeal_result"] or "No appeal recorded"),
+                *([("Superseded", o["superseded_reason"] or "Yes")] if o["superseded"] else []),
                 ("Publishing rights", RIGHTS_DECISIONS.get(o["rights_decision"] or "", "No decision needed")),
                 ("Content removed", "Yes" if o["content_removed"] else "No"),
                 ("Decided by", f"{o['decided_by']}, {london(datetime.fromisoformat(o['decided_at']))}"),
@@ -401,6 +408,9 @@ def pdf_data(doc: dict, collected: Collected) -> builder.SubjectAccessData:
             ]
             for e in collected.letters
         ],
+        allegations=process_part.allegation_rows(doc["allegations"]),
+        hearings=process_part.hearing_rows(doc["hearings"]),
+        appeals=process_part.appeal_rows(doc["appeals"]),
         notes=[
             [refs[n.case_id], NOTE_LABELS.get(n.kind, n.kind), london(n.created_at), n.text] for n in collected.notes
         ],

@@ -52,3 +52,64 @@ def test_the_case_report_shows_the_whole_fair_process(people, make_case, db_sess
     # The chronology tells the process in sentences
     assert "Hearing postponed from 9 March 2026 at 10:00 to 11 March 2026 at 14:00" in text
     assert "Appeal of Sam Subject varied: the sanction is now first written warning" in text
+
+
+def test_a_subject_access_export_gives_the_persons_allegations_hearings_outcomes_and_appeals(
+    people,  # noqa: F811
+    make_case,
+    db_session,
+):
+    import io
+    import zipfile
+
+    from pypdf import PdfReader
+
+    from casework.services.subject_access import export_subject_access
+
+    p = people
+    case = heard(p, make_case, db_session)
+    decided(p, case)
+    with at(10):
+        act(
+            case,
+            p["manager"],
+            "lodge_appeal",
+            subject=p["subject"].email,
+            grounds="Too severe.",
+            appeal_officer=p["hos"].email,
+        )
+        act(
+            case,
+            p["hos"],
+            "decide_appeal",
+            subject=p["subject"].email,
+            result="varied",
+            sanction="first_written_warning",
+            reason="A first breach.",
+        )
+        export = export_subject_access(p["hr"], p["subject"])
+        others = export_subject_access(p["hr"], p["second"]).document
+    doc = export.document
+    assert [(a["category"], a["finding"]) for a in doc["allegations"]] == [
+        ("confidential_information", "substantiated")
+    ]
+    assert [(o["sanction"], o["superseded"]) for o in doc["outcomes"]] == [
+        ("final_written_warning", True),
+        ("first_written_warning", False),
+    ]
+    assert [(a["grounds"], a["result"], a["appeal_officer"]) for a in doc["appeals"]] == [
+        ("Too severe.", "varied", "Hugo Head")
+    ]
+    [hearing] = doc["hearings"]
+    assert hearing["hearing_officer"] == "Rita HR" and hearing["postponed_reason"] == "The companion is on leave"
+    # Another person's outcome, appeal and allegations are not in it
+    assert [o["sanction"] for o in others["outcomes"]] == ["no_action"]
+    assert others["appeals"] == [] and len(others["allegations"]) == 1
+
+    with zipfile.ZipFile(io.BytesIO(export.zip_bytes)) as archive:
+        pdf = archive.read("subject-access.pdf")
+    text = " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+    assert "Allegations against this person" in text and "Posted a resident's address." in text
+    assert "Hearings this person was invited to" in text and "The companion is on leave" in text
+    assert "Appeals by this person" in text and "Too severe." in text
+    assert "Varied: a different sanction: A first breach." in text
