@@ -86,13 +86,18 @@ def build_pdf_report(data: dict, labels: dict[str, Callable[[str], str]], imprin
         story.append(grid_table(header, rows, [50 * mm] + [width] * len(sanctions)))
     else:
         story.append(para("No outcomes in this period."))
-    story.append(para("Appeals", "h2"))
-    story.append(para("Lodged in the period, and decided in it by their result.", "intro"))
+    appeals = data.get("appeals") or {}
     story.append(
-        grid_table(
-            ["Appeals", "Number"],
-            [[APPEAL_LABELS[figure], data["appeals"].get(figure, 0)] for figure in APPEAL_LABELS],
-            [130 * mm, 30 * mm],
+        KeepTogether(
+            [
+                para("Appeals", "h2"),
+                para("Lodged in the period, and decided in it by their result.", "intro"),
+                grid_table(
+                    ["Appeals", "Number"],
+                    [[APPEAL_LABELS[figure], appeals.get(figure, 0)] for figure in APPEAL_LABELS],
+                    [130 * mm, 30 * mm],
+                ),
+            ]
         )
     )
     story.append(para("Referrals by agency and status", "h2"))
@@ -174,7 +179,7 @@ def build_csv(data: dict, labels: dict[str, Callable[[str], str]]) -> bytes:
                 ]
             )
     for figure, label in APPEAL_LABELS.items():
-        writer.writerow(["appeals", label, figure, data["appeals"].get(figure, 0)])
+        writer.writerow(["appeals", label, figure, (data.get("appeals") or {}).get(figure, 0)])
     for agency, statuses in sorted(data["referrals"].items()):
         for status, count in sorted(statuses.items()):
             writer.writerow(
