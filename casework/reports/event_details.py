@@ -269,6 +269,8 @@ def _letter(data, names):
         text += f" Meeting on {long_date(meeting['date'])} at {meeting.get('time', '')}{place}."
     if data.get("sha256"):
         text += f" SHA-256 {_short_hash(data['sha256'])}."
+    if data.get("appeal_due_on"):
+        text += f" The appeal window runs from this letter: appeal by {long_date(data['appeal_due_on'])}."
     return text
 
 

@@ -255,3 +255,14 @@ def test_conflicts_and_reassignment():
         )
         == "Hearing officer: Hana Hearing → Hugo Head. Reason: Conflict."
     )
+
+
+def test_an_outcome_letter_says_when_the_appeal_window_ends():
+    text = describe(
+        "letter_issued",
+        {"letter": "outcome", "recipient_name": "Sam Jones", "sha256": "a" * 64, "appeal_due_on": "2026-03-23"},
+    )
+    assert text == (
+        "Outcome of the disciplinary process to Sam Jones. SHA-256 aaaaaaaaaaaaaaaa…. The appeal window runs from "
+        "this letter: appeal by 23 March 2026."
+    )
