@@ -54,6 +54,18 @@ class DefaultConfig:
     POLICE_DECISION_WORKING_DAYS = 1
     ICO_DECISION_HOURS = 72
     REFERRAL_FOLLOW_UP_WORKING_DAYS = 10
+
+    # Acceptable Use of Social Media Policy 2 and 3: reports that another procedure deals with. Each contact
+    # is e-mailed through the outbox (the reference only, no details) that a report is coming; unset: HR is
+    # told to pass it on by hand. SCHOOL_CONTACTS maps a school's name to its address (the headteacher or
+    # the clerk to the governors); other schools go to SCHOOLS_EMAIL (the council's schools HR team).
+    MONITORING_OFFICER_EMAIL = None
+    WHISTLEBLOWING_EMAIL = None
+    SCHOOLS_EMAIL = None
+    SCHOOL_CONTACTS: dict = {}
+    LADO_EMAIL = None
+    # A routed report is passed on, and the hand-off recorded, within this many working days
+    ROUTED_HANDOFF_WORKING_DAYS = 2
     ACCOUNT_TRIAL_MONTHS = 3
     # Council accounts (Social Networking Policy 7, 8.1). The Communications team approves or refuses proposals,
     # reviews trials, removes accounts and trains publishers: people of a role in ACCOUNT_APPROVER_ROLES and
@@ -204,6 +216,10 @@ ENVIRONMENT_KEYS = {
     "OIDC_ISSUER": "OIDC_ISSUER",
     "OIDC_CLIENT_ID": "OIDC_CLIENT_ID",
     "OIDC_CLIENT_SECRET": "OIDC_CLIENT_SECRET",
+    "MONITORING_OFFICER_EMAIL": "MONITORING_OFFICER_EMAIL",
+    "WHISTLEBLOWING_EMAIL": "WHISTLEBLOWING_EMAIL",
+    "SCHOOLS_EMAIL": "SCHOOLS_EMAIL",
+    "LADO_EMAIL": "LADO_EMAIL",
 }
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
 

@@ -23,6 +23,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -315,6 +316,20 @@ class Case(db.Model):
     submission_key: Mapped[str | None] = mapped_column(String(64), unique=True)
     # SHA-256 of what the report said, so a key used again for a different report is refused
     submission_fingerprint: Mapped[str | None] = mapped_column(String(64))
+    # Acceptable Use of Social Media Policy 2 and 3: who the report is about as far as the policy's scope goes
+    # (council_staff, councillor, school_staff), and where it went instead of HR's disciplinary process
+    # (monitoring_officer, school, whistleblowing; empty: the disciplinary process) and why
+    scope: Mapped[str | None] = mapped_column(String(20))
+    whistleblowing: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    children_at_risk: Mapped[bool | None] = mapped_column(Boolean)
+    named_person: Mapped[str | None] = mapped_column(String(200))  # a councillor or school worker, not staff
+    school_name: Mapped[str | None] = mapped_column(String(200))
+    route: Mapped[str | None] = mapped_column(String(30), index=True)
+    route_reason: Mapped[str | None] = mapped_column(Text)
+    routed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    handoff_note: Mapped[str | None] = mapped_column(Text)
+    handoff_reference: Mapped[str | None] = mapped_column(String(100))
 
     reporter: Mapped[User | None] = relationship(foreign_keys=[reporter_id])
     owner: Mapped[User | None] = relationship(foreign_keys=[owner_id])

@@ -26,6 +26,7 @@ from ..domain.policy import (
     StaffType,
     reporter_status,
 )
+from ..domain.routing import Route, Scope
 from ..services.case_filters import DEFAULT_SORT, OWNER_CHOICES, SORT_LABELS
 from ..services.case_search import SEARCH_MAX
 from . import accounts as accounts_api
@@ -58,6 +59,11 @@ ENUMS: dict[str, tuple[list[str], str]] = {
     "IntervieweeRole": (list(INTERVIEWEE_ROLES), "Who was interviewed"),
     "ActionName": (list(workflow.ACTIONS), "A workflow action"),
     "StaffType": (_codes(StaffType), "Social Networking Policy 3.1: who counts as a staff member"),
+    "Route": (
+        _codes(Route),
+        "Where a report went instead of HR's disciplinary process (Acceptable Use of Social Media Policy 2, 3)",
+    ),
+    "Scope": (_codes(Scope), "Who a report is about, as far as the policy's scope goes"),
     "ReporterStatus": (
         list(dict.fromkeys(reporter_status(stage) for stage in STAGE_LABELS)),
         "The plain-language status a reporter sees",
@@ -91,6 +97,7 @@ DATE = {"type": "string", "format": "date"}
 DATE_TIME = {"type": "string", "format": "date-time"}
 N_STRING = nullable(STRING)
 N_INTEGER = nullable(INTEGER)
+N_BOOLEAN = nullable(BOOLEAN)
 N_DATE = nullable(DATE)
 N_DATE_TIME = nullable(DATE_TIME)
 N_PERSON = nullable(ref("Person"))
@@ -400,6 +407,10 @@ def _schemas() -> dict:
         "created_at": DATE_TIME,
         "updated_at": DATE_TIME,
         "closed_at": N_DATE_TIME,
+        "route": {
+            **nullable(ref("Route")),
+            "description": "Where the report went instead of the disciplinary process; null when it did not",
+        },
     }
     schemas["CaseSummary"] = obj(core, description="A case in a list, for a person with the full view")
     schemas["Case"] = obj(
@@ -421,6 +432,19 @@ def _schemas() -> dict:
             "notes": {"type": "array", "items": ref("Note")},
             "deadlines": {"type": "array", "items": ref("Deadline")},
             "available_actions": {"type": "array", "items": ref("ActionName")},
+            "scope": nullable(ref("Scope")),
+            "whistleblowing": BOOLEAN,
+            "children_at_risk": {**N_BOOLEAN, "description": "Asked about someone who works in a school"},
+            "named_person": {**N_STRING, "description": "A councillor or school worker not in the staff directory"},
+            "school_name": N_STRING,
+            "route_reason": {**N_STRING, "description": "Why the report was routed, citing the policy"},
+            "routed_at": N_DATE_TIME,
+            "handoff": nullable(
+                obj(
+                    {"at": DATE_TIME, "note": STRING, "reference": N_STRING},
+                    description="When and how the routed report was passed on",
+                )
+            ),
         },
         description="The whole case, for the people handling it",
     )
@@ -457,6 +481,9 @@ def _schemas() -> dict:
             },
             "support": {"type": "array", "items": dated_text, "description": "Abuse cases only"},
             "stage": {**ref("Stage"), "description": "Only in the answer to POST /cases"},
+            "route": {**ref("Route"), "description": "Only for a report routed to another procedure"},
+            "route_explanation": {**STRING, "description": "Where it went and who deals with it, in plain words"},
+            "route_contact": {**N_STRING, "description": "The address of whoever deals with it, when configured"},
         },
         required=[*reporter_core, "description", "information_added", "your_files"],
         description="What a reporter sees: what they told us and a plain status; the victim of abuse also "
@@ -557,6 +584,11 @@ def _summary_schemas() -> dict:
                 "by_staff_type": counts(ref("StaffType"), "Cases by the staff type of their subjects"),
                 "by_outcome": counts(ref("Finding"), "Outcomes by finding"),
                 "by_sanction": counts(ref("Sanction"), "Outcomes by sanction"),
+                "by_route": counts(
+                    ref("Route"),
+                    "The period's reports routed to another procedure, by route (Acceptable Use of Social Media "
+                    "Policy 2 and 3)",
+                ),
                 "opened_per_month": counts(
                     {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}, "Cases reported each month (YYYY-MM)"
                 ),

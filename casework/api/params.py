@@ -32,6 +32,7 @@ from ..domain.policy import (
     Kind,
     Source,
 )
+from ..domain.routing import ROUTE_CODES, Scope
 from ..services.errors import InvalidInput
 from .errors import BadRequest
 
@@ -225,6 +226,15 @@ ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
     "record_support": (Param("text", "string", "What was done to support the member of staff"),),
     "close": (Param("reason", "string", "Optional note on closing"),),
     "reopen": (REASON,),
+    "record_handoff": (
+        Param("text", "string", "Who the report was passed to, when and how"),
+        Param("handoff_reference", "string", "Their reference, if they gave one"),
+    ),
+    "close_routed": (Param("reason", "string", "Optional note on closing, e.g. what the other procedure decided"),),
+    "reroute": (
+        Param("reason", "string", "Why the report is returned to the disciplinary process"),
+        Param("subjects", "string_list", "E-mails of the council staff it is about, when the case names none"),
+    ),
 }
 assert set(ACTION_PARAMS) == set(workflow.ACTIONS), "every action of the workflow table has its API parameters"
 for _name, _spec in workflow.ACTIONS.items():
@@ -249,6 +259,18 @@ REPORT_PARAMS: tuple[Param, ...] = (
     Param("complainant_name", "string", "For a complaint from outside the council: the complainant's name"),
     Param("complainant_contact", "string", "For a complaint from outside the council: how to contact them"),
     *(Param(flag, "boolean", label) for flag, label in FLAGS.items()),
+    # Acceptable Use of Social Media Policy 2 and 3: who it is about decides where it goes
+    Param("scope", "string", "Who the report is about (default council_staff)", _codes(Scope)),
+    Param("whistleblowing", "boolean", "Whether the reporter raises it as a whistleblowing concern"),
+    Param("children_at_risk", "boolean", "About someone who works in a school: whether children may be at risk"),
+    Param("person_name", "string", "The councillor's or school worker's name (they are not in the staff directory)"),
+    Param("school_name", "string", "About someone who works in a school: the school"),
+    Param(
+        "route",
+        "string",
+        "Where the caller expects the report to go; refused when it contradicts the answers",
+        ROUTE_CODES,
+    ),
 )
 
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -362,4 +384,10 @@ def parse_report(body: dict) -> ReportInput:
         flags=flags,
         complainant_name=values.get("complainant_name", ""),
         complainant_contact=values.get("complainant_contact", ""),
+        scope=values.get("scope", Scope.COUNCIL_STAFF),
+        whistleblowing=values.get("whistleblowing") is True,
+        children_at_risk=values.get("children_at_risk"),
+        person_name=values.get("person_name", ""),
+        school_name=values.get("school_name", ""),
+        route=values.get("route"),
     )

@@ -7,8 +7,10 @@ from flask import url_for
 from ..domain import workflow
 from ..domain.permissions import View
 from ..domain.policy import FLAGS, Kind, reporter_status
+from ..domain.routing import reporter_explanation
 from ..models import Case, CaseEvent, ContractorAction, Evidence, Note, Outcome, Referral, Suspension, User
 from ..services.deadlines import case_deadlines
+from ..services.routing import contact_for
 
 
 def moment(value: datetime | None) -> str | None:
@@ -270,6 +272,7 @@ def case_core(case: Case) -> dict:
         "created_at": moment(case.created_at),
         "updated_at": moment(case.updated_at),
         "closed_at": moment(case.closed_at),
+        "route": case.route,
     }
 
 
@@ -302,6 +305,18 @@ def case_full(case: Case, viewer: User) -> dict:
             for d in case_deadlines(case)
         ],
         "available_actions": [spec.name for spec in workflow.available_actions(viewer, case)],
+        "scope": case.scope,
+        "whistleblowing": bool(case.whistleblowing),
+        "children_at_risk": case.children_at_risk,
+        "named_person": case.named_person,
+        "school_name": case.school_name,
+        "route_reason": case.route_reason,
+        "routed_at": moment(case.routed_at),
+        "handoff": (
+            {"at": moment(case.handed_off_at), "note": case.handoff_note, "reference": case.handoff_reference}
+            if case.handed_off_at
+            else None
+        ),
     }
 
 
@@ -341,6 +356,12 @@ def case_for_reporter(case: Case, viewer: User) -> dict:
             if e.uploaded_by_id == viewer.id and e.storage_key is not None
         ],
     }
+    if case.route:  # where it went and who deals with it; nothing of the hand-off or HR's notes
+        body |= {
+            "route": case.route,
+            "route_explanation": reporter_explanation(case.route, case.school_name, bool(case.children_at_risk)),
+            "route_contact": contact_for(case.route, case.school_name),
+        }
     if case.kind == Kind.ABUSE:
         body["support"] = [
             {"text": n.text, "created_at": moment(n.created_at)} for n in case.notes if n.kind == "support"

@@ -96,6 +96,12 @@ KEEP_WHEN_REDACTED = frozenset(
         "size",
         "letter",
         "on",
+        # Acceptable Use of Social Media Policy 2 and 3: where a report went stays in the statistics
+        "route",
+        "from_route",
+        "scope",
+        "whistleblowing",
+        "lado_referral_id",
     }
 )
 

@@ -42,6 +42,26 @@ class ReportInput:
     flags: list[str] = field(default_factory=list)
     complainant_name: str = ""
     complainant_contact: str = ""
+    # Scope questions (Acceptable Use of Social Media Policy 2 and 3), see casework.domain.routing
+    scope: str = "council_staff"
+    whistleblowing: bool = False
+    children_at_risk: bool | None = None
+    person_name: str = ""
+    school_name: str = ""
+    route: str | None = None
+
+    @property
+    def scope_answers(self):
+        from .routing import ScopeAnswers
+
+        return ScopeAnswers(
+            scope=self.scope,
+            whistleblowing=self.whistleblowing,
+            children_at_risk=self.children_at_risk,
+            person_name=self.person_name,
+            school_name=self.school_name,
+            route=self.route,
+        )
 
 
 def report_fingerprint(report: ReportInput) -> str:
@@ -112,7 +132,7 @@ def validate_report(
     unknown = [s for s in subjects if s not in known_subjects]
     if unknown:
         errors["subjects"] = "Choose people from the staff directory"
-    elif report.kind == Kind.BREACH and not subjects:
+    elif report.kind == Kind.BREACH and not subjects and report.scope == "council_staff" and not report.whistleblowing:
         errors["subjects"] = "Choose who the report is about"
     elif reporter_email.lower() in subjects:
         errors["subjects"] = "You cannot report yourself as the person concerned"
@@ -176,4 +196,9 @@ def validate_report(
                 errors[name] = f"{label} must not contain control characters"
             elif has_bidi_controls(value):
                 errors[name] = f"{label} must not contain formatting characters such as right-to-left overrides"
+
+    from .routing import scope_errors
+
+    for name, message in scope_errors(report.scope_answers, kind=report.kind, subjects=subjects).items():
+        errors.setdefault(name, message)
     return errors

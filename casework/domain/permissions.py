@@ -94,6 +94,12 @@ FULL_VIEW_RELATIONSHIPS = frozenset(
 )
 
 
+# A report routed to another procedure (a councillor, a school, a whistleblowing concern) is seen in full
+# only by HR and its owner: a whistleblower's identity and a matter for the Monitoring Officer or a school
+# are not for the line managers and department managers of the people it names
+ROUTED_FULL_VIEW_RELATIONSHIPS = frozenset({Relationship.OWNER, Relationship.HR})
+
+
 def view_level(user, case) -> View:
     """What `user` may see of `case`.
 
@@ -103,7 +109,8 @@ def view_level(user, case) -> View:
     found = relationships(user, case)
     if Relationship.SUBJECT in found:
         return View.NONE
-    if user.role != Role.ADMIN and found & FULL_VIEW_RELATIONSHIPS:
+    full = found & (ROUTED_FULL_VIEW_RELATIONSHIPS if getattr(case, "route", None) else FULL_VIEW_RELATIONSHIPS)
+    if user.role != Role.ADMIN and full:
         return View.FULL
     if Relationship.REPORTER in found:
         return View.REPORTER

@@ -68,6 +68,8 @@ class Stage(StrEnum):
     APPEAL = "appeal"
     REFERRED = "referred"
     SUPPORT = "support"
+    # Acceptable Use of Social Media Policy 2 and 3: dealt with under another procedure, not this one
+    ROUTED = "routed"
     CLOSED = "closed"
 
 
@@ -81,6 +83,7 @@ STAGE_LABELS = {
     Stage.APPEAL: "Appeal",
     Stage.REFERRED: "Referred",
     Stage.SUPPORT: "Support",
+    Stage.ROUTED: "Routed elsewhere",
     Stage.CLOSED: "Closed",
 }
 
@@ -95,6 +98,7 @@ STAGE_TAG_CLASSES = {
     Stage.APPEAL: "govuk-tag--orange",
     Stage.REFERRED: "govuk-tag--pink",
     Stage.SUPPORT: "govuk-tag--yellow",
+    Stage.ROUTED: "govuk-tag--green",
     Stage.CLOSED: "govuk-tag--grey",
 }
 
@@ -105,6 +109,8 @@ def reporter_status(stage: str) -> str:
         return "Received"
     if stage == Stage.CLOSED:
         return "Concluded"
+    if stage == Stage.ROUTED:
+        return "Passed on"
     return "Being looked into"
 
 

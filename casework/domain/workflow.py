@@ -26,6 +26,7 @@ from .policy import (
     StaffType,
     Stage,
 )
+from .routing import routed_action_errors, routed_stage_refusal
 
 OPEN_STAGES = frozenset(Stage) - {Stage.CLOSED}
 LONDON = ZoneInfo("Europe/London")
@@ -335,6 +336,44 @@ ACTIONS: dict[str, ActionSpec] = {
     )
 }
 
+# Acceptable Use of Social Media Policy 2 and 3: a report routed at intake to the Monitoring Officer, a
+# school or the whistleblowing procedure is handed off and closed, or returned to the disciplinary process
+ACTIONS.update(
+    (spec.name, spec)
+    for spec in (
+        _spec(
+            "record_handoff",
+            "Record the hand-off",
+            {S.ROUTED},
+            None,
+            {OWN, HR_},
+            kinds=(Kind.BREACH,),
+            required=("text",),
+            text="Who the report was passed to, when and how (Acceptable Use of Social Media Policy 2 and 3).",
+        ),
+        _spec(
+            "close_routed",
+            "Close: dealt with elsewhere",
+            {S.ROUTED},
+            S.CLOSED,
+            {OWN, HR_},
+            kinds=(Kind.BREACH,),
+            text="The report was passed on and the council has nothing more to do on it.",
+        ),
+        _spec(
+            "reroute",
+            "Return to the disciplinary process",
+            {S.ROUTED},
+            S.REPORTED,
+            {OWN, HR_},
+            kinds=(Kind.BREACH,),
+            required=("reason",),
+            text="The routing was wrong: the report is about council staff and is dealt with under the social "
+            "media policy after all.",
+        ),
+    )
+)
+
 # Actions that also need a manager or HR role (a head of service or employee
 # who happens to own a case still cannot sanction)
 MANAGEMENT_ROLES = frozenset({Role.MANAGER, Role.HR})
@@ -484,6 +523,7 @@ def _text_errors(params: dict) -> dict[str, str]:
         ("agency_reference", 100),
         ("ico_reference", 100),
         ("interviewee_name", 200),
+        ("handoff_reference", 100),
     ):
         value = params.get(name)
         if value is None:
@@ -570,7 +610,7 @@ def _pending_referrals(case) -> str:
 
 
 # Actions whose refusal a person looks for on the case page ("Why can't I close this?")
-EXPLAINED_ACTIONS = ("close", "resume")
+EXPLAINED_ACTIONS = ("close", "resume", "close_routed")
 
 
 def blocked_actions(actor, case) -> list[tuple[ActionSpec, str]]:
@@ -607,6 +647,9 @@ def open_referrals(case) -> list:
 
 def _stage_ready(spec: ActionSpec, case, today: date | None = None) -> str | None:
     """Invariants that hold whatever the input: why the action cannot happen now, or None."""
+    routed = routed_stage_refusal(spec.name, case)
+    if routed:
+        return routed
     if spec.name == "close":
         if active_suspensions(case):
             return "Lift or resolve every suspension of publishing rights before closing the case"
@@ -782,6 +825,7 @@ def check(
         if params.get("refer") not in (True, False, "yes", "no", "true", "false"):
             errors["refer"] = "Say whether the case is referred to the police"
 
+    errors.update(routed_action_errors(action, case, params, people))
     if errors:
         raise Refusal(RefusalCode.INVALID, "Check the highlighted fields", errors)
 

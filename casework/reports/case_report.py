@@ -108,6 +108,8 @@ class CaseReportData:
     # outcomes per person, appeals, overrides and conflicts (after it)
     process_before_outcome: list[ReportSection] = field(default_factory=list)
     process_after_outcome: list[ReportSection] = field(default_factory=list)
+    # Acceptable Use of Social Media Policy 2 and 3: where a routed report went and why, as (label, text)
+    routing: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _PageMark(Flowable):
@@ -191,6 +193,7 @@ def _build(data: CaseReportData, imprint: Imprint, seal: str, pages: dict, *, ro
                 ("Flags", "; ".join(data.flags) or "None"),
             ]
         ),
+        *([para("Scope and routing", "h2"), key_value_table(data.routing)] if data.routing else []),
         para("What was reported", "h2"),
         para(data.description),
         para("Parties", "h2"),

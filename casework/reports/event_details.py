@@ -31,6 +31,7 @@ from ..domain.policy import (
     category_label,
     sanction_label,
 )
+from ..domain.routing import route_words
 
 LONDON = ZoneInfo("Europe/London")
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -338,6 +339,32 @@ def _anonymised(data, names):
     return f"Personal data removed under the retention policy{kept}."
 
 
+def _routed(data, names):
+    """Acceptable Use of Social Media Policy 2 and 3: where the report went, and why."""
+    text = f"Routed to {route_words(data.get('route'))}. {data.get('reason') or ''}"
+    if data.get("contact"):
+        text += f" {data['contact']} was told."
+    if data.get("lado_referral_id"):
+        text += " A referral to the LADO was opened."
+    return text
+
+
+def _handoff(data, names):
+    text = _sentence(f"Handed off to {route_words(data.get('route'))}: {(data.get('text') or '').strip()}")
+    if data.get("handoff_reference"):
+        text += f" Their reference: {data['handoff_reference']}."
+    return text
+
+
+def _rerouted(data, names):
+    added = data.get("subjects_added") or []
+    about = f" It is about {_list([names(email) for email in added])}." if added else ""
+    text = _with_reason(
+        f"Returned from {route_words(data.get('from_route'))} to the disciplinary process", data.get("reason")
+    )
+    return _sentence(text) + about
+
+
 SENTENCES: dict[str, Callable[[dict, Names], str]] = {
     "reported": _reported,
     "information_added": lambda data, names: "Information added by the reporter; its text is under Notes.",
@@ -361,6 +388,10 @@ SENTENCES: dict[str, Callable[[dict, Names], str]] = {
     "resume": _resumed,
     "record_support": lambda data, names: "Support recorded; its text is under Notes.",
     "reopen": lambda data, names: _sentence(_with_reason("Reopened", data.get("reason"))),
+    "routed": _routed,
+    "record_handoff": _handoff,
+    "close_routed": lambda data, names: _closed(data, names).replace("Closed", "Closed, dealt with elsewhere", 1),
+    "reroute": _rerouted,
     "evidence_added": _evidence,
     "evidence_link_added": _link,
     "letter_generated": _letter,

@@ -28,6 +28,7 @@ SECTIONS = [
     ("by_staff_type", "Cases by staff type of the people concerned"),
     ("by_outcome", "Outcomes by finding"),
     ("by_sanction", "Outcomes by sanction"),
+    ("by_route", "Reports routed to another procedure (Acceptable Use of Social Media Policy 2 and 3)"),
 ]
 
 
@@ -62,7 +63,7 @@ def build_pdf_report(data: dict, labels: dict[str, Callable[[str], str]], imprin
         charts.vertical_bars("Cases opened per month", list(data["opened_per_month"].items())),
     ]
     for key, title in SECTIONS:
-        rows = ranked(data[key], labels.get(key.removeprefix("by_"), str))
+        rows = ranked(data.get(key) or {}, labels.get(key.removeprefix("by_"), str))
         story.append(
             KeepTogether(
                 [
@@ -164,7 +165,7 @@ def build_csv(data: dict, labels: dict[str, Callable[[str], str]]) -> bytes:
         writer.writerow([safe_cell(c) for c in row])
     for key, _title in SECTIONS:
         label = labels.get(key.removeprefix("by_"), str)
-        for code, count in sorted(data[key].items()):
+        for code, count in sorted((data.get(key) or {}).items()):
             writer.writerow([key, safe_cell(label(code)), safe_cell(code), count])
     for month, count in data["opened_per_month"].items():
         writer.writerow(["opened_per_month", month, month, count])

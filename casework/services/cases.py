@@ -36,6 +36,7 @@ from ..models import (
     utcnow,
 )
 from ..models_process import Allegation
+from . import routing
 from .case_filters import DEFAULT_SORT, TIME_SORTS, CaseFilters, visible_case_filter, visible_case_sort_key
 from .deadlines import LONDON, london_today, refresh_next_deadline
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotFound, StaleCase
@@ -255,7 +256,9 @@ def report_case(
             "flags": sorted(f for f in FLAGS if getattr(case, f)),
         },
     )
-    _notify_reported(case, actor)
+    routing.apply_route(case, actor, report)
+    if case.route is None:
+        _notify_reported(case, actor)
     db.session.refresh(case)
     refresh_next_deadline(case)
     db.session.flush()

@@ -11,6 +11,7 @@ from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..domain.policy import AGENCIES, StaffType, Stage
+from ..domain.routing import route_words
 from ..domain.workflow import police_decision_needed
 from ..domain.working_days import add_working_days
 from ..extensions import db
@@ -99,6 +100,16 @@ def case_deadlines(case: Case) -> list[Deadline]:
                 "Refer the safeguarding concern to the LADO",
                 working_days_after(case.safeguarding_flagged_at or created, config["LADO_REFERRAL_WORKING_DAYS"]),
                 any(r.agency == "lado" for r in case.referrals) or closed,
+            )
+        )
+    if case.route is not None and case.routed_at is not None:
+        # Acceptable Use of Social Media Policy 2 and 3: a routed report is passed on promptly
+        found.append(
+            Deadline(
+                "handoff",
+                f"Pass the report to {route_words(case.route)}",
+                working_days_after(case.routed_at, config["ROUTED_HANDOFF_WORKING_DAYS"]),
+                case.handed_off_at is not None or closed,
             )
         )
     if case.investigation_started_at is not None:

@@ -432,6 +432,13 @@ def _demo_case(rng, number, kind, reported, now, people, reporters, subjects, *,
         flags.append("safeguarding_concern")
     if "threats" in categories:
         flags.append("criminal_offence")
+    scope = _demo_scope(number, kind)
+    if scope:
+        source = Source.EMPLOYEE_REPORT
+        categories = [scope.pop("category")]
+        flags = []
+        if scope["scope"] != "council_staff":
+            subject = None
     report = ReportInput(
         kind=kind,
         source=source,
@@ -445,11 +452,15 @@ def _demo_case(rng, number, kind, reported, now, people, reporters, subjects, *,
         flags=flags,
         complainant_name="A. Resident" if source == Source.PUBLIC_COMPLAINT else "",
         complainant_contact="resident@example.org" if source == Source.PUBLIC_COMPLAINT else "",
+        **(scope or {}),
     )
     with clock_at(reported):
         case = report_case(reporter, report)
         db.session.flush()
     clock = _Timeline(reported, now, rng)
+    if case.route:
+        _demo_routed(case, clock, hr)
+        return
     paths = BREACH_PATHS if kind == Kind.BREACH else ABUSE_PATHS
     age = (now - reported).days
     # Recent reports are further back along the way; every eleventh case stalls (an overdue item)
@@ -633,3 +644,50 @@ def _demo_case(rng, number, kind, reported, now, people, reporters, subjects, *,
             return
     # After the appeal window (5 working days) has passed
     step(24 * 12, 24 * 20, hr, "close")
+
+
+# Acceptable Use of Social Media Policy 2 and 3: one report of each kind that goes to another procedure
+ROUTED_DEMO = (
+    {"scope": "councillor", "person_name": "Councillor P. Example", "category": "political"},
+    {
+        "scope": "school_staff",
+        "person_name": "A teaching assistant",
+        "school_name": "Demo Primary School",
+        "children_at_risk": True,
+        "category": "service_user_contact",
+    },
+    {"scope": "council_staff", "whistleblowing": True, "category": "confidential_information"},
+)
+
+
+def _demo_scope(number: int, kind: str) -> dict | None:
+    """The scope answers of the demo's routed reports: the 8th, 18th and 28th cases, when breaches."""
+    if kind != Kind.BREACH or number % 10 != 7 or number // 10 >= len(ROUTED_DEMO):
+        return None
+    return dict(ROUTED_DEMO[number // 10])
+
+
+def _demo_routed(case, clock, hr) -> None:
+    """HR passes a routed report on; the LADO acknowledges and concludes; older ones are closed."""
+
+    def step(low, high, action, **params) -> bool:
+        if not clock.later(low, high):
+            return False
+        with clock_at(clock.at):
+            perform(case, hr, action, params, version=case.version)
+            db.session.flush()
+        return True
+
+    lado = next((r for r in case.referrals if r.agency == "lado"), None)
+    if lado is not None:
+        if not step(1, 6, "update_referral", referral_id=lado.id, status="acknowledged", agency_reference="LADO-0142"):
+            return
+    if case.route == "whistleblowing":
+        return  # waiting for HR to pass it on
+    if not step(2, 20, "record_handoff", text="Passed on by secure e-mail with the screenshots.", handoff_reference=""):
+        return
+    if lado is not None and not step(
+        48, 200, "update_referral", referral_id=lado.id, status="concluded", result="Advice given to the school."
+    ):
+        return
+    step(24, 200, "close_routed", reason="Dealt with under the other procedure.")

@@ -32,6 +32,7 @@ from ..domain.policy import (
     event_label,
     sanction_label,
 )
+from ..domain.routing import ROUTE_LABELS
 from ..extensions import db
 from ..models import Case, CaseEvent, User, utcnow
 from ..reports import case_report
@@ -114,6 +115,23 @@ def chain_head(case: Case) -> str:
     )
 
 
+def _routing(case: Case) -> list[tuple[str, str]]:
+    """Where a routed report went, why, and its hand-off (Acceptable Use of Social Media Policy 2 and 3)."""
+    if not case.route:
+        return []
+    rows = [("Routed to", ROUTE_LABELS.get(case.route, case.route)), ("Why", case.route_reason or "")]
+    if case.named_person:
+        rows.append(("Name given", case.named_person))
+    if case.school_name:
+        rows.append(("School", case.school_name))
+    if case.handed_off_at:
+        reference = f" (their reference {case.handoff_reference})" if case.handoff_reference else ""
+        rows.append(("Hand-off", f"{london(case.handed_off_at)}: {case.handoff_note or ''}{reference}"))
+    else:
+        rows.append(("Hand-off", "Not yet recorded"))
+    return rows
+
+
 def case_report_data(case: Case) -> case_report.CaseReportData:
     """Everything the case report shows, as plain data."""
     names = _names(case)
@@ -175,6 +193,7 @@ def case_report_data(case: Case) -> case_report.CaseReportData:
         investigator=case.investigator.name if case.investigator else "",
         version=case.version,
         chain_head=chain_head(case),
+        routing=_routing(case),
         events=[
             case_report.EventRow(
                 e.seq,

@@ -38,3 +38,19 @@ def notify(
             )
         )
     return list(told.values())
+
+
+def notify_address(address: str, case: Case, message: str, *, dedup_key: str | None = None) -> None:
+    """E-mail someone outside Casework (the Monitoring Officer, a school, the LADO) through the outbox.
+
+    Like every Casework e-mail it names the case reference only: the report itself is passed on by HR.
+    """
+    db.session.add(
+        OutboxEmail(
+            to_address=address,
+            subject=f"{case.reference}: a report for you from the council",
+            body=f"{message}\n",
+            case_id=case.id,
+            dedup_key=dedup_key,
+        )
+    )

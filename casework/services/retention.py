@@ -169,6 +169,9 @@ def _anonymise(case_id: int, today: date, report: PurgeReport) -> list[str]:
     case.complainant_contact = None
     case.description = ""
     case.content_url = None
+    removed["named_person"] = int(bool(case.named_person))
+    case.named_person = None  # a councillor or school worker named in a routed report
+    case.handoff_note = None
 
     # Notes: those the reporter or a subject wrote go; the others keep their kind and date only
     for note in list(case.notes):

@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import and_, func, select
 
 from ..domain.policy import Stage
+from ..domain.routing import ROUTE_LABELS
 from ..domain.working_days import is_working_day
 from ..extensions import db
 from ..models import Case, CaseCategory, Department, Outcome, Referral, Suspension, User, case_subjects, utcnow
@@ -115,6 +116,8 @@ class Summary:
     by_staff_type: dict[str, int] = field(default_factory=dict)
     by_outcome: dict[str, int] = field(default_factory=dict)
     by_sanction: dict[str, int] = field(default_factory=dict)
+    # Acceptable Use of Social Media Policy 2 and 3: reports routed to another procedure stay in the figures
+    by_route: dict[str, int] = field(default_factory=dict)
     opened_per_month: dict[str, int] = field(default_factory=dict)
     outcomes_timed: int = 0
     median_working_days_to_outcome: float | None = None
@@ -140,6 +143,7 @@ class Summary:
             "by_staff_type": self.by_staff_type,
             "by_outcome": self.by_outcome,
             "by_sanction": self.by_sanction,
+            "by_route": self.by_route,
             "opened_per_month": self.opened_per_month,
             "durations": {
                 "outcomes_timed": self.outcomes_timed,
@@ -285,6 +289,9 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
     ).all():
         _add(summary.by_outcome, finding, count)
         _add(summary.by_sanction, sanction, count)
+    summary.by_route = _counts(
+        select(Case.route, func.count()).where(in_period, Case.route.is_not(None)).group_by(Case.route)
+    )
     month = _month(Case.created_at)
     summary.opened_per_month = dict(
         sorted(_counts(select(month, func.count()).where(in_period).group_by(month)).items())
@@ -431,6 +438,7 @@ def labels() -> dict:
         "sanction": _label(policy.SANCTIONS),
         "agency": _label(policy.AGENCIES),
         "referral_status": _label(policy.REFERRAL_STATUSES),
+        "route": _label(ROUTE_LABELS),
     }
 
 

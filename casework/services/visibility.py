@@ -97,14 +97,24 @@ def _department_manager_full_view(user):
     return and_(
         or_(
             Case.owner_id == user.id,
-            Case.investigator_id == user.id,
-            Case.hearing_officer_id == user.id,
-            exists().where(Appeal.case_id == Case.id, Appeal.appeal_officer_id == user.id),
-            _concerned_person_matches(lambda p: and_(p.line_manager_id == user.id, p.id != user.id)),
-            _concerned_person_matches(lambda p: and_(p.department_id == user.department_id, p.id != user.id)),
+            and_(
+                Case.route.is_(None),
+                or_(
+                    Case.investigator_id == user.id,
+                    Case.hearing_officer_id == user.id,
+                    exists().where(Appeal.case_id == Case.id, Appeal.appeal_officer_id == user.id),
+                    _concerned_person_matches(lambda p: and_(p.line_manager_id == user.id, p.id != user.id)),
+                    _concerned_person_matches(lambda p: and_(p.department_id == user.department_id, p.id != user.id)),
+                ),
+            ),
         ),
         ~_is_subject(user.id),
     )
+
+
+def _unrouted_or_owned(user):
+    """A report routed to another procedure is seen in full by HR and its owner only."""
+    return or_(Case.route.is_(None), Case.owner_id == user.id)
 
 
 def full_view_filter(user):
@@ -114,7 +124,9 @@ def full_view_filter(user):
         return Case.id.not_in(_subject_of(user.id))
     if _sees_a_department(user):
         return _department_manager_full_view(user)
-    return and_(Case.id.in_(union_all(*_full_view_ids(user))), Case.id.not_in(_subject_of(user.id)))
+    return and_(
+        Case.id.in_(union_all(*_full_view_ids(user))), _unrouted_or_owned(user), Case.id.not_in(_subject_of(user.id))
+    )
 
 
 def visible_cases(user):
@@ -123,10 +135,11 @@ def visible_cases(user):
         return Case.id.not_in(_subject_of(user.id))
     if _sees_a_department(user):
         return and_(or_(_department_manager_full_view(user), Case.reporter_id == user.id), ~_is_subject(user.id))
-    ids = [_own("reporter_id", user.id)]
-    if user.role != Role.ADMIN:
-        ids += _full_view_ids(user)
-    return and_(Case.id.in_(union_all(*ids)), Case.id.not_in(_subject_of(user.id)))
+    reported = Case.id.in_(_own("reporter_id", user.id))
+    if user.role == Role.ADMIN:
+        return and_(reported, Case.id.not_in(_subject_of(user.id)))
+    full = and_(Case.id.in_(union_all(*_full_view_ids(user))), _unrouted_or_owned(user))
+    return and_(or_(reported, full), Case.id.not_in(_subject_of(user.id)))
 
 
 def sql_view_level(session, user, case_id) -> View:

@@ -27,6 +27,7 @@ from ..models import (
     utcnow,
 )
 from . import process
+from . import routing
 from .cases import find_users_by_email
 from .deadlines import bank_holidays, london_today, refresh_next_deadline, working_days_after
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotAllowed, StaleCase
@@ -50,7 +51,9 @@ def perform(case: Case, actor: User, action: str, params: dict | None = None, *,
         raise StaleCase(STALE_MESSAGE)
     if case.anonymised_at is not None:
         raise Conflict("The case was anonymised under the retention policy and cannot be changed")
-    people = {s.email.lower(): s for s in case.subjects} | find_users_by_email(process.emails_named(params))
+    listed = params.get("subjects") if isinstance(params.get("subjects"), list) else [params.get("subjects")]
+    named = [*process.emails_named(params), *(e for e in listed if isinstance(e, str))]
+    people = {s.email.lower(): s for s in case.subjects} | find_users_by_email(named)
     try:
         allowed = workflow.check(action, actor, case, params, people=people, settings=process.settings())
     except Refusal as refusal:
@@ -374,6 +377,9 @@ HANDLERS = {
     "record_support": _record_support,
     "close": _close,
     "reopen": _reopen,
+    "record_handoff": routing.record_handoff,
+    "close_routed": routing.close_routed,
+    "reroute": routing.reroute,
 }
 assert set(HANDLERS) | set(process.HANDLERS) == set(workflow.ACTIONS), "every action of the table has a handler"
 

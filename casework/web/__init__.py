@@ -7,6 +7,7 @@ from flask import Flask, render_template, request
 from flask_wtf.csrf import CSRFError
 
 from ..domain import policy
+from ..domain import routing as routing_rules
 from ..extensions import db, login_manager
 from ..models import User
 
@@ -89,6 +90,14 @@ def register_web(app: Flask) -> None:
     app.add_template_filter(long_date, "long_date")
 
     app.add_template_global(policy, "policy")
+    app.add_template_global(routing_rules, "routing")
+
+    @app.template_global()
+    def route_contact(case) -> str | None:
+        """Who a routed report's contact is, from the configuration (Acceptable Use of Social Media Policy 2, 3)."""
+        from ..services.routing import contact_for
+
+        return contact_for(case.route, case.school_name) if case.route else None
 
     @app.template_global()
     def unread_notifications() -> int:

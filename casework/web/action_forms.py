@@ -599,6 +599,33 @@ class UpdateReferralForm(ActionForm):
         ]
 
 
+class HandoffForm(ActionForm):
+    text = TextAreaField(
+        "Who was the report passed to, when and how?",
+        widget=GovTextArea(),
+        description="For example: sent to the Monitoring Officer by secure e-mail on 3 March with the screenshots",
+    )
+    handoff_reference = StringField("Their reference (optional)", widget=GovTextInput())
+    field_names = ("text", "handoff_reference")
+
+
+class RerouteForm(ActionForm):
+    reason = _reason(
+        "Why does the disciplinary process deal with it after all?",
+        "For example: the person is a council employee, not a councillor",
+    )
+    subjects = StringField(
+        "Who is the report about? (needed when the case names nobody from the staff directory)",
+        widget=GovTextInput(),
+        description="Their council e-mail address",
+    )
+    field_names = ("reason", "subjects")
+
+    def params(self):
+        subject = (self.subjects.data or "").strip()
+        return {"reason": self.reason.data, "subjects": [subject] if subject else []}
+
+
 FORMS = {
     "take_ownership": ConfirmForm,
     "close_no_further_action": ReasonForm,
@@ -628,4 +655,7 @@ FORMS = {
     "record_support": TextForm,
     "close": OptionalReasonForm,
     "reopen": ReasonForm,
+    "record_handoff": HandoffForm,
+    "close_routed": OptionalReasonForm,
+    "reroute": RerouteForm,
 }

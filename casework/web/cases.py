@@ -11,6 +11,7 @@ from ..domain.evidence import safe_display_name
 from ..domain.intake import ReportInput, report_fingerprint
 from ..domain.permissions import View
 from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, REPORTER_STATUSES, STAGE_LABELS, Kind, Source
+from ..domain.routing import ROUTE_HANDLERS, Scope
 from ..extensions import db
 from ..http.downloads import evidence_response, pdf_response
 from ..models import utcnow
@@ -30,6 +31,24 @@ bp = Blueprint("cases", __name__)
 
 # Where a domain error about a field is shown on the report form
 REPORT_FIELD_FOR_ERROR = {"subjects": "subject_1", "kind": "categories", "file": "evidence"}
+
+
+# The report form's scope questions (Acceptable Use of Social Media Policy 2 and 3), breach reports only
+SCOPE_FIELDS = ("scope", "person_name", "school_name", "children_at_risk", "whistleblowing")
+
+
+def scope_answers(form) -> dict:
+    """The scope answers that belong to the option chosen: a name typed under another option and then
+    left behind (the browser still sends it) is not part of the report."""
+    scope = form.scope.data or Scope.COUNCIL_STAFF
+    school = scope == Scope.SCHOOL_STAFF
+    return {
+        "scope": scope,
+        "whistleblowing": form.whistleblowing.data == "yes",
+        "children_at_risk": {"yes": True, "no": False}.get(form.children_at_risk.data) if school else None,
+        "person_name": (form.person_name.data or "") if scope != Scope.COUNCIL_STAFF else "",
+        "school_name": (form.school_name.data or "") if school else "",
+    }
 
 
 def chosen_files(field) -> list:
@@ -75,6 +94,9 @@ def report(kind: str):
         del form.source
         del form.complainant_name
         del form.complainant_contact
+    if kind != Kind.BREACH:  # online abuse of staff is HR's whoever is responsible
+        for name in SCOPE_FIELDS:
+            delattr(form, name)
     if request.method == "GET":
         form.submission_token.data = secrets.token_urlsafe(24)
     similar = None
@@ -93,6 +115,7 @@ def report(kind: str):
             flags=form.flags.data or [],
             complainant_name=(form.complainant_name.data or "") if may_log else "",
             complainant_contact=(form.complainant_contact.data or "") if may_log else "",
+            **(scope_answers(form) if kind == Kind.BREACH else {}),
         )
         try:
             if not form_ok:
@@ -121,7 +144,13 @@ def report(kind: str):
                     field.errors = [message]
         else:
             db.session.commit()
-            if created:
+            if created and case.route:
+                flash(
+                    f"Report sent. Your reference is {case.reference}. "
+                    f"It has been passed to {ROUTE_HANDLERS[case.route]}.",
+                    "success",
+                )
+            elif created:
                 flash(f"Report sent. Your reference is {case.reference}.", "success")
             else:
                 flash(f"You have already sent this report. Its reference is {case.reference}.", "success")
@@ -330,6 +359,9 @@ DONE_MESSAGES = {
     "record_support": "Support recorded. The member of staff can see it on their report.",
     "close": "The case is closed.",
     "reopen": "The case is reopened.",
+    "record_handoff": "The hand-off is recorded.",
+    "close_routed": "The case is closed: it is dealt with elsewhere.",
+    "reroute": "The report is back in the disciplinary process as a new report. Its managers have been told.",
 }
 
 

@@ -39,6 +39,7 @@ from ..domain.policy import (
     SOURCE_LABELS,
     Source,
 )
+from ..domain.routing import SCOPE_LABELS, Scope
 from ..services.case_search import SEARCH_MAX
 from .base_form import CaseworkForm
 
@@ -111,12 +112,50 @@ class ReportForm(CaseworkForm):
         widget=GovTextInput(),
         description="Email address, phone number or postal address",
     )
+    # Acceptable Use of Social Media Policy 2 and 3: the questions that decide whether HR deals with it at all
+    scope = RadioField(
+        "Who is it about?",
+        widget=GovRadioInput(),
+        choices=choices(SCOPE_LABELS),
+        default=Scope.COUNCIL_STAFF,
+        validate_choice=False,  # checked by casework.domain.routing, with its own message
+        description="Council staff includes apprentices, agency and casual workers, volunteers and contractors.",
+    )
+    person_name = StringField(
+        "Their name",
+        widget=GovTextInput(),
+        description="And their job, if you know it",
+        validators=[Length(max=1000)],
+    )
+    school_name = StringField(
+        "Which school? (someone who works in a school)", widget=GovTextInput(), validators=[Length(max=1000)]
+    )
+    children_at_risk = RadioField(
+        "Could children be at risk? (someone who works in a school)",
+        widget=GovRadioInput(),
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
+        validate_choice=False,
+        description="For example, contact with pupils on social media, or posting pictures of children",
+    )
+    whistleblowing = RadioField(
+        "Are you raising this as a whistleblowing concern?",
+        widget=GovRadioInput(),
+        choices=[SelectChoice("no", "No"), SelectChoice("yes", "Yes")],
+        default="no",
+        validate_choice=False,
+        description=(
+            "A whistleblowing concern is about wrongdoing at the council that affects the public, such as fraud, "
+            "danger to people or covering up a problem. It goes to the council's whistleblowing officer, not HR "
+            "(Acceptable Use of Social Media Policy 3)."
+        ),
+    )
     # E-mail addresses; in the browser each box looks people up as you type (accessible-autocomplete,
     # assets/subject-picker.js, backed by /people/search), so the page never lists every member of staff
     subject_1 = StringField(
         "Who is the report about?",
         widget=GovTextInput(),
-        description="Start typing their name or council e-mail address",
+        description="Start typing their name or council e-mail address. For a councillor or someone who works "
+        "in a school, give their name above instead.",
         validators=[Length(max=254)],
     )
     subject_2 = StringField("Second person (optional)", widget=GovTextInput(), validators=[Length(max=254)])

@@ -99,3 +99,19 @@ def test_the_list_holds_exactly_the_visible_cases(build, db_session, role):
         result = list_cases(viewer, CaseFilters(), per_page=len(cases) + 1)
         assert {case.id for case in result.items} == expected, viewer.email
         assert result.total == len(expected)
+
+
+@pytest.mark.parametrize(("name", "role", "expected"), CELLS)
+def test_sql_agrees_with_the_rules_for_a_routed_report(build, db_session, name, role, expected):
+    """Acceptable Use of Social Media Policy 2 and 3: a report routed to another procedure is seen in full by
+    HR and its owner only; its reporter still sees it as theirs; the SQL filter says the same."""
+    viewer, case = build(EXPECTED[name][0], role)
+    case.route = "whistleblowing"
+    case.stage = "routed"
+    db_session.flush()
+    level = view_level(viewer, case)
+    if level == View.FULL:
+        assert role == "hr" or case.owner_id == viewer.id
+    assert sql_view_level(db_session, viewer, case.id) == level
+    listed = list_cases(viewer, CaseFilters()).items
+    assert listed == ([case] if level != View.NONE else [])

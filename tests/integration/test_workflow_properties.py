@@ -185,7 +185,7 @@ def good_values(case, people: dict, accounts) -> dict:
         "recommendation": st.sampled_from(["no_case_to_answer", "informal_action", "disciplinary_hearing"]),
         "hearing_officer": st.one_of(st.sampled_from(managers), st.sampled_from(emails)),
         "hearing_at": st.sampled_from([f"{hearing_day.isoformat()}T10:00", "2026-01-03T10:00", "soon"]),
-        "subjects": st.just(subjects),
+        "subjects": st.one_of(st.just(subjects), st.lists(st.sampled_from(emails), max_size=2)),
         "override_reason": st.one_of(st.just(""), TEXT),
         "grounds": TEXT,
         "appeal_officer": st.one_of(st.sampled_from(managers), st.sampled_from(emails)),
@@ -195,6 +195,7 @@ def good_values(case, people: dict, accounts) -> dict:
         "role": st.sampled_from(["owner", "investigator", "hearing_officer", "appeal_officer"]),
         "person": st.one_of(st.sampled_from(managers), st.sampled_from(emails)),
         "attended": TEXT,
+        "handoff_reference": st.text(alphabet="ab1 -/é", max_size=20),
     }
 
 
@@ -244,6 +245,9 @@ PARAMETERS = {
     "record_support": ("text",),
     "close": ("reason",),
     "reopen": ("reason",),
+    "record_handoff": ("text", "handoff_reference"),
+    "close_routed": ("reason",),
+    "reroute": ("reason", "subjects"),
 }
 ALL_PARAMETERS = sorted({name for names in PARAMETERS.values() for name in names})
 ACTION_NAMES = [*ACTIONS, "delete_everything", "", "CLOSE"]

@@ -38,6 +38,7 @@ STAGES_BY_KIND = {
         S.OUTCOME,
         S.APPEAL,
         S.REFERRED,
+        S.ROUTED,
         S.CLOSED,
     ),
     ABUSE: (S.REPORTED, S.ASSESSMENT, S.SUPPORT, S.REFERRED, S.CLOSED),
@@ -169,13 +170,13 @@ RULES = {
         frozenset({S.OUTCOME, S.REFERRED}), stays, frozenset({HEAD_OF_SERVICE, HR}), BREACH_ONLY
     ),
     # 000 11.4: the head of service is told at once of any contractor case, and says so
-    "acknowledge_contractor_case": Rule(OPEN, stays, frozenset({HEAD_OF_SERVICE})),
+    "acknowledge_contractor_case": Rule(OPEN - {S.ROUTED}, stays, frozenset({HEAD_OF_SERVICE})),
     "record_ico_decision": Rule(OPEN - {S.REPORTED}, stays, OWNER_OR_HR),
     # a threat or a possible crime against staff: any manager or HR who sees it decides on the police, fast
     # Social Networking Policy 11.5: any case that may be a crime, too
     "record_police_decision": Rule(OPEN, stays, CASE_MANAGERS),
     # any open stage → referred (an urgent police referral), and back
-    "refer": Rule(OPEN, S.REFERRED, OWNER_OR_HR),
+    "refer": Rule(OPEN - {S.ROUTED}, S.REFERRED, OWNER_OR_HR),
     "update_referral": Rule(OPEN, stays, OWNER_OR_HR | {HEAD_OF_SERVICE}),
     "resume": Rule(frozenset({S.REFERRED}), previous, OWNER_OR_HR),
     # abuse: assessment → support
@@ -183,7 +184,16 @@ RULES = {
     "close": Rule(frozenset({S.OUTCOME, S.SUPPORT, S.REFERRED}), S.CLOSED, OWNER_OR_HR),
     # closed is read-only, except that HR may reopen with a reason
     "reopen": Rule(frozenset({S.CLOSED}), S.ASSESSMENT, frozenset({HR})),
+    # Acceptable Use of Social Media Policy 2 and 3: a report routed at intake to the Monitoring Officer, a
+    # school or the whistleblowing procedure never enters the disciplinary workflow; HR or its owner
+    # records the hand-off and closes it, or returns it to the disciplinary process as a new report.
+    # Notes, the LADO referral's updates and the ICO decision still apply to it (OPEN includes routed).
+    "record_handoff": Rule(frozenset({S.ROUTED}), stays, OWNER_OR_HR, BREACH_ONLY),
+    "close_routed": Rule(frozenset({S.ROUTED}), S.CLOSED, OWNER_OR_HR, BREACH_ONLY),
+    "reroute": Rule(frozenset({S.ROUTED}), S.REPORTED, OWNER_OR_HR, BREACH_ONLY),
 }
+# A routed report is seen in full by HR and its owner only, so only they may act on it
+ROUTED_VIEWERS = frozenset({OWNER, HR})
 
 
 def expected(action: str, kind: str, stage: str, actor: str, case):
@@ -191,7 +201,7 @@ def expected(action: str, kind: str, stage: str, actor: str, case):
     rule = RULES[action]
     if action == "decide_appeal" and actor == APPEAL_OFFICER and stage not in rule.stages:
         return RefusalCode.WRONG_STAGE  # the appeal officer of a case not at the appeal stage
-    if actor not in rule.people(stage):
+    if actor not in rule.people(stage) or (stage == S.ROUTED and actor not in ROUTED_VIEWERS):
         return RefusalCode.NOT_ALLOWED
     if kind not in rule.kinds or stage not in rule.stages:
         return RefusalCode.WRONG_STAGE
@@ -345,6 +355,8 @@ def make_case(kind=BREACH, stage=S.ASSESSMENT, *, subjects=None, **fields):
         "hr_advice": [],
         "allegation_rows": [],
         "investigation_reports": [],
+        "route": "monitoring_officer" if stage == S.ROUTED else None,
+        "handed_off_at": None,
     }
     values.update(fields)
     return FakeCase(**values)
@@ -369,6 +381,8 @@ def cell_case(action: str, kind: str, stage: str, actor: str):
     if action == "record_police_decision":
         case.categories = ["threats"]
         case.criminal_offence = True
+    if action == "close_routed":
+        case.handed_off_at = NOW
     if action in ("close", "record_contractor_action"):
         case.outcome = outcome("referred_to_contractor" if contractor else "first_written_warning")
     if action == "record_investigation_report":
@@ -448,6 +462,9 @@ def valid_params(action: str, case) -> dict:
         "record_support": {"text": "Reported the posts to the platform and arranged a welfare call."},
         "close": {},
         "reopen": {"reason": "New evidence has come to light."},
+        "record_handoff": {"text": "Sent to the Monitoring Officer by secure e-mail.", "handoff_reference": "MO/1"},
+        "close_routed": {},
+        "reroute": {"reason": "The person is a council employee, not a councillor."},
     }[action]
 
 
@@ -888,6 +905,10 @@ def test_the_kind_specific_actions_are_the_ones_the_design_names():
         "decide_appeal",
         "waive_appeal",
         "record_contractor_action",
+        # only a breach report is routed (Acceptable Use of Social Media Policy 2 and 3)
+        "record_handoff",
+        "close_routed",
+        "reroute",
     }
     assert ABUSE_ONLY_ACTIONS == {"record_support"}
 

@@ -59,6 +59,7 @@ DESIGN_CODES = {
         "appeal",
         "referred",
         "support",
+        "routed",  # issue 13: dealt with under another procedure (Acceptable Use of Social Media Policy 2, 3)
         "closed",
     ],
     "Kind": ["breach", "abuse"],
@@ -121,7 +122,9 @@ def test_the_code_lists_are_the_codes_of_the_design(client):
         expected = [code for code in codes if code not in NOT_YET_BUILT.get(name, set())]
         assert schemas[name]["enum"] == expected, name
     assert set(schemas["Category"]["enum"]) == set(DESIGN_CODES["BreachCategory"]) | set(DESIGN_CODES["AbuseCategory"])
-    assert schemas["ReporterStatus"]["enum"] == ["Received", "Being looked into", "Concluded"]
+    assert schemas["ReporterStatus"]["enum"] == ["Received", "Being looked into", "Passed on", "Concluded"]
+    assert schemas["Route"]["enum"] == ["monitoring_officer", "school", "whistleblowing"]
+    assert schemas["Scope"]["enum"] == ["council_staff", "councillor", "school_staff"]
     assert schemas["ActionName"]["enum"] == list(workflow.ACTIONS)
     assert schemas["Flag"]["enum"] == list(policy.FLAGS)
 

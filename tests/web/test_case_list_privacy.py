@@ -37,7 +37,7 @@ def test_the_stage_filter_on_the_page_does_not_tell_a_reporter_stages_apart(clie
         listed = sorted(page_references(client, f"stage={stage}"))
         if stage == "reported":
             assert listed == [received]
-        elif stage == "closed":
+        elif stage in ("closed", "routed"):  # statuses of their own: "Concluded", "Passed on"
             assert listed == []
         else:
             assert listed == looked_into, stage
