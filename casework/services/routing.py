@@ -131,7 +131,7 @@ def _tell_about_route(case: Case, actor: User, route: Route, contact: str | None
 # --- the routed case's actions (handlers for casework.services.workflow.perform) ------------------
 
 
-def record_handoff(case: Case, actor: User, params: dict, people: dict) -> dict:
+def record_handoff(case: Case, actor: User, params: dict, people: dict, allowed=None) -> dict:
     """Who the report was passed to, when and how; the case stays routed until it is closed."""
     case.handed_off_at = utcnow()
     case.handoff_note = params["text"].strip()
@@ -143,7 +143,7 @@ def record_handoff(case: Case, actor: User, params: dict, people: dict) -> dict:
     return data
 
 
-def close_routed(case: Case, actor: User, params: dict, people: dict) -> dict:
+def close_routed(case: Case, actor: User, params: dict, people: dict, allowed=None) -> dict:
     """The council's part is done: the other procedure deals with it. The case keeps its route."""
     from .workflow import _close
 
@@ -152,7 +152,7 @@ def close_routed(case: Case, actor: User, params: dict, people: dict) -> dict:
     return data
 
 
-def reroute(case: Case, actor: User, params: dict, people: dict) -> dict:
+def reroute(case: Case, actor: User, params: dict, people: dict, allowed=None) -> dict:
     """The routing was wrong: the report goes into the disciplinary process as a new report, with the
     people it is about, and the managers who are told of a new report are told now."""
     from .cases import _notify_reported

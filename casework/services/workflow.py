@@ -26,8 +26,7 @@ from ..models import (
     User,
     utcnow,
 )
-from . import process
-from . import routing
+from . import process, routing
 from .cases import find_users_by_email
 from .deadlines import bank_holidays, london_today, refresh_next_deadline, working_days_after
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotAllowed, StaleCase

@@ -20,6 +20,7 @@ from casework.domain.routing import (
     scope_errors,
 )
 from casework.domain.workflow import ACTIONS, Refusal, RefusalCode, available_actions, check
+from tests.unit.test_workflow_table import FakeCase
 
 TODAY = date(2026, 3, 2)
 NOW = datetime(2026, 3, 2, 10, tzinfo=UTC)
@@ -196,9 +197,19 @@ def routed_case(route="whistleblowing", **fields):
         "criminal_offence": False,
         "police_decision": None,
         "handed_off_at": None,
+        "severity": None,
+        "complainant_name": None,
+        "hearing_officer_id": None,
+        "hearing_officer": None,
+        "hearings": [],
+        "appeals": [],
+        "conflicts": [],
+        "hr_advice": [],
+        "allegation_rows": [],
+        "investigation_reports": [],
         **fields,
     }
-    return SimpleNamespace(**values)
+    return FakeCase(**values)
 
 
 def test_only_hr_and_the_owner_see_a_routed_report_in_full():

@@ -143,7 +143,7 @@ RULES = {
     ),
     "add_note": Rule(OPEN - {S.REPORTED}, stays, OWNER_OR_HR | {INVESTIGATOR}),
     # correcting the report at any open stage
-    "update_case": Rule(OPEN, stays, OWNER_OR_HR),
+    "update_case": Rule(OPEN - {S.ROUTED}, stays, OWNER_OR_HR),
     "record_investigation_report": Rule(frozenset({S.INVESTIGATION}), stays, frozenset({INVESTIGATOR}), BREACH_ONLY),
     # Acceptable Use of Social Media Policy 10: HR advises
     "record_hr_advice": Rule(
@@ -163,8 +163,8 @@ RULES = {
     "decide_appeal": Rule(frozenset({S.APPEAL}), S.OUTCOME, frozenset({APPEAL_OFFICER}), BREACH_ONLY),
     # an outcome referred on to the police may still be appealed, or the appeal waived
     "waive_appeal": Rule(frozenset({S.OUTCOME, S.APPEAL, S.REFERRED}), stays, OWNER_OR_HR, BREACH_ONLY),
-    "declare_conflict": Rule(OPEN - {S.REPORTED}, stays, ASSIGNED),
-    "reassign": Rule(OPEN - {S.REPORTED}, stays, frozenset({HR})),
+    "declare_conflict": Rule(OPEN - {S.REPORTED, S.ROUTED}, stays, ASSIGNED),
+    "reassign": Rule(OPEN - {S.REPORTED, S.ROUTED}, stays, frozenset({HR})),
     # 000 11.4: the head of service records what the contractor did
     "record_contractor_action": Rule(
         frozenset({S.OUTCOME, S.REFERRED}), stays, frozenset({HEAD_OF_SERVICE, HR}), BREACH_ONLY
@@ -174,7 +174,7 @@ RULES = {
     "record_ico_decision": Rule(OPEN - {S.REPORTED}, stays, OWNER_OR_HR),
     # a threat or a possible crime against staff: any manager or HR who sees it decides on the police, fast
     # Social Networking Policy 11.5: any case that may be a crime, too
-    "record_police_decision": Rule(OPEN, stays, CASE_MANAGERS),
+    "record_police_decision": Rule(OPEN - {S.ROUTED}, stays, CASE_MANAGERS),
     # any open stage → referred (an urgent police referral), and back
     "refer": Rule(OPEN - {S.ROUTED}, S.REFERRED, OWNER_OR_HR),
     "update_referral": Rule(OPEN, stays, OWNER_OR_HR | {HEAD_OF_SERVICE}),
@@ -199,7 +199,7 @@ ROUTED_VIEWERS = frozenset({OWNER, HR})
 def expected(action: str, kind: str, stage: str, actor: str, case):
     """The stage the action leads to, or the RefusalCode the design says it gets."""
     rule = RULES[action]
-    if action == "decide_appeal" and actor == APPEAL_OFFICER and stage not in rule.stages:
+    if action == "decide_appeal" and actor == APPEAL_OFFICER and stage not in rule.stages | {S.ROUTED}:
         return RefusalCode.WRONG_STAGE  # the appeal officer of a case not at the appeal stage
     if actor not in rule.people(stage) or (stage == S.ROUTED and actor not in ROUTED_VIEWERS):
         return RefusalCode.NOT_ALLOWED
