@@ -235,6 +235,17 @@ def upgrade():
 
 
 def downgrade():
+    # Before this revision one outcome stands for a whole case: where several people have their own, the
+    # latest stands and the others are kept as superseded (revision 0006's downgrade removes superseded ones)
+    op.execute(
+        """
+        UPDATE outcomes SET superseded_at = decided_at,
+            superseded_reason = 'One outcome per case before per-person outcomes (migration 0011 downgraded)'
+        WHERE superseded_at IS NULL AND id NOT IN (
+            SELECT latest FROM (SELECT max(id) AS latest FROM outcomes WHERE superseded_at IS NULL GROUP BY case_id) AS l
+        )
+        """
+    )
     with op.batch_alter_table("outcomes", schema=None) as batch_op:
         batch_op.drop_constraint(batch_op.f("fk_outcomes_hearing_id_hearings"), type_="foreignkey")
         batch_op.drop_constraint(batch_op.f("fk_outcomes_subject_id_users"), type_="foreignkey")
