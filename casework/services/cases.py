@@ -65,7 +65,12 @@ def next_reference(year: int) -> str:
 
 
 def find_users_by_email(emails) -> dict[str, User]:
-    wanted = {e.strip().lower() for e in emails if isinstance(e, str) and e.strip()}
+    # A control character (PostgreSQL refuses NUL in any text) is in no address: such a name finds no one
+    wanted = {
+        e.strip().lower()
+        for e in emails
+        if isinstance(e, str) and e.strip() and not any(ord(c) < 32 or ord(c) == 127 for c in e)
+    }
     if not wanted:
         return {}
     users = db.session.scalars(select(User).where(User.email.in_(wanted))).all()

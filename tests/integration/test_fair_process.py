@@ -459,3 +459,14 @@ def test_migration_shape_single_subject_outcome_is_the_subjects(people, make_cas
         case.events
     )
     assert date(2026, 3, 2).weekday() == 0
+
+
+@pytest.mark.parametrize("junk", ["\x00", "a\x00@b.c", "hr\n@test.invalid"])
+def test_a_name_with_a_control_character_finds_no_one(people, make_case, junk):
+    """PostgreSQL refuses NUL in any text: such an address is simply no one, and the action is refused."""
+    p = people
+    with at(0):
+        case = make_case(p["reporter"], subjects=[p["subject"]])
+        act(case, p["manager"], "take_ownership")
+        fields = refused(case, p["manager"], "start_investigation", investigator=junk, no_suspension_reason="x")
+    assert "investigator" in fields

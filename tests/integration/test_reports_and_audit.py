@@ -20,6 +20,7 @@ from casework.models import (
     case_subjects,
     utcnow,
 )
+from casework.models_process import Allegation
 from casework.services import cases as case_service
 from casework.services import users as user_service
 from casework.services.audit import verify_all
@@ -65,6 +66,7 @@ def test_a_reference_is_never_reused_even_when_its_case_is_gone(db_session, make
         (OutboxEmail, OutboxEmail.case_id),
         (CaseEvent, CaseEvent.case_id),
         (CaseCategory, CaseCategory.case_id),
+        (Allegation, Allegation.case_id),
         (case_subjects, case_subjects.c.case_id),
     ):
         db_session.execute(delete(table).where(column == last.id))
