@@ -277,8 +277,9 @@ class Case(db.Model):
     complainant_name: Mapped[str | None] = mapped_column(String(200))
     complainant_contact: Mapped[str | None] = mapped_column(String(300))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"), index=True)
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
-    investigator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # Indexed with the next deadline (see __table_args__)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    investigator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     hearing_officer_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
     # When the council became aware of it (the ICO's 72 hours run from here); the report time unless corrected
     aware_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -366,11 +367,17 @@ class Case(db.Model):
     overrides: Mapped[list[DutyOverride]] = relationship(back_populates="case", order_by="DutyOverride.id")
 
     __mapper_args__ = {"version_id_col": version}
+    # Not a column: which of the case page's collections and panels the case has rows in, when its page
+    # loaded it (casework.services.cases.get_case_page); None otherwise
+    holdings = None  # a frozenset of names
     # Covers the HR summary's grouping of a period's cases without reading the table
     __table_args__ = (
         Index("ix_cases_summary", "created_at", "stage", "kind", "platform", "department_id"),
         # Covers the summary's overdue figures: open cases past their next deadline, by deadline
         Index("ix_cases_overdue", "next_deadline_at", "stage", "next_deadline_label"),
+        # A person's cases, and their open cases soonest deadline first (the home page)
+        Index("ix_cases_owner_deadline", "owner_id", "next_deadline_at"),
+        Index("ix_cases_investigator_deadline", "investigator_id", "next_deadline_at"),
     )
 
     @property

@@ -7,9 +7,10 @@ events), serves it with gunicorn -w 2 on a free port, signs in as a manager,
 HR and an employee (sessions are bound to the User-Agent, so every request
 sends the same one) and drives each page with wrk at 8 connections. In the
 same run it serves the floor app (../shared/bench: raw sqlite3, no sign-in)
-and prints, for each page, requests/s, p50 and p99 latency, the SQL statements
-one request runs, and the ratio to the floor's matching page; then whether
-each target of issue 11 is met.
+and measures the floor's matching page just before each page, so both see the
+machine alike; it prints, for each page, requests/s, p50 and p99 latency, the
+SQL statements one request runs, and the ratio to the floor's page (and, for
+the HR summary, one request alone); then whether each target of issue 11 is met.
 
     make bench                                   # SQLite, 1,000 and 100,000 cases, 8 s a page
     .venv/bin/python scripts/bench_pages.py --sizes 1000 --duration 2 --pages list,case
@@ -185,7 +186,12 @@ def case_with_events(count: int) -> str:
         case,
         hr,
         "start_investigation",
-        {"investigator": manager.email, "no_suspension_reason": "No council account involved"},
+        {
+            "investigator": manager.email,
+            "no_suspension_reason": "No council account involved",
+            # Sam's line manager investigates: allowed with a reason (ACAS Code, separation of duties)
+            "override_reason": "The only manager in Housing who knows the service",
+        },
         version=case.version,
     )
     while len(case.events) < count:
@@ -451,18 +457,34 @@ def to_ms(text: str) -> float:
 # --- the run ---------------------------------------------------------------------------------
 
 
-def floor_results(seconds: float, connections: int) -> dict:
+FLOOR_PAGES = {"list": "/cases?after=0", "case": "/cases/SMC-2026-04242"}
+
+
+def seed_floor() -> None:
     if not FLOOR_DB.exists():
         print(f"Seeding the floor's database ({FLOOR_DB}) …", flush=True)
         FLOOR_DB.parent.mkdir(parents=True, exist_ok=True)
         seeder = [sys.executable, str(FLOOR_DIR / "seed_floor.py"), str(FLOOR_DB), "100000"]
         subprocess.run(seeder, check=True)  # noqa: S603 (this interpreter and the floor's seeding script)
-    results = {}
-    with gunicorn("floor_app:app", {"FLOOR_DB": str(FLOOR_DB)}, FLOOR_DIR) as base:
-        for name, path in (("list", "/cases?after=0"), ("case", "/cases/SMC-2026-04242")):
-            wrk(base + path, {}, 1, connections)  # warm up
-            results[name] = wrk(base + path, {}, seconds, connections)
-    return results
+
+
+def floor_page(base: str, name: str, seconds: float, connections: int) -> dict:
+    """The floor's page `name` under the same load, measured just before the Casework page it is compared
+    with: a machine whose load changes during the run changes both alike."""
+    wrk(base + FLOOR_PAGES[name], {}, 1, connections)  # warm up
+    return wrk(base + FLOOR_PAGES[name], {}, seconds, connections)
+
+
+def alone(url: str, headers: dict, times: int = 5) -> float:
+    """The median time of `times` requests one after another, in ms (a page's cost with nothing queued)."""
+    import requests
+
+    taken = []
+    for _ in range(times):
+        start = time.perf_counter()
+        requests.get(url, headers=headers, timeout=60).raise_for_status()
+        taken.append((time.perf_counter() - start) * 1000)
+    return sorted(taken)[len(taken) // 2]
 
 
 def late_page_path(app, facts) -> str:
@@ -558,12 +580,7 @@ def run(args) -> int:
     rng = random.Random(11)
     results: dict[int, dict] = {}
     try:
-        floor = floor_results(args.duration, args.connections)
-        print(
-            f"floor: list {floor['list']['rate']:.0f} req/s (p99 {floor['list']['p99']:.0f} ms), "
-            f"case {floor['case']['rate']:.0f} req/s (p99 {floor['case']['p99']:.0f} ms)",
-            flush=True,
-        )
+        seed_floor()
         with app.app_context():
             upgrade()
             seed_people(rng)
@@ -590,23 +607,29 @@ def run(args) -> int:
                 db.session.remove()
                 db.engine.dispose()
             results[size] = {}
-            with gunicorn("app:app", {"CASEWORK_INSTANCE_PATH": str(folder)}, ROOT) as base:
+            with (
+                gunicorn("app:app", {"CASEWORK_INSTANCE_PATH": str(folder)}, ROOT) as base,
+                gunicorn("floor_app:app", {"FLOOR_DB": str(FLOOR_DB)}, FLOOR_DIR) as floor_base,
+            ):
                 cookies = {who: sign_in_cookie(base, email, facts["password"]) for who, email in SIGN_INS.items()}
                 for name in names:
-                    who, _, floor_page = PAGES[name]
+                    who, _, floor_name = PAGES[name]
                     headers = {"User-Agent": USER_AGENT}
                     if who == "api":
                         headers["Authorization"] = f"Bearer {facts['token']}"
                     else:
                         headers["Cookie"] = cookies[who]
                     target = base + facts["paths"][name]
+                    floor = floor_page(floor_base, floor_name, args.duration, args.connections) if floor_name else None
                     wrk(target, headers, 1, args.connections)  # warm up
                     result = wrk(target, headers, args.duration, args.connections)
                     result["statements"] = counts.get(name)
-                    result["ratio"] = result["rate"] / floor[floor_page]["rate"] if floor_page else None
+                    result["floor"] = floor["rate"] if floor else None
+                    result["ratio"] = result["rate"] / floor["rate"] if floor and floor["rate"] else None
+                    result["alone"] = alone(target, headers) if name == "summary" else None
                     results[size][name] = result
                     print(line(name, result), flush=True)
-        return report(results, floor, sizes, names)
+        return report(results, sizes, names)
     finally:
         if database:
             with app.app_context():
@@ -620,7 +643,9 @@ def run(args) -> int:
 
 
 def line(name: str, r: dict) -> str:
-    ratio = f"{r['ratio'] * 100:5.0f}%" if r["ratio"] is not None else "     -"
+    ratio = f"{r['ratio'] * 100:5.0f}% of {r['floor']:4.0f}" if r["ratio"] is not None else "     -"
+    if r["alone"] is not None:
+        ratio += f"  alone {r['alone']:.0f} ms"
     problems = []
     if r["non_2xx"]:
         problems.append(f"{r['non_2xx']} not 2xx/3xx")
@@ -633,7 +658,7 @@ def line(name: str, r: dict) -> str:
     )
 
 
-def report(results: dict, floor: dict, sizes: list[int], names: list[str]) -> int:
+def report(results: dict, sizes: list[int], names: list[str]) -> int:
     print("\nTargets (issue 11)")
     big, small = max(sizes), min(sizes)
     met = True
@@ -645,6 +670,9 @@ def report(results: dict, floor: dict, sizes: list[int], names: list[str]) -> in
 
     for name in names:
         r = results[big][name]
+        if not r["rate"]:
+            check(False, f"{name}: no request completed at {big:,} cases")
+            continue
         if r["ratio"] is not None:
             check(r["ratio"] >= 0.4, f"{name}: {r['ratio'] * 100:.0f}% of the floor at {big:,} cases (at least 40%)")
         if big != small:
@@ -662,8 +690,8 @@ def report(results: dict, floor: dict, sizes: list[int], names: list[str]) -> in
         if r["non_2xx"] or r["socket_errors"]:
             check(False, f"{name}: every response 2xx or 3xx, no socket errors")
     if "summary" in names:
-        p50 = results[big]["summary"]["p50"]
-        check(p50 < 1000, f"summary: {p50:.0f} ms over {big:,} cases under load (under 1 s)")
+        taken = results[big]["summary"]["alone"]
+        check(taken < 1000, f"summary: {taken:.0f} ms over {big:,} cases, one request alone (under 1 s)")
     print("Every target met." if met else "Some targets are not met.")
     return 0
 

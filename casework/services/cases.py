@@ -6,9 +6,10 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import Integer, func, insert, literal, select, tuple_, update
+from sqlalchemy import Integer, exists, func, insert, inspect, literal, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from ..domain import permissions
@@ -28,14 +29,21 @@ from ..models import (
     Case,
     CaseCategory,
     CaseEvent,
+    ContractorAction,
     Department,
+    Evidence,
     Note,
+    Outcome,
     ReferenceCounter,
+    Referral,
+    Suspension,
     User,
     UTCDateTime,
     utcnow,
 )
+from ..models_accounts import AccountCase
 from ..models_process import Allegation
+from ..models_research import OnlineResearch, RipaAuthorisation, WebCapture
 from . import routing
 from .case_filters import DEFAULT_SORT, TIME_SORTS, CaseFilters, visible_case_filter, visible_case_sort_key
 from .deadlines import LONDON, london_today, refresh_next_deadline
@@ -322,13 +330,8 @@ CASE_PAGE_LOADING = (
     joinedload(Case.owner),
     joinedload(Case.investigator),
     joinedload(Case.department),
-    selectinload(Case.outcomes),
     joinedload(Case.category_rows),
     selectinload(Case.subjects).joinedload(User.department),
-    selectinload(Case.suspensions),
-    selectinload(Case.referrals),
-    selectinload(Case.notes).joinedload(Note.author),
-    selectinload(Case.evidence),
     selectinload(Case.events).joinedload(CaseEvent.actor),
     joinedload(Case.hearing_officer),
     # The fair process: a few rows each (a report, some advice, a hearing or two, an appeal per person), joined
@@ -341,6 +344,54 @@ CASE_PAGE_LOADING = (
     joinedload(Case.overrides),
     selectinload(Case.allegation_rows).joinedload(Allegation.subject),
 )
+
+# What the case page shows that many cases have none of. Whether the case has any of each is asked first, in
+# one statement, so the page reads only the tables the case has rows in: the statements a page runs stay few
+# (issue 11) however much of the process a case has been through.
+PAGE_COLLECTIONS = {
+    "suspensions": (Suspension, selectinload(Case.suspensions)),
+    "referrals": (Referral, selectinload(Case.referrals)),
+    "notes": (Note, selectinload(Case.notes).joinedload(Note.author)),
+    "evidence": (Evidence, selectinload(Case.evidence)),
+    "outcomes": (Outcome, selectinload(Case.outcomes)),
+    "contractor_actions": (ContractorAction, selectinload(Case.contractor_actions)),
+}
+# The full case page's panels, each read by its own service (see `holds`)
+PAGE_PANELS = {
+    "online_research": OnlineResearch,
+    "ripa_authorisations": RipaAuthorisation,
+    "web_captures": WebCapture,
+    "council_accounts": AccountCase,
+}
+
+
+def get_case_page(user: User, reference: str) -> tuple[Case, View]:
+    """The case as `user` may see it, with everything its page shows; NotFound (404) when absent or not visible.
+
+    Collections the case has no rows in are set empty without being read, and the case remembers which it
+    has (`holds`), so the page's panels skip reading what is not there."""
+    tables = {**{name: model for name, (model, _) in PAGE_COLLECTIONS.items()}, **PAGE_PANELS}
+    found = db.session.execute(
+        select(*(exists().where(model.case_id == Case.id).label(name) for name, model in tables.items())).where(
+            Case.reference == reference
+        )
+    ).first()
+    if found is None:
+        raise NotFound("Case not found")
+    held = frozenset(name for name in tables if getattr(found, name))
+    loading = [loader for name, (_, loader) in PAGE_COLLECTIONS.items() if name in held]
+    case, level = get_case_for(user, reference, options=(*CASE_PAGE_LOADING, *loading))
+    unloaded = inspect(case).unloaded
+    for name in PAGE_COLLECTIONS:
+        if name not in held and name in unloaded:
+            set_committed_value(case, name, [])
+    case.holdings = held
+    return case, level
+
+
+def holds(case: Case, what: str) -> bool:
+    """Whether `case` may have rows of `what` (a name in PAGE_PANELS): False only when loading its page found none."""
+    return case.holdings is None or what in case.holdings
 
 
 def get_case_for(user: User, reference: str, *, options=()) -> tuple[Case, View]:

@@ -4,7 +4,7 @@ of the case can see the changes and send what they typed again (design §6: neve
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
 from ..domain.policy import event_label
 from ..extensions import db
@@ -25,7 +25,11 @@ class Change:
 
 
 def last_event_seq(case: Case) -> int:
-    """The number of the case's latest audit event (0 before any): what a form remembers it was opened on."""
+    """The number of the case's latest audit event (0 before any): what a form remembers it was opened on.
+
+    From the case's events when the page loaded them already, else from the database."""
+    if "events" not in inspect(case).unloaded:
+        return max((event.seq for event in case.events), default=0)
     return db.session.scalar(select(func.max(CaseEvent.seq)).where(CaseEvent.case_id == case.id)) or 0
 
 

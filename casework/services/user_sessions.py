@@ -18,11 +18,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import User, UserSession, utcnow
+from ..models import Notification, User, UserSession, utcnow
 from .errors import NotFound
 
 # Why a session ended
@@ -102,10 +102,43 @@ def _end_timed_out(user: User, now: datetime) -> None:
         )
 
 
+def _usable(session_id) -> bool:
+    return isinstance(session_id, str) and bool(session_id) and len(session_id) <= 100
+
+
 def find(session_id: str | None) -> UserSession | None:
-    if not isinstance(session_id, str) or not session_id or len(session_id) > 100:
+    if not _usable(session_id):
         return None
     return db.session.scalar(select(UserSession).where(UserSession.token_hash == digest(session_id)))
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What every signed-in request starts from, read in one statement: the person, this browser's
+    session record (when it is theirs), and how many of their notifications are unread."""
+
+    user: User | None = None
+    record: UserSession | None = None
+    unread: int = 0
+
+
+def load(user_id: int, session_id: str | None) -> Loaded:
+    """The person `user_id`, with the session record `session_id` names if it is theirs, and their unread count."""
+    unread = (
+        select(func.count())
+        .select_from(Notification)
+        .where(Notification.user_id == User.id, Notification.read_at.is_(None))
+        .scalar_subquery()
+    )
+    query = select(User, unread.label("unread")).where(User.id == user_id)
+    if _usable(session_id):
+        query = query.add_columns(UserSession).outerjoin(
+            UserSession, (UserSession.user_id == User.id) & (UserSession.token_hash == digest(session_id))
+        )
+    row = db.session.execute(query).first()
+    if row is None:
+        return Loaded()
+    return Loaded(row[0], row[2] if len(row) > 2 else None, row[1] or 0)
 
 
 @dataclass(frozen=True)
@@ -117,9 +150,11 @@ class SessionCheck:
     wrote: bool = False  # the record changed (last seen, or ended): the caller commits
 
 
-def check(user: User, session_id: str | None) -> SessionCheck:
-    """Whether `session_id` is a live session of `user`; notes its use, and ends it when it has timed out."""
-    record = find(session_id)
+def check(user: User, session_id: str | None, *, found: UserSession | None = None) -> SessionCheck:
+    """Whether `session_id` is a live session of `user`; notes its use, and ends it when it has timed out.
+
+    `found`: the record `session_id` names, when the caller has read it already (see `load`)."""
+    record = found if found is not None else find(session_id)
     if record is None or record.user_id != user.id or record.ended_at is not None:
         return SessionCheck()
     now = utcnow()

@@ -12,6 +12,8 @@ a page of theirs soonest, so for them the same rules are tests of each case.
 HR sees every case but their own as a subject.
 """
 
+from functools import lru_cache
+
 from sqlalchemy import and_, exists, false, or_, select, union_all
 from sqlalchemy.orm import aliased
 
@@ -117,7 +119,34 @@ def _unrouted_or_owned(user):
     return or_(Case.route.is_(None), Case.owner_id == user.id)
 
 
+# The filters are built from who the person is (role, id, department) and nothing else: everything that
+# changes from one request to the next (line management, owners, subjects) is in the SQL. Building one
+# (aliases adapted, subqueries composed) costs more than running it, so each is built once per person and
+# worker and kept, never the cases it finds: a change of role or department is a new key.
+_BUILT = 512
+
+
+class _Viewer:
+    """The three facts the filters are built from, as a hashable key."""
+
+    __slots__ = ("role", "id", "department_id")
+
+    def __init__(self, role, user_id, department_id):
+        self.role, self.id, self.department_id = role, user_id, department_id
+
+
+def _key(user) -> tuple:
+    return (user.role, user.id, user.department_id)
+
+
 def full_view_filter(user):
+    """A WHERE clause for the cases `user` sees in full."""
+    return _full_view_filter(*_key(user))
+
+
+@lru_cache(maxsize=_BUILT)
+def _full_view_filter(role, user_id, department_id):
+    user = _Viewer(role, user_id, department_id)
     if user.role == Role.ADMIN:
         return false()
     if user.role == Role.HR:
@@ -131,6 +160,12 @@ def full_view_filter(user):
 
 def visible_cases(user):
     """A WHERE clause for the cases `user` may see at all (full or as reporter)."""
+    return _visible_cases(*_key(user))
+
+
+@lru_cache(maxsize=_BUILT)
+def _visible_cases(role, user_id, department_id):
+    user = _Viewer(role, user_id, department_id)
     if user.role == Role.HR:
         return Case.id.not_in(_subject_of(user.id))
     if _sees_a_department(user):

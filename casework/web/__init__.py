@@ -3,13 +3,12 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import Flask, render_template, request
+from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
 
 from ..domain import policy
 from ..domain import routing as routing_rules
 from ..extensions import db, login_manager
-from ..models import User
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -29,16 +28,22 @@ def long_date(value: date | None) -> str:
 @login_manager.user_loader
 def load_user(user_id: str):
     """The signed-in person, while their session is still good (see casework.web.sessions)."""
+    from ..services import user_sessions
     from . import sessions
 
     try:
-        user = db.session.get(User, int(user_id))
+        number = int(user_id)
     except (TypeError, ValueError, OverflowError):
-        user = None
-    if user is None:
+        number = None
+    found = user_sessions.load(number, session.get(sessions.SESSION_ID)) if number is not None else None
+    if found is None or found.user is None:
         sessions.end()
         return None
-    return user if sessions.check(user) else None
+    if not sessions.check(found.user, found.record):
+        return None
+    # The unread count in the header, read with the person (still read afresh on every request)
+    g.unread_notifications = found.unread
+    return found.user
 
 
 def register_web(app: Flask) -> None:
@@ -105,7 +110,10 @@ def register_web(app: Flask) -> None:
 
         from ..services.dashboard import unread_count
 
-        return unread_count(current_user) if current_user.is_authenticated else 0
+        if not current_user.is_authenticated:
+            return 0
+        known = g.get("unread_notifications")
+        return known if known is not None else unread_count(current_user)
 
     @app.context_processor
     def inject_names():

@@ -5,6 +5,7 @@ from flask_login import current_user, login_required
 
 from ..extensions import db
 from ..services import capture as capture_service
+from ..services.cases import holds
 from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound
 from .cases import load_full_case
 from .research_forms import CaptureForm
@@ -56,7 +57,7 @@ def show(reference: str, capture_id: str):
 def case_panel(case) -> dict:
     """What the case page's web captures section shows (templates/captures/_case_panel.html)."""
     return {
-        "entries": capture_service.captures_of(case),
+        "entries": capture_service.captures_of(case) if holds(case, "web_captures") else [],
         "may_capture": capture_service.may_capture(current_user, case),
         "statuses": capture_service.STATUSES,
     }

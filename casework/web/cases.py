@@ -248,7 +248,10 @@ def my_reports():
 @bp.route("/cases/<reference>")
 @login_required
 def show(reference: str):
-    case, level = load_case(reference, case_service.CASE_PAGE_LOADING)
+    try:
+        case, level = case_service.get_case_page(current_user, reference)
+    except NotFound:
+        abort(404)
     form = AddInformationForm(version=case.version, seen_event=last_event_seq(case))
     page = render_case(case, level, form)
     # Logged once the page is made (and before it is sent): so what it shows was all read at one moment

@@ -9,6 +9,7 @@ from ..domain.research import ResearchInput
 from ..extensions import db
 from ..services import research as research_service
 from ..services import research_report
+from ..services.cases import holds
 from ..services.deadlines import london_today
 from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
 from ..services.summary import parse_period
@@ -311,13 +312,14 @@ def report_authorisations_csv():
 
 def case_panel(case) -> dict:
     """What the case page's online research section shows (templates/research/_case_panel.html)."""
+    asks = research_service.asks_about_monitoring(case)
     return {
-        "research": research_service.research_of(case),
-        "authorisations": research_service.authorisations_of(case),
+        "research": research_service.research_of(case) if holds(case, "online_research") else [],
+        "authorisations": research_service.authorisations_of(case) if holds(case, "ripa_authorisations") else [],
         "may_log": research_service.may_log(current_user, case),
         "may_apply": research_service.may_apply(current_user, case),
-        "asks_monitoring": research_service.asks_about_monitoring(case),
-        "monitoring": research_service.monitoring_answer(case),
+        "asks_monitoring": asks,
+        "monitoring": research_service.monitoring_answer(case) if asks else None,
         "today": london_today(),
         "deadlines": research_service.deadlines,
     }

@@ -65,13 +65,14 @@ def may_have_a_session(user: User) -> bool:
     return bool(user.active and (user.password_hash or current_app.config.get("OIDC_ISSUER")))
 
 
-def check(user: User) -> bool:
+def check(user: User, record: UserSession | None = None) -> bool:
     """Whether this request's session may go on as `user`; ends it (with a message why) when not.
+    `record`: this browser's session record, when already read with the person.
 
     Commits what it changed (the time last seen, or the end of the session), so a
     page that writes nothing still keeps the record right."""
     config = current_app.config
-    found = user_sessions.check(user, session.get(SESSION_ID))
+    found = user_sessions.check(user, session.get(SESSION_ID), found=record)
     record, wrote = found.record, found.wrote
     if record is not None and not may_have_a_session(user):
         wrote = user_sessions.end(record, user_sessions.ACCOUNT_DISABLED)
