@@ -325,7 +325,7 @@ class Case(db.Model):
     children_at_risk: Mapped[bool | None] = mapped_column(Boolean)
     named_person: Mapped[str | None] = mapped_column(String(200))  # a councillor or school worker, not staff
     school_name: Mapped[str | None] = mapped_column(String(200))
-    route: Mapped[str | None] = mapped_column(String(30), index=True)
+    route: Mapped[str | None] = mapped_column(String(30))  # indexed with created_at (see __table_args__)
     route_reason: Mapped[str | None] = mapped_column(Text)
     routed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     handed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -378,6 +378,8 @@ class Case(db.Model):
         # A person's cases, and their open cases soonest deadline first (the home page)
         Index("ix_cases_owner_deadline", "owner_id", "next_deadline_at"),
         Index("ix_cases_investigator_deadline", "investigator_id", "next_deadline_at"),
+        # The few routed reports of a period (the summary's "routed to another procedure")
+        Index("ix_cases_route_created", "route", "created_at"),
     )
 
     @property
@@ -548,8 +550,8 @@ class Outcome(db.Model):
     def is_superseded(self) -> bool:
         return self.superseded_at is not None
 
-    # Covers the summary's outcome figures and durations
-    __table_args__ = (Index("ix_outcomes_summary", "case_id", "sanction", "finding", "decided_at"),)
+    # Covers the summary's outcome figures and durations, of standing outcomes only, without reading the table
+    __table_args__ = (Index("ix_outcomes_summary", "case_id", "superseded_at", "sanction", "finding", "decided_at"),)
 
 
 class ContractorAction(db.Model):
