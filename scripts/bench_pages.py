@@ -596,7 +596,11 @@ def run(args) -> int:
                 total = max(total, size)
                 analyse()
                 db.session.remove()
-            print(f"\n{size:,} cases (seeded in {time.perf_counter() - start:.0f} s)", flush=True)
+            print(
+                f"\n{size:,} cases (seeded in {time.perf_counter() - start:.0f} s; "
+                f"load average {os.getloadavg()[0]:.1f})",
+                flush=True,
+            )
             facts["paths"] = {
                 name: {"late": None, "search": "/cases?q=resident", "case": f"/cases/{facts['case']}"}.get(path, path)
                 for name, (_, path, _) in PAGES.items()
