@@ -639,8 +639,11 @@ def run(args) -> int:
             with app.app_context():
                 db.session.remove()
                 db.engine.dispose()
-            with psycopg.connect(admin, autocommit=True) as connection:
-                connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+            if args.keep:
+                print(f"Kept: {folder} on {url}", flush=True)
+            else:
+                with psycopg.connect(admin, autocommit=True) as connection:
+                    connection.execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
         redis.terminate()
         if not args.keep:
             shutil.rmtree(folder, ignore_errors=True)
@@ -706,7 +709,7 @@ def main() -> int:
     parser.add_argument("--pages", default="", help=f"pages, comma-separated (default all: {','.join(PAGES)})")
     parser.add_argument("--duration", type=float, default=8, help="seconds of load per page (default 8)")
     parser.add_argument("--connections", type=int, default=8, help="wrk connections (default 8)")
-    parser.add_argument("--keep", action="store_true", help="keep the SQLite database and instance folder")
+    parser.add_argument("--keep", action="store_true", help="keep the database and the instance folder")
     return run(parser.parse_args())
 
 

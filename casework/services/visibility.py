@@ -170,11 +170,16 @@ def _visible_cases(role, user_id, department_id):
         return Case.id.not_in(_subject_of(user.id))
     if _sees_a_department(user):
         return and_(or_(_department_manager_full_view(user), Case.reporter_id == user.id), ~_is_subject(user.id))
-    reported = Case.id.in_(_own("reporter_id", user.id))
+    reported = _own("reporter_id", user.id)
     if user.role == Role.ADMIN:
-        return and_(reported, Case.id.not_in(_subject_of(user.id)))
-    full = and_(Case.id.in_(union_all(*_full_view_ids(user))), _unrouted_or_owned(user))
-    return and_(or_(reported, full), Case.id.not_in(_subject_of(user.id)))
+        return and_(Case.id.in_(reported), Case.id.not_in(_subject_of(user.id)))
+    # One set of ids (reported, or seen in full and not routed elsewhere), never "in this set or in that":
+    # PostgreSQL cannot start from either set of an OR, and would test every case in turn
+    seen = aliased(Case)
+    full = select(seen.id).where(
+        seen.id.in_(union_all(*_full_view_ids(user))), or_(seen.route.is_(None), seen.owner_id == user.id)
+    )
+    return and_(Case.id.in_(union_all(reported, full)), ~_is_subject(user.id))
 
 
 def sql_view_level(session, user, case_id) -> View:
