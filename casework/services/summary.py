@@ -281,14 +281,20 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
         .where(in_period)
         .group_by(User.staff_type)
     )
-    for finding, sanction, count in db.session.execute(
-        select(Outcome.finding, Outcome.sanction, func.count())
+    # One walk of the period's standing outcomes gives the findings, the sanctions and (below) the times to
+    # an outcome: each time to the hour (UTC), turned into a London date once per distinct hour
+    reported_hour, decided_hour = _utc_hour(Case.created_at), _utc_hour(Outcome.decided_at)
+    outcomes = db.session.execute(
+        select(Outcome.finding, Outcome.sanction, reported_hour, decided_hour, func.count())
         .join(Case, Case.id == Outcome.case_id)
         .where(in_period, Outcome.superseded_at.is_(None))
-        .group_by(Outcome.finding, Outcome.sanction)
-    ).all():
+        .group_by(Outcome.finding, Outcome.sanction, reported_hour, decided_hour)
+    ).all()
+    pairs: Counter[tuple] = Counter()
+    for finding, sanction, reported, decided, count in outcomes:
         _add(summary.by_outcome, finding, count)
         _add(summary.by_sanction, sanction, count)
+        pairs[(reported, decided)] += count
     summary.by_route = _counts(
         select(Case.route, func.count()).where(in_period, Case.route.is_not(None)).group_by(Case.route)
     )
@@ -297,20 +303,12 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
         sorted(_counts(select(month, func.count()).where(in_period).group_by(month)).items())
     )
 
-    # Each time to the hour (UTC), turned into a London date once per distinct hour
-    reported_hour, decided_hour = _utc_hour(Case.created_at), _utc_hour(Outcome.decided_at)
-    pairs = db.session.execute(
-        select(reported_hour, decided_hour, func.count())
-        .join(Outcome, Outcome.case_id == Case.id)
-        .where(in_period, Outcome.superseded_at.is_(None))
-        .group_by(reported_hour, decided_hour)
-    ).all()
     if pairs:
-        london = {hour: _london_date(hour) for hour in {hour for pair in pairs for hour in pair[:2]}}
+        london = {hour: _london_date(hour) for hour in {hour for pair in pairs for hour in pair}}
         first, last = min(london.values()), max(london.values())
         index = WorkingDayIndex(first, last, bank_holidays())
         durations: Counter[int] = Counter()
-        for reported, decided, count in pairs:
+        for (reported, decided), count in pairs.items():
             durations[index.between(london[reported], london[decided])] += count
         summary.outcomes_timed = sum(durations.values())
         summary.median_working_days_to_outcome = float(_counted_percentile(durations, 0.5))
