@@ -341,17 +341,39 @@ def verify_audit():
 @casework_cli.command("verify-report")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 def verify_report(file):
-    """Say whether FILE is an unaltered case report exported by this install; exit 1 if not."""
+    """Say whether FILE is an unaltered case report or hearing bundle made by this install (and whether the
+    bundle's signature is intact); exit 1 if not."""
     from pathlib import Path
 
+    from .services.bundle import is_bundle, verify_bundle
     from .services.exports import verify_report as check
 
-    result = check(Path(file).read_bytes())
+    pdf = Path(file).read_bytes()
+    result = verify_bundle(pdf) if is_bundle(pdf) else check(pdf)
     if result.valid:
         click.echo(result.message)
         return
     click.echo(result.message, err=True)
     sys.exit(1)
+
+
+@casework_cli.command("bundle-certificate")
+def bundle_certificate():
+    """Say which certificate signs hearing bundles (BUNDLE_SIGNING_* settings), or why it cannot; exit 1 then."""
+    from .services.pdf_signing import SigningUnavailable, load
+
+    try:
+        signing = load(current_app.config)
+    except SigningUnavailable as error:
+        click.echo(error.message, err=True)
+        sys.exit(1)
+    if signing is None:
+        click.echo("No signing certificate is configured: hearing bundles are sealed but not signed.")
+        return
+    click.echo(
+        f"Hearing bundles are signed by {signing.subject}, valid until "
+        f"{signing.certificate.not_valid_after_utc:%d %B %Y}; SHA-256 fingerprint {signing.fingerprint}."
+    )
 
 
 @casework_cli.command("send-mail")

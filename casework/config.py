@@ -125,6 +125,16 @@ class DefaultConfig:
         "--disable-quic",
     )
 
+    # The hearing bundle is signed as a PDF (PAdES) with the council's certificate: either a PKCS#12 file
+    # (BUNDLE_SIGNING_PKCS12, .p12 or .pfx) or a certificate and its key (BUNDLE_SIGNING_CERT and
+    # BUNDLE_SIGNING_KEY, PEM or DER), opened with BUNDLE_SIGNING_PASSPHRASE; BUNDLE_SIGNING_CHAIN names the
+    # certificates up to the council's root (a list, or paths joined by ":"). Unset: bundles are sealed, not signed.
+    BUNDLE_SIGNING_PKCS12 = None
+    BUNDLE_SIGNING_CERT = None
+    BUNDLE_SIGNING_KEY = None
+    BUNDLE_SIGNING_CHAIN = None
+    BUNDLE_SIGNING_PASSPHRASE = None
+
     # Mail: without MAIL_SERVER mail is written to the log
     MAIL_SERVER = None
     MAIL_PORT = 25
@@ -220,6 +230,11 @@ ENVIRONMENT_KEYS = {
     "WHISTLEBLOWING_EMAIL": "WHISTLEBLOWING_EMAIL",
     "SCHOOLS_EMAIL": "SCHOOLS_EMAIL",
     "LADO_EMAIL": "LADO_EMAIL",
+    "BUNDLE_SIGNING_PKCS12": "BUNDLE_SIGNING_PKCS12",
+    "BUNDLE_SIGNING_CERT": "BUNDLE_SIGNING_CERT",
+    "BUNDLE_SIGNING_KEY": "BUNDLE_SIGNING_KEY",
+    "BUNDLE_SIGNING_CHAIN": "BUNDLE_SIGNING_CHAIN",
+    "BUNDLE_SIGNING_PASSPHRASE": "BUNDLE_SIGNING_PASSPHRASE",
 }
 BOOLEAN_KEYS = {"SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE"}
 

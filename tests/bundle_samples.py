@@ -172,11 +172,23 @@ def with_evidence(case, actor) -> dict:
 # --- reading it back -------------------------------------------------------------------
 
 
-def pages_text(pdf: bytes) -> list[str]:
-    """The text of each page, as poppler reads it (layout kept, so table rows stay on one line)."""
-    result = subprocess.run(["pdftotext", "-layout", "-", "-"], input=pdf, capture_output=True, check=True, timeout=120)
+def pages_text(pdf: bytes, *, layout: bool = True) -> list[str]:
+    """The text of each page as poppler reads it: laid out as on the page (a table row on one line), or
+    in the order it is drawn (a table cell's lines together)."""
+    result = subprocess.run(
+        ["pdftotext", "-layout" if layout else "-raw", "-", "-"],
+        input=pdf,
+        capture_output=True,
+        check=True,
+        timeout=120,
+    )
     pages = result.stdout.decode().split("\f")
     return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def words(pdf: bytes) -> str:
+    """The whole text in the order it is drawn, with every run of spaces and line breaks as one space."""
+    return " ".join(" ".join(pages_text(pdf, layout=False)).split())
 
 
 # --- a council certificate ----------------------------------------------------------------

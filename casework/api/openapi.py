@@ -654,6 +654,10 @@ ERROR_RESPONSES = {
     "BadPeriod": "A date is not YYYY-MM-DD, is out of range, or the period ends before it starts "
     "or is longer than ten years; error.fields names `from` or `to`",
     "HROnly": "Only HR may see the HR summary",
+    "NoHearing": "The case has no hearing or appeal yet: a hearing bundle is made for one (code conflict)",
+    "SigningUnavailable": "A signing certificate is configured but cannot be used (a missing file, a wrong "
+    "passphrase, an expired certificate): no bundle is made, and error.message says why "
+    "(code signing_unavailable)",
 }
 
 
@@ -957,6 +961,31 @@ def _paths() -> dict:
                     "401": _error("Unauthorised"),
                     "403": _error("Forbidden"),
                     "404": _error("NotFound"),
+                },
+            },
+        },
+        "/cases/{reference}/bundle.pdf": {
+            "parameters": [reference],
+            "get": {
+                "operationId": "getHearingBundle",
+                "summary": "The hearing bundle of a case with a hearing or an appeal: a contents page, the "
+                "allegations, the investigation report, the hearing and appeal, the chronology and every evidence "
+                "file (images and PDFs as pages, other files listed with their SHA-256), each page numbered and "
+                "marked OFFICIAL-SENSITIVE; for the case's owner, HR, the investigator, the hearing officer and "
+                "the appeal officer. Every download is logged with the file's SHA-256",
+                "responses": {
+                    "200": {
+                        "description": "The bundle as a PDF, as an attachment, sealed (`flask --app app casework "
+                        "verify-report FILE` checks it) and, when the council's certificate is configured, signed "
+                        "(PAdES) so any PDF reader can check it",
+                        "headers": DOWNLOAD_HEADERS,
+                        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                    },
+                    "401": _error("Unauthorised"),
+                    "403": _error("Forbidden"),
+                    "404": _error("NotFound"),
+                    "409": _error("NoHearing"),
+                    "503": _error("SigningUnavailable"),
                 },
             },
         },

@@ -21,6 +21,7 @@ from ..domain.text import API_FIELD_MESSAGE, has_invalid_text
 from ..extensions import db
 from ..http.downloads import evidence_response, pdf_response
 from ..models import Case, CaseEvent, Department, Suspension, User
+from ..services import bundle as bundle_service
 from ..services import cases as case_service
 from ..services import evidence as evidence_service
 from ..services import exports
@@ -380,6 +381,16 @@ def case_report(reference: str):
     case_service.record_access(case, user, "export", "case report PDF")
     db.session.commit()
     return pdf_response(pdf, f"{case.reference}-case-report.pdf")
+
+
+@bp.get("/cases/<reference>/bundle.pdf")
+def hearing_bundle(reference: str):
+    """The hearing bundle (issue 13, 4), for the people who take part in the hearing or appeal; logged."""
+    user = current_api_user()
+    case, _ = load_case(reference)
+    made = bundle_service.hearing_bundle(case, user)
+    db.session.commit()
+    return pdf_response(made.pdf, made.filename)
 
 
 def summary_for_hr() -> summary_service.Summary:

@@ -206,8 +206,8 @@ def check(pdf: bytes, sealed_length: int, roots: list) -> SignatureCheck:
     nothing but the signature to the sealed document (`pdf[:sealed_length]`)?"""
     from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, ModificationLevel
-    from pyhanko.sign.general import SignatureCoverageLevel
     from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     try:

@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from ..domain import bundle as bundle_rules
 from ..domain import permissions, workflow
 from ..domain.evidence import safe_display_name
 from ..domain.intake import ReportInput, report_fingerprint
@@ -15,6 +16,7 @@ from ..domain.routing import ROUTE_HANDLERS, Scope
 from ..extensions import db
 from ..http.downloads import evidence_response, pdf_response
 from ..models import utcnow
+from ..services import bundle as bundle_service
 from ..services import cases as case_service
 from ..services import evidence as evidence_service
 from ..services import exports, history
@@ -24,6 +26,7 @@ from ..services.changes import changes_since, last_event_seq
 from ..services.deadlines import case_deadlines
 from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleCase
 from ..services.evidence import TooLarge
+from ..services.pdf_signing import SigningUnavailable
 from . import action_forms
 from .forms import AddInformationForm, CaseSearchForm, EvidenceForm, ReportForm
 
@@ -276,6 +279,7 @@ def render_case(case, level, form, status=200, changes=None):
         ),
         deadlines=case_deadlines(case),
         may_export=workflow.may_export_report(current_user, case),
+        may_bundle=bundle_rules.may_download(current_user, case) and bundle_rules.has_hearing_or_appeal(case),
         chronology=exports.chronology(case),
         not_now=workflow.blocked_actions(current_user, case),
     ), status
@@ -514,3 +518,20 @@ def report_pdf(reference: str):
     case_service.record_access(case, current_user, "export", "case report PDF")
     db.session.commit()
     return pdf_response(pdf, f"{case.reference}-case-report.pdf")
+
+
+@bp.route("/cases/<reference>/bundle.pdf")
+@login_required
+def bundle_pdf(reference: str):
+    """The hearing bundle, for the people who take part in the hearing or appeal; every download is logged."""
+    case = load_full_case(reference)
+    try:
+        made = bundle_service.hearing_bundle(case, current_user)
+    except NotAllowed:
+        abort(403)
+    except (Conflict, SigningUnavailable) as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("cases.show", reference=reference))
+    db.session.commit()
+    return pdf_response(made.pdf, made.filename)
