@@ -69,7 +69,10 @@ def add_file(case, actor, data: bytes, name: str, description: str = ""):
 # --- the case --------------------------------------------------------------------------
 
 
-def council(make_department, make_user) -> dict:
+def council(make_department, make_user, *, signs_in: bool = True) -> dict:
+    """The people of a case at its hearing; with `signs_in` False, none has a password (faster to make)."""
+    if not signs_in:
+        make_user = _without_password(make_user)
     housing = make_department("Housing")
     environment = make_department("Environment")
     line_manager = make_user("manager", department=housing, name="Lena Line")
@@ -83,7 +86,18 @@ def council(make_department, make_user) -> dict:
     subject = make_user(department=housing, line_manager=line_manager, name="Sam Subject")
     reporter = make_user(department=housing, name="Remy Reporter")
     stranger = make_user(department=environment, name="Stan Stranger")
-    return {k: v for k, v in locals().items() if k not in ("make_department", "make_user", "housing", "environment")}
+    return {
+        k: v
+        for k, v in locals().items()
+        if k not in ("make_department", "make_user", "housing", "environment", "signs_in")
+    }
+
+
+def _without_password(make_user):
+    def make(role="employee", **fields):
+        return make_user(role, password=None, **fields)
+
+    return make
 
 
 def investigated(people, make_case):

@@ -7,7 +7,8 @@ Breach: the employee reports a colleague who publishes on the council's
 Housing account; the colleague's line manager takes ownership, suspends those
 publishing rights and names a manager from another department to investigate;
 the investigator records an interview and uploads a screenshot; HR records the
-outcome (rights restored), downloads the case report and closes the case; the
+outcome (rights restored); the subject appeals and the appeal officer downloads
+the appeal bundle; HR downloads the case report and closes the case; the
 employee sees the report as concluded.
 """
 
@@ -26,6 +27,7 @@ from sqlalchemy import select
 
 from casework.domain.workflow import ACTIONS
 from casework.domain.working_days import add_working_days
+from casework.services.bundle import verify_bundle
 from casework.web.cases import DONE_MESSAGES
 
 from .conftest import follow, sign_in, visit
@@ -267,6 +269,21 @@ def test_breach_case_from_report_to_closure(page, open_page, live_server):
     officer = open_page("appeal-officer")
     sign_in(officer, people["head_of_service"])
     open_case(officer, reference)
+
+    # The appeal officer downloads the appeal bundle: the screenshot is one of its pages, every page is
+    # numbered and marked, and its seal holds
+    documents = officer.get_by_role("heading", name="Documents").locator("xpath=following-sibling::ul[1]")
+    with officer.expect_download() as download_info:
+        documents.get_by_role("link", name="Download hearing bundle").click()
+    download = download_info.value
+    assert download.suggested_filename == f"{reference}-appeal-bundle.pdf"
+    bundle = Path(download.path()).read_bytes()
+    pages = [p.extract_text() for p in PdfReader(BytesIO(bundle)).pages]
+    assert f"Appeal bundle – case {reference}" in pages[0]
+    assert all(f"Page {n} of {len(pages)}" in text and "OFFICIAL-SENSITIVE" in text for n, text in enumerate(pages, 1))
+    assert any("riverside-post.png" in text and "SHA-256" in text for text in pages[1:])
+    with live_server.app.app_context():
+        assert verify_bundle(bundle).valid
 
     def fill_decision(page):
         page.get_by_label("Whose appeal?").select_option(value=subject.email)

@@ -36,7 +36,7 @@ pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppl
 
 @pytest.fixture
 def people(make_department, make_user):
-    return council(make_department, make_user)
+    return council(make_department, make_user, signs_in=False)
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ SIGNING_KEYS = ("BUNDLE_SIGNING_PKCS12", "BUNDLE_SIGNING_CERT", "BUNDLE_SIGNING_
 
 @pytest.fixture
 def people(make_department, make_user):
-    return council(make_department, make_user)
+    return council(make_department, make_user, signs_in=False)
 
 
 @pytest.fixture
