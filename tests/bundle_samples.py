@@ -107,6 +107,15 @@ def investigated(people, make_case):
         case = make_case(p["reporter"], subjects=[p["subject"]], description="Posted a resident's address on Facebook.")
         act(case, p["owner"], "take_ownership")
         act(case, p["owner"], "start_investigation", investigator=p["investigator"].email, no_suspension_reason="x")
+        act(
+            case,
+            p["investigator"],
+            "add_note",
+            kind="interview",
+            interviewee_name="Sam Subject",
+            interviewee_role="subject",
+            text="Sam accepted posting the address and removed the post within the hour.",
+        )
         findings = [
             {"subject": a.subject.email, "category": a.category, "finding": "substantiated"} for a in case.allegations
         ]

@@ -34,6 +34,7 @@ logger = logging.getLogger(__name__)
 SECTIONS = (
     ("allegations", "Allegations"),
     ("investigation", "Investigation report"),
+    ("notes", "Notes and interview records"),
     ("hearing", "Hearing and appeal"),
     ("chronology", "Chronology"),
     ("evidence", "Evidence: index"),
@@ -62,6 +63,7 @@ class BundleData:
     investigation: ReportSection | None
     hearing: list[ReportSection]
     outcome: list[tuple[str, str]]
+    notes: list[tuple[str, str]]  # (who wrote what kind of note, when; its text), oldest first
     chronology: list[ChronologyRow]
     evidence: list[EvidenceItem]
     signing: str  # how the bundle is signed, or that it is not
@@ -135,7 +137,7 @@ def _contents(data: BundleData, pages: dict) -> list:
     rows = [[f"{number}. {title}", at(key)] for number, (key, title) in enumerate(SECTIONS, start=1)]
     for item in data.evidence:
         where = at(item.label) if item.shown else f"listed ({at('evidence')})"
-        rows.append([f"      {item.label}  {item.name} – {item.kind}", where])
+        rows.append([f"\u00a0\u00a0\u00a0\u00a0{item.label}\u00a0\u00a0{item.name} – {item.kind}", where])
     story = [
         para(f"{data.title} – case {data.reference}", "title"),
         para(f"{data.kind} · case version {data.version} · OFFICIAL-SENSITIVE", "small"),
@@ -246,6 +248,10 @@ def _story(data: BundleData, known: dict, marks: dict, holds: dict) -> list:
     bodies = {
         "allegations": _records(data.allegations, "No allegations are recorded."),
         "investigation": _records(data.investigation, "No investigation report has been recorded."),
+        "notes": [
+            KeepTogether([para(heading, "cell_bold"), para(text_), Spacer(1, 3 * mm)]) for heading, text_ in data.notes
+        ]
+        or [para("No notes or interview records are recorded.")],
         "hearing": hearing or [para("No hearing has been arranged.")],
         "chronology": [
             para("From the case's audit trail, oldest first. Times are UK time.", "intro"),

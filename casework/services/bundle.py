@@ -17,7 +17,7 @@ from sqlalchemy import select
 
 from ..domain import bundle as rules
 from ..domain.evidence import TYPE_LABELS
-from ..domain.policy import KIND_LABELS, sanction_label
+from ..domain.policy import KIND_LABELS, NOTE_LABELS, sanction_label
 from ..extensions import db
 from ..models import Case, CaseEvent, Evidence, User, utcnow
 from ..reports import bundle as document
@@ -141,8 +141,20 @@ def _purpose(case: Case) -> list[tuple[str, str]]:
             f"lodged {london(appeal.lodged_at, '%d %B %Y')}"
         )
         rows.append(("Appeal", text + ("" if appeal.is_open else " (decided)")))
-    rows.append(("People the case is about", "; ".join(s.name for s in case.subjects) or "None named"))
+    rows.append(("About", "; ".join(s.name for s in case.subjects) or "None named"))
     return rows
+
+
+def _notes(case: Case) -> list[tuple[str, str]]:
+    """Each note as the chronology names it ("its text is under Notes"): what, with whom, by whom, when."""
+    notes = []
+    for note in case.notes:
+        label = NOTE_LABELS.get(note.kind, "Note")
+        if note.interviewee_name:
+            role = f", {note.interviewee_role}" if note.interviewee_role else ""
+            label += f" with {note.interviewee_name}{role}"
+        notes.append((f"{label} – {note.author.name}, {london(note.created_at)}", note.text))
+    return notes
 
 
 def bundle_data(case: Case, signing) -> document.BundleData:
@@ -159,6 +171,7 @@ def bundle_data(case: Case, signing) -> document.BundleData:
         investigation=report_process.investigation_report(case),
         hearing=hearing,
         outcome=report_process.outcome_rows(case),
+        notes=_notes(case),
         chronology=[
             document.ChronologyRow(line.at, line.actor, line.label, line.details) for line in exports.chronology(case)
         ],

@@ -210,6 +210,9 @@ def check(pdf: bytes, sealed_length: int, roots: list) -> SignatureCheck:
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
+    quiet = logging.getLogger("pyhanko")  # an untrusted or changed signature is the answer here, not an error
+    level = quiet.level
+    quiet.setLevel(logging.CRITICAL)
     try:
         reader = PdfFileReader(io.BytesIO(pdf), strict=False)
         signatures = reader.embedded_signatures
@@ -222,6 +225,8 @@ def check(pdf: bytes, sealed_length: int, roots: list) -> SignatureCheck:
     except Exception as error:  # whatever a damaged file does, the answer is "not valid"
         logger.info("A bundle's signature could not be checked: %s", error)
         return SignatureCheck(False, "its signature could not be read")
+    finally:
+        quiet.setLevel(level)
     signer = status.signing_cert.subject.human_friendly
     if not (status.intact and status.valid):
         return SignatureCheck(False, "its signature does not match the file", signer)

@@ -61,17 +61,18 @@ def test_the_contents_page_gives_the_page_of_each_section_and_file(people, heard
     rows = contents_rows(pages[0])
     assert "Hearing bundle – case " + case.reference in pages[0]
     assert "09 March 2026 at 10:00, heard by Hana Hearing; for Sam Subject" in " ".join(pages[0].split())
-    titles = {
-        "1. Allegations": "1. Allegations",
-        "2. Investigation report": "2. Investigation report",
-        "3. Hearing and appeal": "3. Hearing and appeal",
-        "4. Chronology": "4. Chronology",
-        "5. Evidence: index": "5. Evidence: index",
-    }
-    for row, title in titles.items():
-        page = int(rows[row])
-        assert pages[page - 1].lstrip().splitlines()[1].strip().startswith(title) or title in pages[page - 1]
-        assert all(title not in pages[n] for n in range(1, page - 1)), f"{title} starts before page {page}"
+    titles = [
+        "1. Allegations",
+        "2. Investigation report",
+        "3. Notes and interview records",
+        "4. Hearing and appeal",
+        "5. Chronology",
+        "6. Evidence: index",
+    ]
+    for title in titles:
+        page = int(rows[title])
+        assert title in pages[page - 1]
+        assert all(title not in pages[n] for n in range(1, page - 1)), f"{title} is on a page before {page}"
     # Each shown file starts on the page given, and runs to the last page given
     assert rows["E1 post-screenshot.png"].isdigit() and rows["E2 photo.jpg"].isdigit()
     first, last = (int(n) for n in rows["E3 resident-letter.pdf"].split("–"))
@@ -81,7 +82,7 @@ def test_the_contents_page_gives_the_page_of_each_section_and_file(people, heard
     assert "E3: resident-letter.pdf – page 3 of 3" in pages[last - 1]
     assert last == len(pages)
     # Files not shown as pages point to the evidence index
-    index = rows["5. Evidence: index"]
+    index = rows["6. Evidence: index"]
     assert rows["E4 witness-statement.docx"] == f"listed ({index})"
     assert rows["E5 https://www.facebook.com/post/1"] == f"listed ({index})"
 
@@ -90,7 +91,7 @@ def test_every_page_is_numbered_and_marked_the_evidence_pages_too(people, heard)
     case, _ = heard
     pdf = hearing_bundle(case, people["hr"]).pdf
     pages = pages_text(pdf)
-    assert len(pages) == len(PdfReader(io.BytesIO(pdf)).pages) == 11
+    assert len(pages) == len(PdfReader(io.BytesIO(pdf)).pages) == 12
     for number, page in enumerate(pages, start=1):
         assert f"Page {number} of {len(pages)}" in page
         assert page.count("OFFICIAL-SENSITIVE") >= 2  # top and bottom
@@ -128,7 +129,7 @@ def test_other_files_are_listed_with_their_sha256(people, heard):
     case, items = heard
     pdf = hearing_bundle(case, people["hr"]).pdf
     pages = pages_text(pdf)
-    index_page = int(contents_rows(pages[0])["5. Evidence: index"])
+    index_page = int(contents_rows(pages[0])["6. Evidence: index"])
     index = pages_text(pdf, layout=False)[index_page - 1]
     flat = re.sub(r"\s+", "", index)
     assert "witness-statement.docx" in index and items["docx"].sha256 in flat
@@ -148,6 +149,10 @@ def test_the_bundle_holds_the_allegations_report_hearing_and_chronology(people, 
     assert "Recommendation A disciplinary hearing" in text
     assert "The post was made from the subject's own account at 21:14 and deleted at 22:00." in text
     assert "Hearing officer Hana Hearing" in text
+    # The notes the chronology points to ("its text is under Notes")
+    assert "Interview record with Sam Subject, subject – Ivan Investigator, 02 Mar 2026 09:00" in text
+    assert "Sam accepted posting the address and removed the post within the hour." in text
+    assert "Interview record with Sam Subject, subject added; its text is under Notes." in text
     assert "Hearing arranged. Hearing of Sam Subject arranged for 9 March 2026 at 10:00, heard by Hana Hearing." in text
     assert "This bundle is not signed: no signing certificate is configured in Casework." in text
 

@@ -77,7 +77,7 @@ def test_who_gets_the_bundle_by_the_api(client, people, heard, db_session, who):
     assert response.status_code == API_STATUS[who]
     if response.status_code == 200:
         assert response.mimetype == "application/pdf"
-        assert len(PdfReader(io.BytesIO(response.data)).pages) == 11
+        assert len(PdfReader(io.BytesIO(response.data)).pages) == 12
         assert verify_bundle(response.data).valid
         assert [user for user, _ in exports(db_session, heard)] == [people[who].id]
     else:
