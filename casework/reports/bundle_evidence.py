@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 EMBED_DPI = 200
 JPEG_QUALITY = 85
 # Past this many pixels an image is not decoded (Pillow's own bomb limit is twice its default warning)
-MAX_PIXELS = 120_000_000
+MAX_PIXELS = 50_000_000
 
 
 @dataclass
