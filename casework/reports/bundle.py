@@ -1,15 +1,16 @@
 """The hearing bundle (issue 13, 4): one PDF for a hearing or an appeal.
 
-A contents page, the allegations, the investigation report, the hearing and appeal, the chronology,
-an index of the evidence, then every image and PDF evidence file as pages. Every page is numbered
-"Page n of m" and marked OFFICIAL-SENSITIVE, the pages of evidence PDFs included. The document is built
-by reportlab (with a page held for each evidence PDF page), then pypdf lays the evidence pages on the
-pages held for them. The seal is written into a stream of its own, where no writer escapes it.
+A contents page, the allegations, the investigation report, the notes and interview records, the
+hearing and appeal, the chronology, an index of the evidence, then every image and PDF evidence file
+as pages. Every page is numbered "Page n of m" and marked OFFICIAL-SENSITIVE, the pages of evidence
+PDFs included. The document is built by reportlab (with a page held for each evidence PDF page), then
+pypdf lays the evidence pages on the pages held for them. The seal is written into a stream of its
+own, where no writer escapes it.
 """
 
 import io
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from pypdf import PdfReader, PdfWriter
@@ -67,7 +68,6 @@ class BundleData:
     chronology: list[ChronologyRow]
     evidence: list[EvidenceItem]
     signing: str  # how the bundle is signed, or that it is not
-    subjects: list[str] = field(default_factory=list)
 
 
 class _Mark(Flowable):
@@ -312,7 +312,7 @@ def build(data: BundleData, imprint: Imprint, seal: str, *, signature_field: str
 
 
 def _with_seal(writer: PdfWriter, seal: str, signature_field: str) -> bytes:
-    root = writer._root_object
+    root = writer.root_object
     stream = DecodedStreamObject()
     stream.set_data(seal.encode("ascii"))
     root[NameObject("/CaseworkSeal")] = writer._add_object(stream)

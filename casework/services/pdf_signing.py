@@ -11,6 +11,7 @@ certificate): no bundle is made, and the reason is given, rather than one quietl
 import io
 import logging
 import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -157,6 +158,16 @@ def description(signing: SigningCertificate | None) -> str:
     )
 
 
+def apart(function, /, *args, **kwargs):
+    """Call one of pyHanko's blocking functions in a thread of its own.
+
+    They run their coroutines with asyncio.run(), which refuses to start inside a thread whose event loop
+    is running (a server or a test harness with one); a thread of its own never has one.
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="pyhanko") as pool:
+        return pool.submit(function, *args, **kwargs).result()
+
+
 def _asn1_certificate(certificate: x509.Certificate):
     return asn1_x509.Certificate.load(certificate.public_bytes(serialization.Encoding.DER))
 
@@ -190,7 +201,7 @@ def sign(pdf: bytes, signing: SigningCertificate, *, reason: str, location: str)
         location=location,
     )
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
-    return signers.sign_pdf(writer, metadata, signer=signer, existing_fields_only=True).getvalue()
+    return apart(signers.sign_pdf, writer, metadata, signer=signer, existing_fields_only=True).getvalue()
 
 
 @dataclass(frozen=True)
@@ -218,8 +229,10 @@ def check(pdf: bytes, sealed_length: int, roots: list) -> SignatureCheck:
         signatures = reader.embedded_signatures
         if len(signatures) != 1:
             return SignatureCheck(False, f"the file carries {len(signatures)} signatures, not the council's one")
-        status = validate_pdf_signature(
-            signatures[0], ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail")
+        status = apart(
+            validate_pdf_signature,
+            signatures[0],
+            ValidationContext(trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail"),
         )
         review = DEFAULT_DIFF_POLICY.review_file(reader, 0)
     except Exception as error:  # whatever a damaged file does, the answer is "not valid"

@@ -1,7 +1,9 @@
 """The hearing bundle signed as a PDF (PAdES) with the council's certificate, made in the test: pyHanko's
 own validator accepts it, Casework's check finds any change, and a certificate that cannot be used stops
-the bundle with the reason rather than leaving it quietly unsigned."""
+the bundle with the reason rather than leaving it quietly unsigned. (pyHanko's blocking calls go through
+`apart`: earlier tests may leave an event loop running in this thread.)"""
 
+import asyncio
 import io
 import re
 import shutil
@@ -22,7 +24,7 @@ from sqlalchemy import select
 from casework.cli import casework_cli
 from casework.models import AccessLog
 from casework.services.bundle import SEAL_PATTERN, hearing_bundle, verify_bundle
-from casework.services.pdf_signing import FIELD_NAME, SigningUnavailable
+from casework.services.pdf_signing import FIELD_NAME, SigningUnavailable, apart
 from tests.bundle_samples import at_hearing, certificate, council, pages_text, with_evidence, write_pem, write_pkcs12
 
 pytestmark = pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils (pdftotext) not installed")
@@ -79,7 +81,7 @@ def test_the_signed_bundle_validates_with_pyhankos_validator(people, heard, coun
     [signature] = reader.embedded_signatures
     assert signature.field_name == FIELD_NAME
     assert signature.sig_object["/SubFilter"] == "/ETSI.CAdES.detached"  # PAdES
-    status = validate_pdf_signature(signature, trusting(council_certificate))
+    status = apart(validate_pdf_signature, signature, trusting(council_certificate))
     assert status.bottom_line and status.intact and status.valid and status.trusted
     assert status.coverage == SignatureCoverageLevel.ENTIRE_FILE
     assert status.signing_cert.subject.native["common_name"] == "Test Borough Council"
@@ -99,7 +101,7 @@ def test_a_pem_certificate_and_key_with_a_passphrase_sign_too(people, heard, tmp
     settings(BUNDLE_SIGNING_CERT=cert_path, BUNDLE_SIGNING_KEY=key_path, BUNDLE_SIGNING_PASSPHRASE="open sesame")
     made = hearing_bundle(heard, people["hr"])
     [signature] = PdfFileReader(io.BytesIO(made.pdf)).embedded_signatures
-    assert validate_pdf_signature(signature, trusting(cert)).bottom_line
+    assert apart(validate_pdf_signature, signature, trusting(cert)).bottom_line
     assert verify_bundle(made.pdf).valid
 
 
@@ -110,7 +112,7 @@ def test_a_changed_byte_breaks_both_the_seal_and_the_signature(people, heard, co
     altered = pdf[:position] + bytes([pdf[position] ^ 0x01]) + pdf[position + 1 :]
     assert not verify_bundle(altered).valid
     [signature] = PdfFileReader(io.BytesIO(altered)).embedded_signatures
-    assert not validate_pdf_signature(signature, trusting(council_certificate)).intact
+    assert not apart(validate_pdf_signature, signature, trusting(council_certificate)).intact
 
 
 def test_pages_changed_and_signed_again_by_someone_else_are_found(people, heard, council_certificate):
@@ -127,13 +129,13 @@ def test_pages_changed_and_signed_again_by_someone_else_are_found(people, heard,
     page = writer.root["/Pages"]["/Kids"][1]
     page["/Contents"] = writer.add_object(generic.StreamObject(stream_data=b"BT /F1 24 Tf 72 500 Td (FORGED) Tj ET"))
     writer.update_container(page)
-    forged = signers.sign_pdf(writer, meta, signer=other, existing_fields_only=True).getvalue()
+    forged = apart(signers.sign_pdf, writer, meta, signer=other, existing_fields_only=True).getvalue()
     check = verify_bundle(forged)
     assert not check.valid and "the signing changed the sealed document" in check.message
 
     # Signed again, unchanged, by another certificate: the seal holds, and the check says whose it is
-    resigned = signers.sign_pdf(
-        IncrementalPdfFileWriter(io.BytesIO(sealed)), meta, signer=other, existing_fields_only=True
+    resigned = apart(
+        signers.sign_pdf, IncrementalPdfFileWriter(io.BytesIO(sealed)), meta, signer=other, existing_fields_only=True
     ).getvalue()
     check = verify_bundle(resigned)
     assert check.valid and "a certificate this install does not know" in check.message
@@ -201,3 +203,20 @@ def test_the_command_line_names_the_certificate_and_checks_a_signed_bundle(
 def test_without_a_certificate_the_command_line_says_bundles_are_unsigned(app, settings, db_session):
     result = app.test_cli_runner().invoke(casework_cli, ["bundle-certificate"])
     assert result.exit_code == 0 and "sealed but not signed" in result.output
+
+
+@pytest.fixture
+def running_event_loop():
+    """An event loop running in this thread, as a browser driver or an async server leaves one."""
+    loop = asyncio.new_event_loop()
+    asyncio.events._set_running_loop(loop)
+    yield loop
+    asyncio.events._set_running_loop(None)
+    loop.close()
+
+
+def test_a_bundle_is_signed_and_checked_where_an_event_loop_is_running(
+    people, heard, council_certificate, running_event_loop
+):
+    made = hearing_bundle(heard, people["hr"])
+    assert made.signed and verify_bundle(made.pdf).valid
