@@ -1,74 +1,19 @@
-"""The OpenAPI 3.1 document of the API, generated from the policy lists, the workflow table
-and the API's parameter table, so that it cannot drift from what the API does."""
+"""The OpenAPI 3.1 document of the API, generated from the policy lists, the workflow table, the API's
+parameter table and the models its answers are built with, so that it cannot drift from what the API does."""
 
 from functools import cache
 
+from pydantic.json_schema import models_json_schema
+
 from ..domain import workflow
 from ..domain.evidence import ALLOWED_TYPES as EVIDENCE_TYPES
-from ..domain.policy import (
-    ABUSE_CATEGORIES,
-    AGENCIES,
-    APPEAL_RESULTS,
-    BREACH_CATEGORIES,
-    CONTENT_REMOVAL,
-    FINDINGS,
-    FLAGS,
-    NOTE_KINDS,
-    PLATFORMS,
-    RECOMMENDATIONS,
-    REFERRAL_STATUSES,
-    RIGHTS_DECISIONS,
-    SANCTIONS,
-    SEVERITIES,
-    STAGE_LABELS,
-    Kind,
-    Source,
-    StaffType,
-    reporter_status,
-)
-from ..domain.routing import Route, Scope
 from ..services.case_filters import DEFAULT_SORT, OWNER_CHOICES, SORT_LABELS
 from ..services.case_search import SEARCH_MAX
 from . import accounts as accounts_api
 from . import captures as captures_api
 from . import research as research_api
-from .params import ACTION_PARAMS, INTERVIEWEE_ROLES, REPORT_PARAMS, Param
-
-
-def _codes(mapping) -> list[str]:
-    return [str(code) for code in mapping]
-
-
-# Every code list of DESIGN §10, as a named schema
-ENUMS: dict[str, tuple[list[str], str]] = {
-    "Stage": (_codes(STAGE_LABELS), "The stage of a case"),
-    "Kind": (_codes(Kind), "A breach of the social media policy, or online abuse of a member of staff"),
-    "Source": (_codes(Source), "Where a report came from"),
-    "BreachCategory": (_codes(BREACH_CATEGORIES), "Categories of a breach case"),
-    "AbuseCategory": (_codes(ABUSE_CATEGORIES), "Categories of an abuse case"),
-    "Category": (list(dict.fromkeys([*BREACH_CATEGORIES, *ABUSE_CATEGORIES])), "A breach or abuse category"),
-    "Platform": (_codes(PLATFORMS), "The platform"),
-    "Severity": (_codes(SEVERITIES), "How serious a case seems"),
-    "Flag": (_codes(FLAGS), "Facts about a case that change who must act and how fast"),
-    "Finding": (_codes(FINDINGS), "The finding of an investigation"),
-    "Sanction": (_codes(SANCTIONS), "The sanction ladder, mildest first"),
-    "RightsDecision": (_codes(RIGHTS_DECISIONS), "What happens to suspended publishing rights"),
-    "Agency": (_codes(AGENCIES), "Who a case is referred to"),
-    "ReferralStatus": (_codes(REFERRAL_STATUSES), "The status of a referral"),
-    "NoteKind": (_codes(NOTE_KINDS), "The kind of note an action adds"),
-    "IntervieweeRole": (list(INTERVIEWEE_ROLES), "Who was interviewed"),
-    "ActionName": (list(workflow.ACTIONS), "A workflow action"),
-    "StaffType": (_codes(StaffType), "Social Networking Policy 3.1: who counts as a staff member"),
-    "Route": (
-        _codes(Route),
-        "Where a report went instead of HR's disciplinary process (Acceptable Use of Social Media Policy 2, 3)",
-    ),
-    "Scope": (_codes(Scope), "Who a report is about, as far as the policy's scope goes"),
-    "ReporterStatus": (
-        list(dict.fromkeys(reporter_status(stage) for stage in STAGE_LABELS)),
-        "The plain-language status a reporter sees",
-    ),
-}
+from .params import ACTION_PARAMS, REPORT_PARAMS, Param
+from .schemas import ANSWERS, ENUMS
 
 
 def ref(name: str) -> dict:
@@ -141,6 +86,32 @@ def param_schema(param: Param) -> dict:
     return schema
 
 
+def tidy(node):
+    """A generated JSON Schema without pydantic's titles and its `default: null` on fields that may be left out."""
+    if isinstance(node, list):
+        return [tidy(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    tidied = {}
+    for key, value in node.items():
+        if (key == "title" and isinstance(value, str)) or (key == "default" and value is None):
+            continue
+        if key in ("properties", "$defs"):
+            tidied[key] = {name: tidy(schema) for name, schema in value.items()}
+        else:
+            tidied[key] = tidy(value)
+    return tidied
+
+
+def answer_schemas() -> dict:
+    """The schemas of the answers (cases, events, evidence and everything in them), generated from the
+    pydantic models `casework.api.serialise` builds them with."""
+    _, generated = models_json_schema(
+        [(model, "serialization") for model in ANSWERS], ref_template="#/components/schemas/{model}"
+    )
+    return tidy(generated["$defs"])
+
+
 def _schemas() -> dict:
     schemas: dict = {
         name: {"type": "string", "enum": codes, "description": text} for name, (codes, text) in ENUMS.items()
@@ -172,343 +143,7 @@ def _schemas() -> dict:
         },
         description='Every error: {"error": {"code", "message", "fields"}}',
     )
-    schemas["Person"] = obj({"email": {"type": "string", "format": "email"}, "name": STRING})
-    schemas["Subject"] = obj(
-        {
-            "email": {"type": "string", "format": "email"},
-            "name": STRING,
-            "staff_type": ref("StaffType"),
-            "department": N_STRING,
-            "contractor_org": N_STRING,
-        },
-        description="A person the case is about",
-    )
-    schemas["Account"] = obj({"id": INTEGER, "platform": ref("Platform"), "handle": STRING})
-    schemas["Suspension"] = obj(
-        {
-            "id": INTEGER,
-            "subject": ref("Person"),
-            "account": nullable(ref("Account")),
-            "all_accounts": BOOLEAN,
-            "reason": STRING,
-            "started_at": DATE_TIME,
-            "authorised_by": ref("Person"),
-            "next_review_on": N_DATE,
-            "active": BOOLEAN,
-            "lifted_at": N_DATE_TIME,
-            "lifted_by": N_PERSON,
-            "lift_reason": N_STRING,
-        },
-        description="Social Networking Policy 11.2: publishing rights suspended while the case is investigated",
-    )
-    schemas["Referral"] = obj(
-        {
-            "id": INTEGER,
-            "agency": ref("Agency"),
-            "status": ref("ReferralStatus"),
-            "reason": STRING,
-            "agency_reference": N_STRING,
-            "referred_by": ref("Person"),
-            "referred_at": DATE_TIME,
-            "due_at": N_DATE_TIME,
-            "result": N_STRING,
-            "updated_at": DATE_TIME,
-        }
-    )
-    schemas["Outcome"] = obj(
-        {
-            "finding": ref("Finding"),
-            "sanction": ref("Sanction"),
-            "rights_decision": nullable(ref("RightsDecision")),
-            "content_removed": BOOLEAN,
-            "summary": STRING,
-            "decided_by": ref("Person"),
-            "decided_at": DATE_TIME,
-            "live_until": {**N_DATE, "description": "When a warning stops being live"},
-            "appeal_due_on": N_DATE,
-            "separation_overridden": BOOLEAN,
-            "contractor_action": {**N_STRING, "description": "The latest of contractor_actions"},
-            "contractor_action_at": N_DATE_TIME,
-            "superseded_at": {**N_DATE_TIME, "description": "Set when the case was decided again after reopening"},
-            "superseded_by": N_PERSON,
-            "superseded_reason": N_STRING,
-            "subject": {
-                **N_PERSON,
-                "description": "Whom it is about; null on outcomes from before they were per person",
-            },
-            "appeal_waived_at": N_DATE_TIME,
-            "appeal_waived_reason": N_STRING,
-        }
-    )
-    schemas["Appeal"] = obj(
-        {
-            "subject": ref("Person"),
-            "grounds": STRING,
-            "appeal_officer": ref("Person"),
-            "lodged_at": DATE_TIME,
-            "late_reason": N_STRING,
-            "result": {"type": ["string", "null"], "enum": [*_codes(APPEAL_RESULTS), None]},
-            "reason": N_STRING,
-            "decided_at": N_DATE_TIME,
-        }
-    )
-    schemas["SubjectOutcome"] = obj(
-        {
-            "subject": N_PERSON,
-            "finding": ref("Finding"),
-            "sanction": ref("Sanction"),
-            "live_until": N_DATE,
-            "rights_decision": nullable(ref("RightsDecision")),
-            "decided_by": ref("Person"),
-            "decided_at": DATE_TIME,
-            "appeal_due_on": N_DATE,
-            "appeal": nullable(ref("Appeal")),
-            "appeal_waived_at": N_DATE_TIME,
-            "superseded": BOOLEAN,
-            "superseded_at": N_DATE_TIME,
-            "superseded_reason": N_STRING,
-        },
-        description="One person's outcome; every one recorded, earliest first, earlier ones superseded",
-    )
-    process = {
-        "allegations": {
-            "type": "array",
-            "items": obj({"subject": ref("Person"), "category": ref("Category"), "text": STRING, "finding": N_STRING}),
-        },
-        "investigation_report": nullable(
-            obj(
-                {
-                    "findings": {
-                        "type": "array",
-                        "items": obj({"subject": STRING, "category": STRING, "finding": ref("Finding")}),
-                    },
-                    "summary": STRING,
-                    "recommendation": {"type": "string", "enum": _codes(RECOMMENDATIONS)},
-                    "submitted_by": ref("Person"),
-                    "submitted_at": DATE_TIME,
-                }
-            )
-        ),
-        "hr_advice": {
-            "type": "array",
-            "items": obj({"text": STRING, "given_by": ref("Person"), "given_at": DATE_TIME}),
-        },
-        "hearings": {
-            "type": "array",
-            "items": obj(
-                {
-                    "hearing_officer": ref("Person"),
-                    "hearing_at": DATE_TIME,
-                    "subjects": {"type": "array", "items": ref("Person")},
-                    "postponed_from": N_DATE_TIME,
-                    "postponed_reason": N_STRING,
-                    "held": BOOLEAN,
-                    "attended": N_STRING,
-                    "companion": N_STRING,
-                    "subject_statement": N_STRING,
-                }
-            ),
-        },
-        "hearing_officer": N_PERSON,
-        "appeals": {"type": "array", "items": ref("Appeal")},
-        "conflicts": {
-            "type": "array",
-            "items": obj(
-                {
-                    "person": ref("Person"),
-                    "roles": {"type": "array", "items": STRING},
-                    "conflict": BOOLEAN,
-                    "text": STRING,
-                    "declared_at": DATE_TIME,
-                    "resolved_at": N_DATE_TIME,
-                }
-            ),
-        },
-        "overrides": {
-            "type": "array",
-            "items": obj(
-                {
-                    "action": STRING,
-                    "role": STRING,
-                    "person": ref("Person"),
-                    "rules": {"type": "array", "items": STRING},
-                    "reason": STRING,
-                    "by": ref("Person"),
-                    "at": DATE_TIME,
-                }
-            ),
-            "description": "Separation of duties set aside where it was not practicable, with the reason",
-        },
-        "outcomes": {"type": "array", "items": ref("SubjectOutcome")},
-        "aware_at": N_DATE_TIME,
-        "content_removal": {"type": ["string", "null"], "enum": [*_codes(CONTENT_REMOVAL), None]},
-        "content_removal_reason": N_STRING,
-    }
-    schemas["ContractorAction"] = obj(
-        {"id": INTEGER, "text": STRING, "recorded_by": ref("Person"), "recorded_at": DATE_TIME},
-        description="Social Networking Policy 11.4: what the contractor did, as the head of service recorded it",
-    )
-    schemas["Evidence"] = obj(
-        {
-            "id": INTEGER,
-            "type": {"type": "string", "enum": ["file", "link"]},
-            "description": N_STRING,
-            "original_name": N_STRING,
-            "content_type": {**N_STRING, "description": "Sniffed from the content, never taken from the name"},
-            "size": N_INTEGER,
-            "sha256": N_STRING,
-            "source_url": N_STRING,
-            "captured_at": N_DATE_TIME,
-            "uploaded_by": ref("Person"),
-            "uploaded_at": DATE_TIME,
-            "download_url": N_STRING,
-        }
-    )
-    schemas["Note"] = obj(
-        {
-            "id": INTEGER,
-            "kind": {"type": "string", "enum": [*_codes(NOTE_KINDS), "support"]},
-            "interviewee_name": N_STRING,
-            "interviewee_role": nullable(ref("IntervieweeRole")),
-            "text": STRING,
-            "author": ref("Person"),
-            "created_at": DATE_TIME,
-        }
-    )
-    schemas["Deadline"] = obj({"key": STRING, "label": STRING, "due_at": DATE_TIME, "met": BOOLEAN, "overdue": BOOLEAN})
-    schemas["NextDeadline"] = obj({"at": DATE_TIME, "label": N_STRING})
-
-    core = {
-        "view": {"type": "string", "enum": ["full"]},
-        "reference": {"type": "string", "examples": ["SMC-2026-00001"]},
-        "kind": ref("Kind"),
-        "stage": ref("Stage"),
-        "version": {"type": "integer", "description": "Send it back with an action (optimistic locking)"},
-        "source": ref("Source"),
-        "subjects": {"type": "array", "items": ref("Subject")},
-        "categories": {"type": "array", "items": ref("Category")},
-        "platform": ref("Platform"),
-        "incident_date": N_DATE,
-        "severity": nullable(ref("Severity")),
-        "flags": {"type": "array", "items": ref("Flag")},
-        "department": N_STRING,
-        "reporter": N_PERSON,
-        "owner": N_PERSON,
-        "investigator": N_PERSON,
-        "suspensions": {"type": "array", "items": ref("Suspension")},
-        "referrals": {"type": "array", "items": ref("Referral")},
-        "outcome": nullable(ref("Outcome")),
-        "outcome_history": {
-            "type": "array",
-            "items": ref("Outcome"),
-            "description": "Every outcome recorded, earliest first; earlier ones superseded",
-        },
-        "next_deadline": nullable(ref("NextDeadline")),
-        "created_at": DATE_TIME,
-        "updated_at": DATE_TIME,
-        "closed_at": N_DATE_TIME,
-        "route": {
-            **nullable(ref("Route")),
-            "description": "Where the report went instead of the disciplinary process; null when it did not",
-        },
-    }
-    schemas["CaseSummary"] = obj(core, description="A case in a list, for a person with the full view")
-    schemas["Case"] = obj(
-        {
-            **core,
-            "content_url": N_STRING,
-            "description": STRING,
-            "complainant_name": N_STRING,
-            "complainant_contact": N_STRING,
-            "stage_before_referral": nullable(ref("Stage")),
-            "ico_decision": {**N_STRING, "description": "reported or not_reported, once decided"},
-            "ico_decision_reason": N_STRING,
-            "ico_reference": N_STRING,
-            "police_decision": {**N_STRING, "description": "refer or not_refer, once decided"},
-            "police_decision_reason": N_STRING,
-            "contractor_actions": {"type": "array", "items": ref("ContractorAction")},
-            **process,
-            "evidence": {"type": "array", "items": ref("Evidence")},
-            "notes": {"type": "array", "items": ref("Note")},
-            "deadlines": {"type": "array", "items": ref("Deadline")},
-            "available_actions": {"type": "array", "items": ref("ActionName")},
-            "scope": nullable(ref("Scope")),
-            "whistleblowing": BOOLEAN,
-            "children_at_risk": {**N_BOOLEAN, "description": "Asked about someone who works in a school"},
-            "named_person": {**N_STRING, "description": "A councillor or school worker not in the staff directory"},
-            "school_name": N_STRING,
-            "route_reason": {**N_STRING, "description": "Why the report was routed, citing the policy"},
-            "routed_at": N_DATE_TIME,
-            "handoff": nullable(
-                obj(
-                    {"at": DATE_TIME, "note": STRING, "reference": N_STRING},
-                    description="When and how the routed report was passed on",
-                )
-            ),
-        },
-        description="The whole case, for the people handling it",
-    )
-    reporter_core = {
-        "view": {"type": "string", "enum": ["reporter"]},
-        "reference": STRING,
-        "kind": ref("Kind"),
-        "status": ref("ReporterStatus"),
-        "created_at": DATE_TIME,
-        "platform": ref("Platform"),
-        "incident_date": N_DATE,
-    }
-    schemas["ReporterCaseSummary"] = obj(reporter_core, description="A case in a list, for its reporter")
-    dated_text = obj({"text": STRING, "created_at": DATE_TIME})
-    schemas["ReporterCase"] = obj(
-        {
-            **reporter_core,
-            "description": STRING,
-            "information_added": {"type": "array", "items": dated_text},
-            "your_files": {
-                "type": "array",
-                "items": obj(
-                    {
-                        "id": INTEGER,
-                        "original_name": STRING,
-                        "content_type": {**STRING, "description": "Sniffed from the content, never from the name"},
-                        "size": INTEGER,
-                        "sha256": STRING,
-                        "uploaded_at": DATE_TIME,
-                        "download_url": STRING,
-                    }
-                ),
-                "description": "The files the reporter gave (POST /cases/{reference}/evidence); never anyone else's",
-            },
-            "support": {"type": "array", "items": dated_text, "description": "Abuse cases only"},
-            "stage": {**ref("Stage"), "description": "Only in the answer to POST /cases"},
-            "route": {**ref("Route"), "description": "Only for a report routed to another procedure"},
-            "route_explanation": {**STRING, "description": "Where it went and who deals with it, in plain words"},
-            "route_contact": {**N_STRING, "description": "The address of whoever deals with it, when configured"},
-        },
-        required=[*reporter_core, "description", "information_added", "your_files"],
-        description="What a reporter sees: what they told us and a plain status; the victim of abuse also "
-        "sees the support given",
-    )
-    schemas["CaseList"] = obj(
-        {
-            "items": {"type": "array", "items": {"oneOf": [ref("CaseSummary"), ref("ReporterCaseSummary")]}},
-            "next_cursor": {**N_STRING, "description": "Pass as ?cursor= for the next page; null on the last"},
-        }
-    )
-    schemas["Event"] = obj(
-        {
-            "seq": INTEGER,
-            "at": DATE_TIME,
-            "actor": N_PERSON,
-            "action": {"type": "string", "description": "A workflow action, or reported, evidence_added, ..."},
-            "from_stage": nullable(ref("Stage")),
-            "to_stage": nullable(ref("Stage")),
-            "data": {"type": "object"},
-            "prev_hash": STRING,
-            "hash": {"type": "string", "description": "sha256(prev_hash + canonical JSON of the event)"},
-        }
-    )
-    schemas["EventList"] = obj({"reference": STRING, "items": {"type": "array", "items": ref("Event")}})
+    schemas.update(answer_schemas())
 
     report_properties = {p.name: param_schema(p) for p in REPORT_PARAMS}
     report_properties["subjects"]["items"] = {"type": "string", "format": "email"}

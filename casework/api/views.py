@@ -9,7 +9,6 @@ import base64
 import binascii
 
 from flask import current_app, g, jsonify, request, url_for
-from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.exceptions import NotFound as RouteNotFound
@@ -20,7 +19,7 @@ from ..domain.policy import ABUSE_CATEGORIES, BREACH_CATEGORIES, REPORTER_STATUS
 from ..domain.text import API_FIELD_MESSAGE, has_invalid_text
 from ..extensions import db
 from ..http.downloads import evidence_response, pdf_response
-from ..models import Case, CaseEvent, Department, Suspension, User
+from ..models import Case, Department, Suspension, User
 from ..services import bundle as bundle_service
 from ..services import cases as case_service
 from ..services import evidence as evidence_service
@@ -29,9 +28,10 @@ from ..services import summary as summary_service
 from ..services.case_filters import DEFAULT_SORT, OWNER_CHOICES, SORT_LABELS, CaseFilters
 from ..services.case_search import SEARCH_MAX
 from ..services.errors import InvalidInput, NotAllowed
+from ..services.events import case_events
 from ..services.users import user_for_token
 from ..services.workflow import perform
-from . import bp, serialise
+from . import bp, schemas, serialise
 from .errors import BadRequest, Unauthorised, register_error_handlers
 from .openapi import openapi_document
 from .params import parse_action, parse_report, read_json_object
@@ -248,13 +248,10 @@ def list_cases():
         options=CASE_LOADING,
         count=False,
     )
-    items = [
-        serialise.case_core(case) if case.id in page.full_view else serialise.case_summary_for_reporter(case)
-        for case in page.items
-    ]
     next_cursor = _encode_cursor(sort, page.next_after) if page.next_after else None
+    body = serialise.case_list(page.items, page.full_view, next_cursor)
     db.session.commit()  # the token's last use
-    return jsonify({"items": items, "next_cursor": next_cursor})
+    return jsonify(schemas.body(body))
 
 
 @bp.post("/cases")
@@ -270,8 +267,7 @@ def report_case():
     # Without a key, a report like one the caller sent in the last 30 minutes is a 409 naming it;
     # a key says which submission this is: the same key is a retry, a new key a new report
     case, created = case_service.report_once(user, report, key, check_similar=key is None)
-    body = serialise.case_for(case, permissions.view_level(user, case), user)
-    body.setdefault("stage", case.stage)
+    body = schemas.body(serialise.case_for(case, permissions.view_level(user, case), user, stage=True))
     db.session.commit()
     response = jsonify(body)
     response.status_code = 201
@@ -285,7 +281,7 @@ def report_case():
 def show_case(reference: str):
     user = current_api_user()
     case, level = load_case(reference)
-    body = serialise.case_for(case, level, user)
+    body = schemas.body(serialise.case_for(case, level, user))
     case_service.record_access(case, user, "view", "api")
     db.session.commit()
     return jsonify(body)
@@ -298,7 +294,7 @@ def act(reference: str):
     case, _ = load_case(reference)
     action, version, params = parse_action(read_json_object(request.get_data(cache=False), request.mimetype))
     perform(case, user, action, params, version=version)
-    body = serialise.case_for(case, permissions.view_level(user, case), user)
+    body = schemas.body(serialise.case_for(case, permissions.view_level(user, case), user))
     db.session.commit()
     return jsonify(body)
 
@@ -309,13 +305,7 @@ def events(reference: str):
     user = current_api_user()
     case, level = load_case(reference)
     require_full_view(level, "audit trail")
-    items = db.session.scalars(
-        select(CaseEvent)
-        .where(CaseEvent.case_id == case.id)
-        .options(selectinload(CaseEvent.actor))
-        .order_by(CaseEvent.seq)
-    ).all()
-    body = {"reference": case.reference, "items": [serialise.event(item) for item in items]}
+    body = schemas.body(serialise.event_list(case, case_events(case)))
     case_service.record_access(case, user, "view", "api: audit trail")
     db.session.commit()
     return jsonify(body)
@@ -347,7 +337,7 @@ def upload_evidence(reference: str):
     item = evidence_service.add_file(
         case, user, upload.stream, upload.filename, descriptions[0] if descriptions else ""
     )
-    body = serialise.evidence(item, case.reference)
+    body = schemas.body(serialise.evidence(item, case.reference))
     db.session.commit()
     response = jsonify(body)
     response.status_code = 201

@@ -1,6 +1,7 @@
-"""Appending to a case's hash-chained audit trail, in the caller's transaction."""
+"""A case's hash-chained audit trail: appending to it in the caller's transaction, and reading it."""
 
-from sqlalchemy import select, update
+from sqlalchemy import inspect, select, update
+from sqlalchemy.orm import selectinload
 
 from ..domain.audit import GENESIS_HASH, canonical_event, chain_hash
 from ..extensions import db
@@ -63,3 +64,18 @@ def record_event(
     # A plain UPDATE: the audit head is not a change a stale form should trip over.
     db.session.execute(update(Case).where(Case.id == case.id).values(audit_head=event.hash))
     return event
+
+
+def case_events(case: Case) -> list[CaseEvent]:
+    """The case's audit trail, oldest first, each event with who did it: what the case page's chronology
+    and the API's events answer both read. The events already loaded with the case are used as they are."""
+    if "events" not in inspect(case).unloaded:
+        return list(case.events)
+    return list(
+        db.session.scalars(
+            select(CaseEvent)
+            .where(CaseEvent.case_id == case.id)
+            .options(selectinload(CaseEvent.actor))
+            .order_by(CaseEvent.seq)
+        ).all()
+    )

@@ -39,6 +39,7 @@ from ..reports import case_report
 from ..reports.common import Imprint, london
 from ..reports.event_details import describe
 from . import report_process
+from .events import case_events
 
 SEAL_KEYS = ("/CaseworkReference", "/CaseworkVersion", "/CaseworkChainHead", "/CaseworkDigest")
 
@@ -70,7 +71,7 @@ def _names(case: Case):
     known = {u.email.lower(): u.name for u in (*case.subjects, case.reporter, case.owner, case.investigator) if u}
     emails = {
         value.lower()
-        for event in case.events
+        for event in case_events(case)
         for value in _strings(event.data or {})
         if "@" in value and " " not in value and value.lower() not in known
     }
@@ -102,7 +103,7 @@ def chronology(case: Case) -> list[ChronologyLine]:
             STAGE_LABELS.get(e.to_stage, "") if e.to_stage and e.to_stage != e.from_stage else "",
             describe(e.action, e.data, names),
         )
-        for e in case.events
+        for e in case_events(case)
     ]
 
 

@@ -2,10 +2,15 @@
 
 import re
 
+import pytest
+from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
+from casework.api import schemas
 from casework.api.params import ACTION_PARAMS
 from casework.domain import policy, workflow
+
+from .test_api_fixtures import api_fixture, council_fixture  # noqa: F401  (fixtures)
 
 
 def document(client):
@@ -193,3 +198,45 @@ def test_answers_that_do_not_match_the_document_are_caught(app):
             check_against_document("/cases/SMC-2026-00001", "GET", Answer(200, {"reference": "SMC-2026-00001"}))
         with pytest.raises(AssertionError):
             check_against_document("/cases/SMC-2026-00001/actions", "POST", Answer(409, {"error": "conflict"}))
+
+
+ANSWER_MODELS = [schemas.Case, schemas.CaseSummary, schemas.ReporterCase, schemas.Event, schemas.Outcome]
+ANSWER_MODELS += [schemas.SubjectOutcome, schemas.Allegation, schemas.Appeal, schemas.Suspension, schemas.Evidence]
+
+
+@pytest.mark.parametrize("model", ANSWER_MODELS, ids=lambda model: model.__name__)
+def test_the_answer_schemas_are_the_models_the_api_answers_with(client, model):
+    """The document's response schemas are generated from the models `serialise` builds: same fields, same
+    required ones, no copy by hand to drift."""
+    schema = document(client)["components"]["schemas"][model.__name__]
+    assert set(schema["properties"]) == set(model.model_fields)
+    assert set(schema["required"]) == {name for name, field in model.model_fields.items() if field.is_required()}
+    assert schema["additionalProperties"] is False
+
+
+def test_a_real_case_and_its_events_validate_against_the_document(api, council):
+    """A case taken through an investigation to an outcome, as the API answers it, is valid against the
+    document's Case and EventList schemas (every answer in the API tests is checked the same way)."""
+    p = council
+    reference = api.report(p["reporter"], subjects=[p["subject"].email])["reference"]
+    api.act(p["manager"], reference, "take_ownership")
+    api.act(p["manager"], reference, "suspend_rights", subject=p["subject"].email, reason="Posted an address.")
+    api.act(p["manager"], reference, "start_investigation", investigator=p["investigator"].email)
+    api.act(p["investigator"], reference, "add_note", kind="note", text="Spoke to the team.")
+    api.act(
+        p["manager"],
+        reference,
+        "record_outcome",
+        finding="substantiated",
+        sanction="training",
+        rights_decision="restored",
+        summary="Training on the policy.",
+    )
+    components = {"components": document(api.client)["components"]}
+    for path, name in ((f"/cases/{reference}", "Case"), (f"/cases/{reference}/events", "EventList")):
+        answer = api.get(p["hr"], path).get_json()
+        validator = OAS31Validator({"$ref": f"#/components/schemas/{name}", **components})
+        assert not list(validator.iter_errors(answer)), path
+        assert list(validator.iter_errors({**answer, "unexpected": 1})), "a field the document does not name"
+    case = api.case(p["hr"], reference)
+    assert case["outcomes"][0]["sanction"] == "training" and case["suspensions"][0]["active"] is False
