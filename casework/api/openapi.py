@@ -2,7 +2,9 @@
 parameter table and the models its answers are built with, so that it cannot drift from what the API does."""
 
 from functools import cache
+from typing import Literal
 
+from pydantic import Field, create_model
 from pydantic.json_schema import models_json_schema
 
 from ..domain import workflow
@@ -12,7 +14,7 @@ from ..services.case_search import SEARCH_MAX
 from . import accounts as accounts_api
 from . import captures as captures_api
 from . import research as research_api
-from .params import ACTION_PARAMS, REPORT_PARAMS, Param
+from .params import REPORT_PARAMS, Param
 from .schemas import ANSWERS, ENUMS
 
 
@@ -112,6 +114,56 @@ def answer_schemas() -> dict:
     return tidy(generated["$defs"])
 
 
+def _named_codes(node):
+    """A code list that is one of the named ones (`Finding`, `Sanction`...) as a reference to it."""
+    if isinstance(node, list):
+        return [_named_codes(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"type", "enum"} and node["type"] == "string":
+        named = next((name for name, (codes, _) in ENUMS.items() if codes == node["enum"]), None)
+        if named:
+            return ref(named)
+    return {key: _named_codes(value) for key, value in node.items()}
+
+
+def _action_description(spec) -> str:
+    leads_to = {None: "the case stays at its stage", "previous": "back to the stage before the referral"}.get(
+        spec.to_stage, f"the case moves to {spec.to_stage}"
+    )
+    return (
+        f"{spec.label}. {spec.description} From {', '.join(sorted(spec.from_stages))}; "
+        f"{leads_to}. For {', '.join(sorted(spec.kinds))} cases.".replace(". .", ".").replace("  ", " ")
+    )
+
+
+def action_schemas() -> dict:
+    """Each action's request body (`Action_<name>`), generated from the action's parameter model with the
+    action's name and the case's version added, and `ActionRequest`, the one of them the body is."""
+    models = [
+        create_model(
+            "Action_" + name,
+            __base__=spec.params,
+            __doc__=_action_description(spec),
+            action=(Literal[name], ...),
+            version=(int, Field(description="The version of the case you are acting on")),
+        )
+        for name, spec in workflow.ACTIONS.items()
+    ]
+    _, generated = models_json_schema(
+        [(model, "validation") for model in models], ref_template="#/components/schemas/{model}"
+    )
+    schemas = _named_codes(tidy(generated["$defs"]))
+    schemas["ActionRequest"] = {
+        "oneOf": [ref("Action_" + name) for name in workflow.ACTIONS],
+        "discriminator": {
+            "propertyName": "action",
+            "mapping": {name: f"#/components/schemas/Action_{name}" for name in workflow.ACTIONS},
+        },
+    }
+    return schemas
+
+
 def _schemas() -> dict:
     schemas: dict = {
         name: {"type": "string", "enum": codes, "description": text} for name, (codes, text) in ENUMS.items()
@@ -155,27 +207,7 @@ def _schemas() -> dict:
         "with the complainant's details.",
     )
 
-    mapping = {}
-    for name, spec in workflow.ACTIONS.items():
-        schema_name = "Action_" + name
-        mapping[name] = f"#/components/schemas/{schema_name}"
-        leads_to = {None: "the case stays at its stage", "previous": "back to the stage before the referral"}.get(
-            spec.to_stage, f"the case moves to {spec.to_stage}"
-        )
-        schemas[schema_name] = obj(
-            {
-                "action": {"type": "string", "enum": [name]},
-                "version": {"type": "integer", "description": "The version of the case you are acting on"},
-                **{p.name: nullable(param_schema(p)) for p in ACTION_PARAMS[name]},
-            },
-            required=["action", "version", *spec.required],
-            description=f"{spec.label}. {spec.description} From {', '.join(sorted(spec.from_stages))}; "
-            f"{leads_to}. For {', '.join(sorted(spec.kinds))} cases.".replace(". .", ".").replace("  ", " "),
-        )
-    schemas["ActionRequest"] = {
-        "oneOf": [ref("Action_" + name) for name in workflow.ACTIONS],
-        "discriminator": {"propertyName": "action", "mapping": mapping},
-    }
+    schemas.update(action_schemas())
     schemas["EvidenceUpload"] = obj(
         {
             "file": {"type": "string", "contentMediaType": "application/octet-stream"},

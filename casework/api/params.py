@@ -1,9 +1,9 @@
 """What each API request body may hold, and its JSON type.
 
-One table drives both the parsing of requests and the OpenAPI document, so
-the two cannot disagree. Types are checked here (a wrong type is a 400);
-whether a value is acceptable (a known investigator, a finding from the
-list, a reason given) is the domain's decision (a 422).
+An action's body is read with the action's parameter model (`casework.domain.actions`), and a report's and
+the other bodies with the tables below; the OpenAPI document is generated from the same models and tables,
+so the two cannot disagree. Types are checked here (a wrong type is a 400); whether a value is acceptable
+(a known investigator, a finding from the list, a reason given) is the domain's decision (a 422).
 """
 
 import json
@@ -12,22 +12,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from ..domain import text, workflow
+from ..domain.actions.params import Refused, Unreadable, read_json
 from ..domain.intake import ReportInput
 from ..domain.policy import (
     ABUSE_CATEGORIES,
-    AGENCIES,
-    APPEAL_RESULTS,
     BREACH_CATEGORIES,
-    CASE_ROLES,
-    CONTENT_REMOVAL,
-    FINDINGS,
     FLAGS,
-    NOTE_KINDS,
     PLATFORMS,
-    RECOMMENDATIONS,
-    REFERRAL_STATUSES,
-    RIGHTS_DECISIONS,
-    SANCTIONS,
     SEVERITIES,
     Kind,
     Source,
@@ -36,8 +27,6 @@ from ..domain.routing import ROUTE_CODES, Scope
 from ..services.errors import InvalidInput
 from .errors import BadRequest
 
-# The roles of people interviewed, as casework.domain.workflow.check accepts them
-INTERVIEWEE_ROLES = ("complainant", "subject", "witness")
 LIST_MAX = 100
 
 
@@ -86,159 +75,6 @@ class Param:
 def _codes(mapping) -> tuple:
     return tuple(str(code) for code in mapping)
 
-
-REASON = Param("reason", "string", "Why; recorded in the audit trail")
-TEXT = Param("text", "string", "The text to record")
-SUBJECT = Param("subject", "string", "E-mail of a person the case is about")
-OVERRIDE = Param(
-    "override_reason",
-    "string",
-    "Where another person is not practicable (ACAS Code): why separation of duties is set aside",
-)
-FINDING = Param("finding", "string", "The finding", _codes(FINDINGS))
-SANCTION = Param("sanction", "string", "The sanction", _codes(SANCTIONS))
-RIGHTS_DECISION = Param("rights_decision", "string", "Publishing rights restored or revoked", _codes(RIGHTS_DECISIONS))
-
-ACTION_PARAMS: dict[str, tuple[Param, ...]] = {
-    "take_ownership": (),
-    "close_no_further_action": (REASON,),
-    "suspend_rights": (
-        SUBJECT,
-        Param("accounts", "accounts", 'Council account ids, or "all" (the default)'),
-        REASON,
-    ),
-    "lift_suspension": (SUBJECT, REASON),
-    "review_suspension": (SUBJECT, REASON),
-    "start_investigation": (
-        Param("investigator", "string", "E-mail of the investigating manager or HR officer"),
-        Param("no_suspension_reason", "string", "Why publishing rights are not suspended (when none are)"),
-        OVERRIDE,
-    ),
-    "add_note": (
-        Param("kind", "string", "The kind of note", _codes(NOTE_KINDS)),
-        Param("interviewee_name", "string", "For an interview record: the name of the person interviewed"),
-        Param("interviewee_role", "string", "For an interview record: in what role", INTERVIEWEE_ROLES),
-        TEXT,
-    ),
-    "record_outcome": (
-        Param(
-            "outcomes",
-            "object_list",
-            "For each person the case is about: subject (e-mail), finding, sanction, rights_decision",
-            items=(SUBJECT, FINDING, SANCTION, RIGHTS_DECISION),
-        ),
-        Param("finding", "string", "Single-subject case: the finding", _codes(FINDINGS)),
-        Param("sanction", "string", "Single-subject case: the sanction, from the ladder", _codes(SANCTIONS)),
-        Param(
-            "rights_decision",
-            "string",
-            "Single-subject case: whether suspended publishing rights are restored or revoked",
-            _codes(RIGHTS_DECISIONS),
-        ),
-        Param("summary", "string", "A summary of the decision"),
-        Param("content_removed", "boolean", "Whether the content was removed"),
-        Param("override_separation", "boolean", "The investigator confirms they decide the outcome anyway"),
-        Param("attended", "string", "After a hearing: who attended"),
-        Param("companion", "string", "After a hearing: the companion (trade union representative or colleague)"),
-        Param("subject_statement", "string", "After a hearing: what the person said"),
-    ),
-    "update_case": (
-        REASON,
-        Param("categories", "string_list", "The corrected category codes"),
-        Param("severity", "string", "How serious it is", _codes(SEVERITIES)),
-        *(Param(flag, "boolean", label) for flag, label in FLAGS.items()),
-        Param("add_subjects", "string_list", "E-mails of people to add to the case"),
-        Param("remove_subjects", "string_list", "E-mails of people to take off the case"),
-        Param("aware_at", "string", "When the council became aware of it (ISO date, or date and time)"),
-        Param(
-            "content_removal",
-            "string",
-            "Social Networking Policy 11.1: the decision on the content",
-            _codes(CONTENT_REMOVAL),
-        ),
-        Param("content_removal_reason", "string", "The reason for the decision on the content"),
-        Param(
-            "allegations",
-            "object_list",
-            "Replaces the allegations: each a subject (e-mail), category and text",
-            items=(SUBJECT, Param("category", "string", "The category code"), TEXT),
-        ),
-    ),
-    "record_investigation_report": (
-        Param(
-            "findings",
-            "object_list",
-            "A finding on each allegation: subject (e-mail), category, finding",
-            items=(SUBJECT, Param("category", "string", "The allegation's category"), FINDING),
-        ),
-        Param("summary", "string", "A summary of the investigation"),
-        Param("recommendation", "string", "The recommendation", _codes(RECOMMENDATIONS)),
-    ),
-    "record_hr_advice": (Param("text", "string", "HR's advice to the person deciding"),),
-    "arrange_hearing": (
-        Param("hearing_officer", "string", "E-mail of the hearing officer"),
-        Param("hearing_at", "datetime", "When, London time, as YYYY-MM-DDTHH:MM"),
-        Param("subjects", "string_list", "E-mails of the people invited"),
-        OVERRIDE,
-    ),
-    "postpone_hearing": (Param("hearing_at", "datetime", "The new date and time, London time"), REASON),
-    "lodge_appeal": (
-        SUBJECT,
-        Param("grounds", "string", "The grounds of appeal"),
-        Param("appeal_officer", "string", "E-mail of the appeal officer"),
-        Param("late_reason", "string", "Why an appeal after the window is accepted"),
-        OVERRIDE,
-    ),
-    "decide_appeal": (
-        SUBJECT,
-        Param("result", "string", "The result", _codes(APPEAL_RESULTS)),
-        Param("sanction", "string", "When varied: the new sanction", _codes(SANCTIONS)),
-        REASON,
-    ),
-    "waive_appeal": (SUBJECT, REASON),
-    "declare_conflict": (Param("conflict", "boolean", "Whether you have a conflict of interest"), TEXT),
-    "reassign": (
-        Param("role", "string", "The role", _codes(CASE_ROLES)),
-        Param("person", "string", "E-mail of the person who takes it"),
-        REASON,
-        OVERRIDE,
-    ),
-    "record_contractor_action": (TEXT,),
-    "acknowledge_contractor_case": (),
-    "record_ico_decision": (
-        Param("report", "boolean", "Whether the breach is reported to the ICO"),
-        REASON,
-        Param("ico_reference", "string", "The ICO's reference, when reported"),
-    ),
-    "record_police_decision": (Param("refer", "boolean", "Whether the case is referred to the police"), REASON),
-    "refer": (
-        Param("agency", "string", "The agency referred to", _codes(AGENCIES)),
-        REASON,
-        Param("agency_reference", "string", "The agency's reference, e.g. a crime number"),
-    ),
-    "update_referral": (
-        Param("referral_id", "integer", "The referral's id"),
-        Param("status", "string", "The referral's new status", _codes(REFERRAL_STATUSES)),
-        Param("result", "string", "The result (required when concluded or no further action)"),
-        Param("agency_reference", "string", "The agency's reference, e.g. a crime number"),
-    ),
-    "resume": (),
-    "record_support": (Param("text", "string", "What was done to support the member of staff"),),
-    "close": (Param("reason", "string", "Optional note on closing"),),
-    "reopen": (REASON,),
-    "record_handoff": (
-        Param("text", "string", "Who the report was passed to, when and how"),
-        Param("handoff_reference", "string", "Their reference, if they gave one"),
-    ),
-    "close_routed": (Param("reason", "string", "Optional note on closing, e.g. what the other procedure decided"),),
-    "reroute": (
-        Param("reason", "string", "Why the report is returned to the disciplinary process"),
-        Param("subjects", "string_list", "E-mails of the council staff it is about, when the case names none"),
-    ),
-}
-assert set(ACTION_PARAMS) == set(workflow.ACTIONS), "every action of the workflow table has its API parameters"
-for _name, _spec in workflow.ACTIONS.items():
-    assert set(_spec.required) <= {p.name for p in ACTION_PARAMS[_name]}, f"{_name}: a required field is missing"
 
 REPORT_PARAMS: tuple[Param, ...] = (
     Param("kind", "string", "Breach of policy or online abuse", _codes(Kind)),
@@ -349,10 +185,17 @@ def parse_action(body: dict) -> tuple[str, int, dict]:
         missing["version"] = "Send the version of the case you are acting on"
     if missing:
         raise InvalidInput("Check the highlighted fields", missing)
-    if action not in ACTION_PARAMS:
+    spec = workflow.ACTIONS.get(action)
+    if spec is None:
         raise InvalidInput(f"Unknown action: {action}", {"action": "Choose a known action"})
     rest = {name: value for name, value in body.items() if name not in ("action", "version")}
-    return action, version, _check_types(rest, ACTION_PARAMS[action])
+    try:
+        params = read_json(spec.params, rest)
+    except Unreadable as error:
+        raise BadRequest("Some fields have the wrong type", error.fields) from None
+    except Refused as error:
+        raise InvalidInput(error.message, error.fields) from None
+    return action, version, params.given()
 
 
 def parse_report(body: dict) -> ReportInput:

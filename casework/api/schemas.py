@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
 from ..domain import workflow
+from ..domain.actions.investigation import INTERVIEWEE_ROLES
 from ..domain.policy import (
     ABUSE_CATEGORIES,
     AGENCIES,
@@ -34,8 +35,6 @@ from ..domain.policy import (
     reporter_status,
 )
 from ..domain.routing import Route, Scope
-
-INTERVIEWEE_ROLES = ("complainant", "subject", "witness")
 
 
 def _codes(mapping) -> list[str]:

@@ -13,6 +13,17 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from . import process, process_checks
+from .actions.appeals import DecideAppealParams, LodgeAppealParams, WaiveAppealParams
+from .actions.assessment import IcoDecisionParams, PoliceDecisionParams, UpdateCaseParams
+from .actions.closing import ClosingParams, ReasonParams, SupportParams
+from .actions.hearing import ArrangeHearingParams, PostponeHearingParams
+from .actions.investigation import AddNoteParams, HrAdviceParams, InvestigationReportParams, StartInvestigationParams
+from .actions.outcome import ContractorActionParams, NoParams, RecordOutcomeParams
+from .actions.params import ActionParams
+from .actions.referrals import ReferParams, UpdateReferralParams
+from .actions.roles import DeclareConflictParams, ReassignParams
+from .actions.routed import CloseRoutedParams, HandoffParams, RerouteParams
+from .actions.suspensions import SuspendRightsParams, SuspensionParams
 from .intake import has_control_characters
 from .permissions import Relationship, View, relationships, view_level
 from .policy import (
@@ -73,13 +84,18 @@ class ActionSpec:
     to_stage: str | None  # None: stays where it is; "previous": back to the stage before referral
     kinds: frozenset
     capacities: frozenset
-    required: tuple = ()
+    params: type[ActionParams]
     description: str = ""
 
+    @property
+    def required(self) -> tuple:
+        """The parameters the action needs."""
+        return tuple(self.params.needed())
 
-def _spec(name, label, from_stages, to_stage, capacities, *, kinds=(Kind.BREACH, Kind.ABUSE), required=(), text=""):
+
+def _spec(name, label, from_stages, to_stage, capacities, *, params, kinds=(Kind.BREACH, Kind.ABUSE), text=""):
     return ActionSpec(
-        name, label, frozenset(from_stages), to_stage, frozenset(kinds), frozenset(capacities), tuple(required), text
+        name, label, frozenset(from_stages), to_stage, frozenset(kinds), frozenset(capacities), params, text
     )
 
 
@@ -105,6 +121,7 @@ ACTIONS: dict[str, ActionSpec] = {
             S.ASSESSMENT,
             {CM},
             text="A manager or HR takes the case on and assesses it.",
+            params=NoParams,
         ),
         _spec(
             "close_no_further_action",
@@ -112,8 +129,8 @@ ACTIONS: dict[str, ActionSpec] = {
             {S.ASSESSMENT},
             S.CLOSED,
             {OWN, HR_},
-            required=("reason",),
             text="No further action, or informal advice only; the reason is recorded.",
+            params=ReasonParams,
         ),
         _spec(
             "suspend_rights",
@@ -122,8 +139,8 @@ ACTIONS: dict[str, ActionSpec] = {
             S.RIGHTS_SUSPENDED,
             {OWN, HR_},
             kinds=(Kind.BREACH,),
-            required=("subject", "reason"),
             text="Social Networking Policy 11.2: publishing rights may be suspended while the matter is investigated.",
+            params=SuspendRightsParams,
         ),
         _spec(
             "lift_suspension",
@@ -132,7 +149,7 @@ ACTIONS: dict[str, ActionSpec] = {
             None,
             {OWN, HR_},
             kinds=(Kind.BREACH,),
-            required=("subject", "reason"),
+            params=SuspensionParams,
         ),
         _spec(
             "review_suspension",
@@ -141,8 +158,8 @@ ACTIONS: dict[str, ActionSpec] = {
             None,
             {OWN, HR_},
             kinds=(Kind.BREACH,),
-            required=("subject", "reason"),
             text="Suspensions are reviewed every 10 working days.",
+            params=SuspensionParams,
         ),
         _spec(
             "start_investigation",
@@ -151,18 +168,18 @@ ACTIONS: dict[str, ActionSpec] = {
             S.INVESTIGATION,
             {OWN, HR_},
             kinds=(Kind.BREACH,),
-            required=("investigator",),
+            params=StartInvestigationParams,
         ),
-        _spec("add_note", "Add a note", OPEN_STAGES - {S.REPORTED}, None, {OWN, HR_, INV}, required=("kind", "text")),
+        _spec("add_note", "Add a note", OPEN_STAGES - {S.REPORTED}, None, {OWN, HR_, INV}, params=AddNoteParams),
         _spec(
             "update_case",
             "Correct the case details",
             OPEN_STAGES,
             None,
             {OWN, HR_},
-            required=("reason",),
             text="Correct what the report said: categories, severity, flags, the people it is about, the "
             "allegations and when the council became aware of it. The deadlines are worked out again.",
+            params=UpdateCaseParams,
         ),
         _spec(
             "record_investigation_report",
@@ -171,8 +188,8 @@ ACTIONS: dict[str, ActionSpec] = {
             None,
             {INV},
             kinds=(Kind.BREACH,),
-            required=("findings", "summary", "recommendation"),
             text="A finding on each allegation, a summary and a recommendation.",
+            params=InvestigationReportParams,
         ),
         _spec(
             "record_hr_advice",
@@ -181,9 +198,9 @@ ACTIONS: dict[str, ActionSpec] = {
             None,
             {HR_},
             kinds=(Kind.BREACH,),
-            required=("text",),
             text="Acceptable Use of Social Media Policy 10: HR advises the person deciding. Needed before any "
             "formal sanction.",
+            params=HrAdviceParams,
         ),
         _spec(
             "arrange_hearing",
@@ -192,9 +209,9 @@ ACTIONS: dict[str, ActionSpec] = {
             S.HEARING,
             {OWN, HR_},
             kinds=(Kind.BREACH,),
-            required=("hearing_officer", "hearing_at", "subjects"),
             text="The hearing officer, the date and time (at least 5 working days' notice) and who is invited. "
             "The invitation states the allegations and the right to be accompanied.",
+            params=ArrangeHearingParams,
         ),
         _spec(
             "postpone_hearing",
@@ -203,9 +220,9 @@ ACTIONS: dict[str, ActionSpec] = {
             None,
             {OWN, HR_},
             kinds=(Kind.BREACH,),
-            required=("hearing_at", "reason"),
             text="Once, by up to 5 working days, when the companion cannot attend (Employment Relations Act "
             "1999 s10(4)), or for another recorded reason.",
+            params=PostponeHearingParams,
         ),
         _spec(
             "record_outcome",
@@ -214,9 +231,9 @@ ACTIONS: dict[str, ActionSpec] = {
             S.OUTCOME,
             {OWN, HR_, HO},
             kinds=(Kind.BREACH,),
-            required=("summary",),
             text="For each person: a finding, a sanction and a decision on publishing rights. Formal sanctions "
             "only after a hearing, by its hearing officer.",
+            params=RecordOutcomeParams,
         ),
         _spec(
             "lodge_appeal",
@@ -225,8 +242,8 @@ ACTIONS: dict[str, ActionSpec] = {
             S.APPEAL,
             {OWN, HR_},
             kinds=(Kind.BREACH,),
-            required=("subject", "grounds", "appeal_officer"),
             text="On the person's behalf, within the appeal window of the outcome letter (later only with a reason).",
+            params=LodgeAppealParams,
         ),
         _spec(
             "decide_appeal",
@@ -235,8 +252,8 @@ ACTIONS: dict[str, ActionSpec] = {
             None,
             {AO},
             kinds=(Kind.BREACH,),
-            required=("subject", "result", "reason"),
             text="Upheld, varied (with the new sanction) or overturned, with reasons.",
+            params=DecideAppealParams,
         ),
         _spec(
             "waive_appeal",
@@ -245,8 +262,8 @@ ACTIONS: dict[str, ActionSpec] = {
             None,
             {OWN, HR_},
             kinds=(Kind.BREACH,),
-            required=("subject", "reason"),
             text="The person has said in writing that they will not appeal.",
+            params=WaiveAppealParams,
         ),
         _spec(
             "declare_conflict",
@@ -254,8 +271,8 @@ ACTIONS: dict[str, ActionSpec] = {
             OPEN_STAGES - {S.REPORTED},
             None,
             {ASSIGNED},
-            required=("text",),
             text="Yes or no, with details. A declared conflict stops you acting until HR reassigns the role.",
+            params=DeclareConflictParams,
         ),
         _spec(
             "reassign",
@@ -263,8 +280,8 @@ ACTIONS: dict[str, ActionSpec] = {
             OPEN_STAGES - {S.REPORTED},
             None,
             {HR_},
-            required=("role", "person", "reason"),
             text="The owner, the investigator, the hearing officer or the appeal officer.",
+            params=ReassignParams,
         ),
         _spec(
             "record_contractor_action",
@@ -273,9 +290,9 @@ ACTIONS: dict[str, ActionSpec] = {
             None,
             {HOS, HR_},
             kinds=(Kind.BREACH,),
-            required=("text",),
             text="Social Networking Policy 11.4: the head of service records what the contractor did under its "
             "own procedures.",
+            params=ContractorActionParams,
         ),
         _spec(
             "acknowledge_contractor_case",
@@ -284,6 +301,7 @@ ACTIONS: dict[str, ActionSpec] = {
             None,
             {HOS},
             text="Social Networking Policy 11.4: the head of service is told at once of a case about a contractor.",
+            params=NoParams,
         ),
         _spec(
             "record_ico_decision",
@@ -291,9 +309,9 @@ ACTIONS: dict[str, ActionSpec] = {
             OPEN_STAGES - {S.REPORTED},
             None,
             {OWN, HR_},
-            required=("reason",),
             text="A personal data breach is reported to the ICO within 72 hours of awareness, or the decision "
             "not to report is recorded.",
+            params=IcoDecisionParams,
         ),
         _spec(
             "record_police_decision",
@@ -301,27 +319,13 @@ ACTIONS: dict[str, ActionSpec] = {
             OPEN_STAGES,
             None,
             {OWN, HR_, CM},
-            required=("reason",),
             text="A threat or a possible crime: decide within a working day whether to refer it to the police, "
             "and record the decision either way (Social Networking Policy 11.5).",
+            params=PoliceDecisionParams,
         ),
-        _spec(
-            "refer",
-            "Refer to another agency",
-            OPEN_STAGES,
-            S.REFERRED,
-            {OWN, HR_},
-            required=("agency", "reason"),
-        ),
-        _spec(
-            "update_referral",
-            "Update a referral",
-            OPEN_STAGES,
-            None,
-            {OWN, HR_, HOS},
-            required=("referral_id", "status"),
-        ),
-        _spec("resume", "Resume the case", {S.REFERRED}, "previous", {OWN, HR_}),
+        _spec("refer", "Refer to another agency", OPEN_STAGES, S.REFERRED, {OWN, HR_}, params=ReferParams),
+        _spec("update_referral", "Update a referral", OPEN_STAGES, None, {OWN, HR_, HOS}, params=UpdateReferralParams),
+        _spec("resume", "Resume the case", {S.REFERRED}, "previous", {OWN, HR_}, params=NoParams),
         _spec(
             "record_support",
             "Record support given",
@@ -329,10 +333,12 @@ ACTIONS: dict[str, ActionSpec] = {
             S.SUPPORT,
             {OWN, HR_},
             kinds=(Kind.ABUSE,),
-            required=("text",),
+            params=SupportParams,
         ),
-        _spec("close", "Close the case", {S.OUTCOME, S.SUPPORT, S.REFERRED}, S.CLOSED, {OWN, HR_}),
-        _spec("reopen", "Reopen the case", {S.CLOSED}, S.ASSESSMENT, {HR_}, required=("reason",)),
+        _spec(
+            "close", "Close the case", {S.OUTCOME, S.SUPPORT, S.REFERRED}, S.CLOSED, {OWN, HR_}, params=ClosingParams
+        ),
+        _spec("reopen", "Reopen the case", {S.CLOSED}, S.ASSESSMENT, {HR_}, params=ReasonParams),
     )
 }
 
@@ -348,8 +354,8 @@ ACTIONS.update(
             None,
             {OWN, HR_},
             kinds=(Kind.BREACH,),
-            required=("text",),
             text="Who the report was passed to, when and how (Acceptable Use of Social Media Policy 2 and 3).",
+            params=HandoffParams,
         ),
         _spec(
             "close_routed",
@@ -359,6 +365,7 @@ ACTIONS.update(
             {OWN, HR_},
             kinds=(Kind.BREACH,),
             text="The report was passed on and the council has nothing more to do on it.",
+            params=CloseRoutedParams,
         ),
         _spec(
             "reroute",
@@ -367,9 +374,9 @@ ACTIONS.update(
             S.REPORTED,
             {OWN, HR_},
             kinds=(Kind.BREACH,),
-            required=("reason",),
             text="The routing was wrong: the report is about council staff and is dealt with under the social "
             "media policy after all.",
+            params=RerouteParams,
         ),
     )
 )
@@ -457,35 +464,13 @@ def _not_in_this_stage(action: str, case, held) -> str | None:
     return None
 
 
-def _missing(params: dict, names) -> dict[str, str]:
-    messages = {
-        "reason": "Enter the reason",
-        "subject": "Choose the person whose rights this concerns",
-        "investigator": "Choose the investigator",
-        "kind": "Choose the kind of note",
-        "text": "Enter the text",
-        "finding": "Choose the finding",
-        "sanction": "Choose the sanction",
-        "summary": "Enter a summary of the decision",
-        "agency": "Choose the agency",
-        "referral_id": "Choose the referral",
-        "status": "Choose the new status",
-        "findings": "Give a finding for each allegation",
-        "recommendation": "Choose a recommendation",
-        "hearing_officer": "Choose the hearing officer",
-        "hearing_at": "Enter the date and time of the hearing",
-        "subjects": "Choose who is invited to the hearing",
-        "grounds": "Enter the grounds of appeal",
-        "appeal_officer": "Choose the appeal officer",
-        "result": "Choose the result of the appeal",
-        "role": "Choose the role to reassign",
-        "person": "Choose the person to take the role",
-    }
+def _missing(params: dict, needed: dict[str, str]) -> dict[str, str]:
+    """{name: message} for each parameter the action needs that is not given (or blank)."""
     errors = {}
-    for name in names:
+    for name, message in needed.items():
         value = params.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
-            errors[name] = messages.get(name, f"Enter {name.replace('_', ' ')}")
+            errors[name] = message
     return errors
 
 
@@ -734,7 +719,7 @@ def check(
         raise Refusal(RefusalCode.NOT_ALLOWED, not_yours)
 
     settings = settings or Settings()
-    errors = {**_missing(params, spec.required), **_text_errors(params)}
+    errors = {**_missing(params, spec.params.needed()), **_text_errors(params)}
     people = people or {}
     warnings: list[str] = []
     subject_ids = {s.id for s in case.subjects}

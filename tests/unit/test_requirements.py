@@ -29,7 +29,6 @@ TEST_TOOLS = {
     "pip-audit",
     "aiosmtpd",
     "openapi-spec-validator",
-    "pydantic",
 }
 
 
