@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import Field, create_model
 from pydantic.json_schema import models_json_schema
 
-from ..domain import workflow
+from ..domain.actions import ACTIONS
 from ..domain.evidence import ALLOWED_TYPES as EVIDENCE_TYPES
 from ..services.case_filters import DEFAULT_SORT, OWNER_CHOICES, SORT_LABELS
 from ..services.case_search import SEARCH_MAX
@@ -148,17 +148,17 @@ def action_schemas() -> dict:
             action=(Literal[name], ...),
             version=(int, Field(description="The version of the case you are acting on")),
         )
-        for name, spec in workflow.ACTIONS.items()
+        for name, spec in ACTIONS.items()
     ]
     _, generated = models_json_schema(
         [(model, "validation") for model in models], ref_template="#/components/schemas/{model}"
     )
     schemas = _named_codes(tidy(generated["$defs"]))
     schemas["ActionRequest"] = {
-        "oneOf": [ref("Action_" + name) for name in workflow.ACTIONS],
+        "oneOf": [ref("Action_" + name) for name in ACTIONS],
         "discriminator": {
             "propertyName": "action",
-            "mapping": {name: f"#/components/schemas/Action_{name}" for name in workflow.ACTIONS},
+            "mapping": {name: f"#/components/schemas/Action_{name}" for name in ACTIONS},
         },
     }
     return schemas

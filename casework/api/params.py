@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from ..domain import text, workflow
-from ..domain.actions.params import Refused, Unreadable, read_json
+from ..domain import text
+from ..domain.actions import ACTIONS, Action
+from ..domain.actions.params import ActionParams, Refused, Unreadable, read_json
 from ..domain.intake import ReportInput
 from ..domain.policy import (
     ABUSE_CATEGORIES,
@@ -170,8 +171,9 @@ def _check_types(body: dict, params: tuple[Param, ...]) -> dict:
     return values
 
 
-def parse_action(body: dict) -> tuple[str, int, dict]:
-    """(action, version, params) from the body of POST /cases/{reference}/actions."""
+def parse_action(body: dict) -> tuple[Action, int, ActionParams]:
+    """(action, version, params) from the body of POST /cases/{reference}/actions: the action's declaration,
+    and its parameters read with the action's model."""
     action = body.get("action")
     version = body.get("version")
     if action is not None and not isinstance(action, str):
@@ -185,17 +187,17 @@ def parse_action(body: dict) -> tuple[str, int, dict]:
         missing["version"] = "Send the version of the case you are acting on"
     if missing:
         raise InvalidInput("Check the highlighted fields", missing)
-    spec = workflow.ACTIONS.get(action)
-    if spec is None:
+    declared = ACTIONS.get(action)
+    if declared is None:
         raise InvalidInput(f"Unknown action: {action}", {"action": "Choose a known action"})
     rest = {name: value for name, value in body.items() if name not in ("action", "version")}
     try:
-        params = read_json(spec.params, rest)
+        params = read_json(declared.params, rest)
     except Unreadable as error:
         raise BadRequest("Some fields have the wrong type", error.fields) from None
     except Refused as error:
         raise InvalidInput(error.message, error.fields) from None
-    return action, version, params.given()
+    return declared, version, params
 
 
 def parse_report(body: dict) -> ReportInput:

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, WithJsonSchema
 
-from ..domain import workflow
+from ..domain.actions import ACTIONS
 from ..domain.actions.investigation import INTERVIEWEE_ROLES
 from ..domain.policy import (
     ABUSE_CATEGORIES,
@@ -59,7 +59,7 @@ ENUMS: dict[str, tuple[list[str], str]] = {
     "ReferralStatus": (_codes(REFERRAL_STATUSES), "The status of a referral"),
     "NoteKind": (_codes(NOTE_KINDS), "The kind of note an action adds"),
     "IntervieweeRole": (list(INTERVIEWEE_ROLES), "Who was interviewed"),
-    "ActionName": (list(workflow.ACTIONS), "A workflow action"),
+    "ActionName": (list(ACTIONS), "A workflow action"),
     "StaffType": (_codes(StaffType), "Social Networking Policy 3.1: who counts as a staff member"),
     "Route": (
         _codes(Route),

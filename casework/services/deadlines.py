@@ -10,9 +10,9 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
+from ..domain.case_state import police_decision_needed
 from ..domain.policy import AGENCIES, StaffType, Stage
 from ..domain.routing import route_words
-from ..domain.workflow import police_decision_needed
 from ..domain.working_days import add_working_days
 from ..extensions import db
 from ..models import Case, utcnow

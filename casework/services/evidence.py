@@ -11,10 +11,10 @@ from flask import current_app
 from sqlalchemy import select
 
 from ..domain import permissions, workflow
+from ..domain.actions import Capacity
 from ..domain.evidence import check_file, safe_display_name
 from ..domain.intake import has_control_characters
 from ..domain.policy import Stage
-from ..domain.workflow import Capacity
 from ..extensions import db
 from ..models import Case, Evidence, User, utcnow
 from .errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError

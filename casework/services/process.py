@@ -1,6 +1,6 @@
-"""Handlers of the fair process's actions: each applies one allowed action to the case and returns
-the data of its audit event. `casework.services.workflow.perform` calls them after the domain has
-said yes, in the same transaction.
+"""Handlers of the fair process's actions (registered on their declarations with `handles`): each applies
+one allowed action to the case and returns the data of its audit event. `casework.services.workflow.perform`
+calls them after the domain has said yes, in the same transaction.
 """
 
 from datetime import UTC, datetime
@@ -9,10 +9,11 @@ from dateutil.relativedelta import relativedelta
 from flask import current_app
 from sqlalchemy import select
 
-from ..domain import process
+from ..domain import actions, process
+from ..domain.actions import Settings
+from ..domain.actions.declaration import LONDON
+from ..domain.actions.params import local_day_or_moment, local_moment, person
 from ..domain.policy import FLAGS, StaffType, Stage
-from ..domain.process_checks import LONDON, parse_local_datetime, person
-from ..domain.workflow import Settings
 from ..domain.working_days import add_working_days
 from ..extensions import db
 from ..models import (
@@ -30,6 +31,7 @@ from ..models import (
 )
 from ..models_process import Allegation
 from .deadlines import bank_holidays, london_today
+from .handlers import handles
 from .notify import notify
 
 
@@ -46,21 +48,6 @@ def settings() -> Settings:
     )
 
 
-def emails_named(params: dict) -> list:
-    """Every e-mail address the parameters of an action name, to look the people up at once."""
-    found = []
-    for name in ("investigator", "subject", "hearing_officer", "appeal_officer", "person"):
-        found.append(params.get(name))
-    for name in ("subjects", "add_subjects", "remove_subjects"):
-        value = params.get(name)
-        found += value if isinstance(value, list) else [value]
-    for name in ("outcomes", "findings", "allegations"):
-        value = params.get(name)
-        if isinstance(value, list):
-            found += [item.get("subject") for item in value if isinstance(item, dict)]
-    return [e for e in found if isinstance(e, str)]
-
-
 def to_utc(local: datetime) -> datetime:
     """A London wall-clock time as stored (UTC)."""
     if local.tzinfo is None:
@@ -68,11 +55,11 @@ def to_utc(local: datetime) -> datetime:
     return local.astimezone(UTC)
 
 
-def record_overrides(case, actor, action: str, role: str, who: User, rules, params) -> dict:
+def record_overrides(case, actor, action: str, role: str, who: User, rules, override_reason) -> dict:
     """Keep the separation-of-duties rules set aside, with the reason; the event's data for them."""
     if not rules:
         return {}
-    reason = params["override_reason"].strip()
+    reason = override_reason.strip()
     db.session.add(
         DutyOverride(
             case=case, action=action, role=role, person_id=who.id, rules=list(rules), reason=reason, by_id=actor.id
@@ -84,41 +71,39 @@ def record_overrides(case, actor, action: str, role: str, who: User, rules, para
 # --- update_case -----------------------------------------------------------------------
 
 
-def _yes(value) -> bool:
-    return value in (True, "yes", "true")
-
-
+@handles(actions.UPDATE_CASE)
 def update_case(case, actor, params, people, allowed):
     before, after = {}, {}
-    categories = params.get("categories")
+    reason = params.reason.strip()
+    categories = params.categories
     if categories is not None and sorted(set(categories)) != sorted(case.categories):
         before["categories"], after["categories"] = case.categories, sorted(set(categories))
         case.category_rows = [CaseCategory(category=code) for code in sorted(set(categories))]
-    severity = params.get("severity")
+    severity = params.severity
     if severity and severity != case.severity:
         before["severity"], after["severity"] = case.severity, severity
         case.severity = severity
     now = utcnow()
     for flag in FLAGS:
-        value = params.get(flag)
-        if value is None or value == "":
+        value = getattr(params, flag)
+        if value is None:
             continue
-        if _yes(value) != bool(getattr(case, flag)):
-            before[flag], after[flag] = bool(getattr(case, flag)), _yes(value)
-            setattr(case, flag, _yes(value))
-            if flag == "safeguarding_concern" and _yes(value) and case.safeguarding_flagged_at is None:
+        if value != bool(getattr(case, flag)):
+            before[flag], after[flag] = bool(getattr(case, flag)), value
+            setattr(case, flag, value)
+            if flag == "safeguarding_concern" and value and case.safeguarding_flagged_at is None:
                 case.safeguarding_flagged_at = now
-            if flag == "criminal_offence" and _yes(value) and case.offence_flagged_at is None:
+            if flag == "criminal_offence" and value and case.offence_flagged_at is None:
                 case.offence_flagged_at = now
-    added = [person(people, e) for e in (params.get("add_subjects") or [])]
-    removed = [person(people, e) for e in (params.get("remove_subjects") or [])]
+    added = [person(people, e) for e in (params.add_subjects or []) if e.strip()]
+    removed = [person(people, e) for e in (params.remove_subjects or []) if e.strip()]
     if added or removed:
         before["subjects"] = [s.email for s in case.subjects]
         for who in removed:
             case.subjects.remove(who)
             for allegation in case.allegations:
                 if allegation.subject_id == who.id:
-                    allegation.removed_at, allegation.removed_reason = now, params["reason"].strip()
+                    allegation.removed_at, allegation.removed_reason = now, reason
         for who in added:
             case.subjects.append(who)
         after["subjects"] = [s.email for s in case.subjects]
@@ -127,37 +112,33 @@ def update_case(case, actor, params, people, allowed):
         if heads:
             # Social Networking Policy 11.4: the head of service is told at once of a case about a contractor
             notify(heads, case, f"{case.reference}: a contractor in your service has been added to this case.")
-    aware = params.get("aware_at")
-    if aware:
-        moment = parse_local_datetime(aware) or datetime.fromisoformat(aware.strip() + "T00:00")
-        stored = to_utc(moment)
+    if params.aware_at:
+        stored = to_utc(local_day_or_moment(params.aware_at))
         before["aware_at"] = case.aware_at.isoformat() if case.aware_at else None
         after["aware_at"] = stored.isoformat()
         case.aware_at = stored
-    if params.get("content_removal"):
+    if params.content_removal:
         before["content_removal"] = case.content_removal
-        case.content_removal = params["content_removal"]
-        case.content_removal_reason = params["content_removal_reason"].strip()
+        case.content_removal = params.content_removal
+        case.content_removal_reason = params.content_removal_reason.strip()
         after["content_removal"] = case.content_removal
         after["content_removal_reason"] = case.content_removal_reason
-    if params.get("allegations") is not None:
+    if params.allegations is not None:
         before["allegations"] = [_allegation_data(a) for a in case.allegations]
         for allegation in case.allegations:
-            allegation.removed_at, allegation.removed_reason = now, params["reason"].strip()
-        for item in params["allegations"]:
-            who = person(people, item["subject"])
-            db.session.add(
-                Allegation(case=case, subject_id=who.id, category=item["category"], text=item["text"].strip())
-            )
+            allegation.removed_at, allegation.removed_reason = now, reason
+        for item in params.allegations:
+            who = person(people, item.subject)
+            db.session.add(Allegation(case=case, subject_id=who.id, category=item.category, text=item.text.strip()))
         after["allegations"] = [
-            {"subject": item["subject"].strip().lower(), "category": item["category"], "text": item["text"].strip()}
-            for item in params["allegations"]
+            {"subject": item.subject.strip().lower(), "category": item.category, "text": item.text.strip()}
+            for item in params.allegations
         ]
     elif added:
         for who in added:
             for category in case.categories:
                 db.session.add(Allegation(case=case, subject_id=who.id, category=category, text=case.description))
-    return {"reason": params["reason"].strip(), "before": before, "after": after}
+    return {"reason": reason, "before": before, "after": after}
 
 
 def _allegation_data(allegation) -> dict:
@@ -167,18 +148,19 @@ def _allegation_data(allegation) -> dict:
 # --- investigation report and HR advice ------------------------------------------------------
 
 
+@handles(actions.RECORD_INVESTIGATION_REPORT)
 def record_investigation_report(case, actor, params, people, allowed):
     findings = []
     by_key = {(a.subject_id, a.category): a for a in case.allegations}
-    for item in params["findings"]:
-        who = person(people, item["subject"])
-        by_key[(who.id, item["category"])].finding = item["finding"]
-        findings.append({"subject": who.email, "category": item["category"], "finding": item["finding"]})
+    for item in params.findings:
+        who = person(people, item.subject)
+        by_key[(who.id, item.category)].finding = item.finding
+        findings.append({"subject": who.email, "category": item.category, "finding": item.finding})
     report = InvestigationReport(
         case=case,
         findings=findings,
-        summary=params["summary"].strip(),
-        recommendation=params["recommendation"],
+        summary=params.summary.strip(),
+        recommendation=params.recommendation,
         submitted_by_id=actor.id,
     )
     db.session.add(report)
@@ -186,8 +168,9 @@ def record_investigation_report(case, actor, params, people, allowed):
     return {"findings": findings, "summary": report.summary, "recommendation": report.recommendation}
 
 
+@handles(actions.RECORD_HR_ADVICE)
 def record_hr_advice(case, actor, params, people, allowed):
-    advice = HrAdvice(case=case, text=params["text"].strip(), given_by_id=actor.id)
+    advice = HrAdvice(case=case, text=params.text.strip(), given_by_id=actor.id)
     db.session.add(advice)
     deciders = [case.owner, case.hearing_officer]
     notify([p for p in deciders if p is not None], case, f"{case.reference}: HR has given advice.", exclude=actor)
@@ -197,14 +180,15 @@ def record_hr_advice(case, actor, params, people, allowed):
 # --- hearing --------------------------------------------------------------------------
 
 
+@handles(actions.ARRANGE_HEARING)
 def arrange_hearing(case, actor, params, people, allowed):
-    officer = person(people, params["hearing_officer"])
+    officer = person(people, params.hearing_officer)
     invited = []
-    for email in params["subjects"] if isinstance(params["subjects"], list) else [params["subjects"]]:
+    for email in params.subjects:
         who = person(people, email)
-        if who not in invited:
+        if who is not None and who not in invited:
             invited.append(who)
-    at = to_utc(parse_local_datetime(params["hearing_at"]))
+    at = to_utc(local_moment(params.hearing_at))
     hearing = Hearing(
         case=case,
         hearing_officer_id=officer.id,
@@ -221,18 +205,19 @@ def arrange_hearing(case, actor, params, people, allowed):
         "subjects": [s.email for s in invited],
     }
     return data | record_overrides(
-        case, actor, "arrange_hearing", "hearing_officer", officer, allowed.overridden, params
+        case, actor, "arrange_hearing", "hearing_officer", officer, allowed.overridden, params.override_reason
     )
 
 
+@handles(actions.POSTPONE_HEARING)
 def postpone_hearing(case, actor, params, people, allowed):
     hearing = case.hearing
-    at = to_utc(parse_local_datetime(params["hearing_at"]))
+    at = to_utc(local_moment(params.hearing_at))
     before = hearing.hearing_at
     hearing.first_hearing_at = before
     hearing.hearing_at = at
     hearing.postponed_at = utcnow()
-    hearing.postponed_reason = params["reason"].strip()
+    hearing.postponed_reason = params.reason.strip()
     notify([hearing.hearing_officer], case, f"{case.reference}: the hearing has been postponed.", exclude=actor)
     return {"from": before.isoformat(), "hearing_at": at.isoformat(), "reason": hearing.postponed_reason}
 
@@ -252,19 +237,6 @@ def live_until(sanction: str, decided_on):
     return decided_on + relativedelta(months=months) if months else None
 
 
-def _entries(case, params) -> list[dict]:
-    if params.get("outcomes") is not None:
-        return params["outcomes"]
-    return [
-        {
-            "subject": case.subjects[0].email,
-            "finding": params.get("finding"),
-            "sanction": params.get("sanction"),
-            "rights_decision": params.get("rights_decision"),
-        }
-    ]
-
-
 def record_outcome(case, actor, params, people, allowed, restore_rights):
     """An outcome for each person; an earlier one (decided before the case was reopened) is kept as superseded."""
     today = london_today()
@@ -273,11 +245,12 @@ def record_outcome(case, actor, params, people, allowed, restore_rights):
     reopen = [e for e in case.events if e.action == "reopen"]
     reopen_reason = (reopen[-1].data or {}).get("reason") if reopen else None
     appeal_due = add_working_days(today, current_app.config["APPEAL_WINDOW_WORKING_DAYS"], bank_holidays())
-    content_removed = bool(params.get("content_removed")) and params.get("content_removed") not in ("no", "false")
+    content_removed = bool(params.content_removed)
+    summary = params.summary.strip()
     decided = []
     superseded = []
-    for entry in _entries(case, params):
-        who = person(people, entry["subject"])
+    for entry in params.entries(case):
+        who = person(people, entry.subject)
         earlier = case.outcome_for(who.id)
         if earlier is not None and earlier.superseded_at is None and earlier.subject_id is not None:
             earlier.superseded_at, earlier.superseded_by_id = now, actor.id
@@ -294,19 +267,19 @@ def record_outcome(case, actor, params, people, allowed, restore_rights):
                     "decided_at": earlier.decided_at.isoformat(),
                 }
             )
-        decision = entry.get("rights_decision") or None
+        decision = entry.rights_decision or None
         outcome = Outcome(
             case=case,
             subject_id=who.id,
             hearing_id=hearing.id if hearing is not None else None,
-            finding=entry["finding"],
-            sanction=entry["sanction"],
+            finding=entry.finding,
+            sanction=entry.sanction,
             rights_decision=decision,
             content_removed=content_removed,
-            summary=params["summary"].strip(),
+            summary=summary,
             decided_by_id=actor.id,
-            live_until=live_until(entry["sanction"], today),
-            appeal_due_on=None if entry["sanction"] == "referred_to_contractor" else appeal_due,
+            live_until=live_until(entry.sanction, today),
+            appeal_due_on=None if entry.sanction == "referred_to_contractor" else appeal_due,
             separation_override_by_id=actor.id if case.investigator_id == actor.id else None,
         )
         db.session.add(outcome)
@@ -349,8 +322,9 @@ def record_outcome(case, actor, params, people, allowed, restore_rights):
     if hearing is not None:
         hearing.held = True
         for name in ("attended", "companion", "subject_statement"):
-            if isinstance(params.get(name), str) and params[name].strip():
-                setattr(hearing, name, params[name].strip())
+            value = getattr(params, name)
+            if value and value.strip():
+                setattr(hearing, name, value.strip())
     case.outcome_at = now
     if any(d["sanction"] == "referred_to_contractor" for d in decided):
         heads = [
@@ -365,7 +339,7 @@ def record_outcome(case, actor, params, people, allowed, restore_rights):
             "Record what the contractor did under its own procedures.",
             exclude=actor,
         )
-    data = {"outcomes": decided, "summary": params["summary"].strip(), "content_removed": content_removed}
+    data = {"outcomes": decided, "summary": summary, "content_removed": content_removed}
     if len(decided) == 1:  # the shape of a single-subject outcome, as before
         data |= {k: decided[0][k] for k in ("finding", "sanction", "rights_decision", "live_until", "appeal_due_on")}
         data["rights_decision_about"] = [decided[0]["subject"]] if decided[0]["rights_decision"] else []
@@ -383,40 +357,44 @@ def process_active_suspensions(case, subject_id):
 # --- appeals --------------------------------------------------------------------------
 
 
+@handles(actions.LODGE_APPEAL)
 def lodge_appeal(case, actor, params, people, allowed):
-    who = person(people, params["subject"])
-    officer = person(people, params["appeal_officer"])
+    who = person(people, params.subject)
+    officer = person(people, params.appeal_officer)
     outcome = case.outcome_for(who.id)
     appeal = Appeal(
         case=case,
         subject_id=who.id,
         outcome_id=outcome.id,
-        grounds=params["grounds"].strip(),
+        grounds=params.grounds.strip(),
         appeal_officer_id=officer.id,
         lodged_by_id=actor.id,
-        late_reason=(params.get("late_reason") or "").strip() or None,
+        late_reason=(params.late_reason or "").strip() or None,
     )
     db.session.add(appeal)
     notify([officer], case, f"{case.reference}: you have been asked to hear an appeal.", exclude=actor)
     data = {"subject": who.email, "grounds": appeal.grounds, "appeal_officer": officer.email}
     if appeal.late_reason:
         data["late_reason"] = appeal.late_reason
-    return data | record_overrides(case, actor, "lodge_appeal", "appeal_officer", officer, allowed.overridden, params)
+    return data | record_overrides(
+        case, actor, "lodge_appeal", "appeal_officer", officer, allowed.overridden, params.override_reason
+    )
 
 
+@handles(actions.DECIDE_APPEAL)
 def decide_appeal(case, actor, params, people, allowed):
-    who = person(people, params["subject"])
+    who = person(people, params.subject)
     appeal = process.open_appeal(case, who.id)
     now = utcnow()
-    appeal.result = params["result"]
-    appeal.reason = params["reason"].strip()
+    appeal.result = params.result
+    appeal.reason = params.reason.strip()
     appeal.decided_at = now
     earlier = appeal.outcome
     earlier.appeal_result, earlier.appeal_reason = appeal.result, appeal.reason
     earlier.appeal_decided_by_id, earlier.appeal_decided_at = actor.id, now
     data = {"subject": who.email, "result": appeal.result, "reason": appeal.reason}
     if appeal.result in ("varied", "overturned"):
-        sanction = params["sanction"] if appeal.result == "varied" else "no_action"
+        sanction = params.sanction if appeal.result == "varied" else "no_action"
         finding = earlier.finding if appeal.result == "varied" else "not_substantiated"
         replacement = Outcome(
             case=case,
@@ -445,32 +423,35 @@ def decide_appeal(case, actor, params, people, allowed):
     return data
 
 
+@handles(actions.WAIVE_APPEAL)
 def waive_appeal(case, actor, params, people, allowed):
-    who = person(people, params["subject"])
+    who = person(people, params.subject)
     outcome = case.outcome_for(who.id)
     outcome.appeal_waived_at = utcnow()
-    outcome.appeal_waived_reason = params["reason"].strip()
+    outcome.appeal_waived_reason = params.reason.strip()
     return {"subject": who.email, "reason": outcome.appeal_waived_reason}
 
 
 # --- conflicts and reassignment -------------------------------------------------------------
 
 
+@handles(actions.DECLARE_CONFLICT)
 def declare_conflict(case, actor, params, people, allowed):
-    conflict = params["conflict"] in (True, "yes", "true")
+    conflict = params.conflict
     roles = process.assigned_roles(case, actor.id)
     db.session.add(
-        ConflictDeclaration(case=case, user_id=actor.id, roles=roles, conflict=conflict, text=params["text"].strip())
+        ConflictDeclaration(case=case, user_id=actor.id, roles=roles, conflict=conflict, text=params.text.strip())
     )
     if conflict:
         hr = list(db.session.scalars(select(User).where(User.role == "hr", User.active.is_(True))).all())
         notify(hr, case, f"{case.reference}: a conflict of interest was declared; reassign the role.", exclude=actor)
-    return {"conflict": conflict, "text": params["text"].strip(), "roles": roles}
+    return {"conflict": conflict, "text": params.text.strip(), "roles": roles}
 
 
+@handles(actions.REASSIGN)
 def reassign(case, actor, params, people, allowed):
-    role = params["role"]
-    who = person(people, params["person"])
+    role = params.role
+    who = person(people, params.person)
     before = sorted(process.role_holders(case, role))
     before_people = [u.email for u in db.session.scalars(select(User).where(User.id.in_(before))).all()]
     if role == "owner":
@@ -490,19 +471,5 @@ def reassign(case, actor, params, people, allowed):
         if declaration.user_id in before and declaration.resolved_at is None:
             declaration.resolved_at = now
     notify([who], case, f"{case.reference}: you are now the {role.replace('_', ' ')} of this case.", exclude=actor)
-    data = {"role": role, "before": before_people, "person": who.email, "reason": params["reason"].strip()}
-    return data | record_overrides(case, actor, "reassign", role, who, allowed.overridden, params)
-
-
-HANDLERS = {
-    "update_case": update_case,
-    "record_investigation_report": record_investigation_report,
-    "record_hr_advice": record_hr_advice,
-    "arrange_hearing": arrange_hearing,
-    "postpone_hearing": postpone_hearing,
-    "lodge_appeal": lodge_appeal,
-    "decide_appeal": decide_appeal,
-    "waive_appeal": waive_appeal,
-    "declare_conflict": declare_conflict,
-    "reassign": reassign,
-}
+    data = {"role": role, "before": before_people, "person": who.email, "reason": params.reason.strip()}
+    return data | record_overrides(case, actor, "reassign", role, who, allowed.overridden, params.override_reason)

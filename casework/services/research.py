@@ -13,10 +13,10 @@ from sqlalchemy.orm import selectinload
 
 from ..domain import research as rules
 from ..domain import workflow
+from ..domain.actions import Capacity
 from ..domain.permissions import Relationship, View, relationships, view_level
 from ..domain.policy import Role, Source, Stage
 from ..domain.research import AuthorisationStatus, ResearchDecision, ResearchInput
-from ..domain.workflow import Capacity
 from ..domain.working_days import add_working_days
 from ..extensions import db
 from ..models import Case, User, utcnow

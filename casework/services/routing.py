@@ -11,6 +11,7 @@ disciplinary process when the routing was wrong.
 from flask import current_app
 from sqlalchemy import select
 
+from ..domain import actions
 from ..domain.intake import ReportInput
 from ..domain.policy import Role, Stage
 from ..domain.routing import ROUTE_HANDLERS, Route, Scope, decide_route, route_words
@@ -18,6 +19,7 @@ from ..extensions import db
 from ..models import Case, Referral, User, utcnow
 from .deadlines import working_days_after
 from .events import record_event
+from .handlers import handles
 from .notify import notify, notify_address
 
 # The setting holding each route's contact address
@@ -131,36 +133,35 @@ def _tell_about_route(case: Case, actor: User, route: Route, contact: str | None
 # --- the routed case's actions (handlers for casework.services.workflow.perform) ------------------
 
 
-def record_handoff(case: Case, actor: User, params: dict, people: dict, allowed=None) -> dict:
+@handles(actions.RECORD_HANDOFF)
+def record_handoff(case: Case, actor: User, params, people: dict, allowed) -> dict:
     """Who the report was passed to, when and how; the case stays routed until it is closed."""
     case.handed_off_at = utcnow()
-    case.handoff_note = params["text"].strip()
-    reference = params.get("handoff_reference")
-    case.handoff_reference = reference.strip() or None if isinstance(reference, str) else None
+    case.handoff_note = params.text.strip()
+    case.handoff_reference = (params.handoff_reference or "").strip() or None
     data = {"route": case.route, "text": case.handoff_note}
     if case.handoff_reference:
         data["handoff_reference"] = case.handoff_reference
     return data
 
 
-def close_routed(case: Case, actor: User, params: dict, people: dict, allowed=None) -> dict:
+@handles(actions.CLOSE_ROUTED)
+def close_routed(case: Case, actor: User, params, people: dict, allowed) -> dict:
     """The council's part is done: the other procedure deals with it. The case keeps its route."""
-    from .workflow import _close
+    from .workflow import close_case
 
-    data = _close(case, actor, params, people)
+    data = close_case(case, actor, params)
     data["route"] = case.route
     return data
 
 
-def reroute(case: Case, actor: User, params: dict, people: dict, allowed=None) -> dict:
+@handles(actions.REROUTE)
+def reroute(case: Case, actor: User, params, people: dict, allowed) -> dict:
     """The routing was wrong: the report goes into the disciplinary process as a new report, with the
     people it is about, and the managers who are told of a new report are told now."""
     from .cases import _notify_reported
 
-    named = params.get("subjects") or []
-    if isinstance(named, str):
-        named = [named]
-    added = [people[email.strip().lower()] for email in named if email.strip()]
+    added = [people[email.strip().lower()] for email in params.subjects or [] if email.strip()]
     earlier = case.route
     if added:
         case.subjects = [*case.subjects, *(p for p in added if p not in case.subjects)]
@@ -180,6 +181,6 @@ def reroute(case: Case, actor: User, params: dict, people: dict, allowed=None) -
         )
     return {
         "from_route": earlier,
-        "reason": params["reason"].strip(),
+        "reason": params.reason.strip(),
         "subjects_added": [p.email for p in added],
     }

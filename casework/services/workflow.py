@@ -1,8 +1,11 @@
 """Taking a case through its workflow: one function, one transaction per action.
 
 `perform(case, actor, action, params, version=…)` asks the domain
-(casework.domain.workflow) whether the action may happen, applies it, writes
-the audit event and the notifications, and flushes. The caller commits.
+(casework.domain.workflow) whether the action may happen, applies it with the
+handler registered on the action's declaration (`casework.services.handlers`),
+writes the audit event and the notifications, and flushes. The caller commits.
+The handlers of the fair process are in `process`, those of routed reports in
+`routing`; the rest are here.
 """
 
 from dateutil.relativedelta import relativedelta
@@ -10,7 +13,9 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..domain import workflow
+from ..domain import actions, workflow
+from ..domain.actions.params import ActionParams
+from ..domain.case_state import active_suspensions, right_stays_suspended
 from ..domain.policy import Role, Stage
 from ..domain.workflow import Refusal, RefusalCode
 from ..domain.working_days import add_working_days
@@ -26,11 +31,12 @@ from ..models import (
     User,
     utcnow,
 )
-from . import process, routing
+from . import process, routing  # noqa: F401  (their handlers register themselves)
 from .cases import find_users_by_email
 from .deadlines import bank_holidays, london_today, refresh_next_deadline, working_days_after
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotAllowed, StaleCase
 from .events import record_event
+from .handlers import handler_for, handles
 from .notify import notify
 
 REFUSAL_ERRORS = {
@@ -41,32 +47,28 @@ REFUSAL_ERRORS = {
 }
 
 
-def perform(case: Case, actor: User, action: str, params: dict | None = None, *, version: int | None) -> Case:
-    """Do `action` on `case` as `actor`. Raises InvalidInput, NotAllowed or Conflict and changes nothing."""
-    params = dict(params or {})
+def perform(case: Case, actor: User, action, params: dict | ActionParams | None = None, *, version: int | None) -> Case:
+    """Do `action` (its name or its declaration) on `case` as `actor`, with `params` (a form's values, or the
+    parameters the API read). Raises InvalidInput, NotAllowed or Conflict and changes nothing."""
+    params = params if isinstance(params, ActionParams) else dict(params or {})
     if version is None:
         raise InvalidInput("Send the case version you are acting on", {"version": "Enter the case version"})
     if version != case.version:
         raise StaleCase(STALE_MESSAGE)
     if case.anonymised_at is not None:
         raise Conflict("The case was anonymised under the retention policy and cannot be changed")
-    listed = params.get("subjects") if isinstance(params.get("subjects"), list) else [params.get("subjects")]
-    named = [*process.emails_named(params), *(e for e in listed if isinstance(e, str))]
-    people = {s.email.lower(): s for s in case.subjects} | find_users_by_email(named)
     try:
-        allowed = workflow.check(action, actor, case, params, people=people, settings=process.settings())
+        declared = workflow.declared(action)
+        named = declared.params.named_in(params)
+        people = {s.email.lower(): s for s in case.subjects} | find_users_by_email(named)
+        allowed = workflow.check(declared, actor, case, params, people=people, settings=process.settings())
     except Refusal as refusal:
         raise REFUSAL_ERRORS[refusal.code](refusal.message, refusal.fields) from None
 
     from_stage = case.stage
-    if action in process.HANDLERS:
-        data = process.HANDLERS[action](case, actor, params, people, allowed)
-    else:
-        data = HANDLERS[action](case, actor, params, people, allowed)
+    data = handler_for(declared)(case, actor, allowed.params, people, allowed)
     if allowed.to_stage == Stage.REFERRED and from_stage != Stage.REFERRED:
         case.stage_before_referral = from_stage
-    if action == "resume":
-        case.stage_before_referral = None
     case.stage = allowed.to_stage
     if allowed.warnings:
         data["warnings"] = list(allowed.warnings)
@@ -75,7 +77,7 @@ def perform(case: Case, actor: User, action: str, params: dict | None = None, *,
         db.session.flush()
     except StaleDataError:
         raise StaleCase(STALE_MESSAGE) from None
-    record_event(case, actor, action, from_stage=from_stage, to_stage=case.stage, data=data)
+    record_event(case, actor, declared.name, from_stage=from_stage, to_stage=case.stage, data=data)
     db.session.refresh(case)
     refresh_next_deadline(case)
     db.session.flush()
@@ -85,12 +87,14 @@ def perform(case: Case, actor: User, action: str, params: dict | None = None, *,
 # --- the handlers: each mutates the case and returns the event's data ---------------
 
 
-def _take_ownership(case, actor, params, people, allowed=None):
+@handles(actions.TAKE_OWNERSHIP)
+def _take_ownership(case, actor, params, people, allowed):
     case.owner_id = actor.id
     return {"owner": actor.email}
 
 
-def _close(case, actor, params, people, allowed=None):
+def close_case(case, actor, params) -> dict:
+    """Close the case: the retention clock starts and the reporter is told; the event's data."""
     now = utcnow()
     case.closed_at = now
     years = current_app.config["RETENTION_YEARS"].get(case.kind, 6)
@@ -98,9 +102,15 @@ def _close(case, actor, params, people, allowed=None):
     if case.reporter is not None:
         notify([case.reporter], case, f"{case.reference}: we have finished looking into your report.", exclude=actor)
     data = {"retention_until": case.retention_until.isoformat()}
-    if params.get("reason"):
-        data["reason"] = params["reason"].strip()
+    if params.reason:
+        data["reason"] = params.reason.strip()
     return data
+
+
+@handles(actions.CLOSE_NO_FURTHER_ACTION)
+@handles(actions.CLOSE)
+def _close(case, actor, params, people, allowed):
+    return close_case(case, actor, params)
 
 
 def _rights_for(subject: User, account_id: int | None) -> list[PublishingRight]:
@@ -119,35 +129,29 @@ def _active_suspensions_anywhere(subject: User) -> list[Suspension]:
     )
 
 
-def _account_ids(params) -> list[int | None]:
-    accounts = params.get("accounts")
-    if accounts in (None, "", "all", []) or accounts == ["all"]:
+def _account_ids(accounts) -> list[int | None]:
+    """The council accounts a suspension covers ([None]: every one); InvalidInput for one not registered."""
+    if accounts in (None, "all", []):
         return [None]
-    if not isinstance(accounts, list):
-        accounts = [accounts]
-    ids = []
-    for value in accounts:
-        try:
-            ids.append(int(value))
-        except (TypeError, ValueError):
-            raise InvalidInput("Unknown account", {"accounts": "Choose council accounts from the register"}) from None
-    known = set(db.session.scalars(select(SocialAccount.id).where(SocialAccount.id.in_(ids))).all())
-    if set(ids) - known:
+    known = set(db.session.scalars(select(SocialAccount.id).where(SocialAccount.id.in_(accounts))).all())
+    if set(accounts) - known:
         raise InvalidInput("Unknown account", {"accounts": "Choose council accounts from the register"})
-    return ids
+    return list(accounts)
 
 
-def _suspend_rights(case, actor, params, people, allowed=None):
-    subject = people[params["subject"].strip().lower()]
+@handles(actions.SUSPEND_RIGHTS)
+def _suspend_rights(case, actor, params, people, allowed):
+    subject = people[params.subject.strip().lower()]
     review_on = add_working_days(london_today(), current_app.config["SUSPENSION_REVIEW_WORKING_DAYS"], bank_holidays())
     suspended_rights = []
-    for account_id in _account_ids(params):
+    reason = params.reason.strip()
+    for account_id in _account_ids(params.accounts):
         db.session.add(
             Suspension(
                 case=case,
                 subject_id=subject.id,
                 account_id=account_id,
-                reason=params["reason"].strip(),
+                reason=reason,
                 authorised_by_id=actor.id,
                 next_review_on=review_on,
             )
@@ -158,8 +162,8 @@ def _suspend_rights(case, actor, params, people, allowed=None):
                 suspended_rights.append(right.account_id)
     return {
         "subject": subject.email,
-        "accounts": params.get("accounts") or "all",
-        "reason": params["reason"].strip(),
+        "accounts": params.accounts or "all",
+        "reason": reason,
         "rights_suspended": sorted(suspended_rights),
         "next_review_on": review_on.isoformat(),
     }
@@ -172,19 +176,20 @@ def _restore_rights(subject: User, status: str) -> list[int]:
     still = _active_suspensions_anywhere(subject)
     changed = []
     for right in _rights_for(subject, None):
-        if right.status == "suspended" and not workflow.right_stays_suspended(right.account_id, still):
+        if right.status == "suspended" and not right_stays_suspended(right.account_id, still):
             right.status = status
             changed.append(right.account_id)
     return sorted(changed)
 
 
-def _lift_suspension(case, actor, params, people, allowed=None):
-    subject = people[params["subject"].strip().lower()]
+@handles(actions.LIFT_SUSPENSION)
+def _lift_suspension(case, actor, params, people, allowed):
+    subject = people[params.subject.strip().lower()]
     now = utcnow()
-    for suspension in workflow.active_suspensions(case, subject.id):
+    for suspension in active_suspensions(case, subject.id):
         suspension.lifted_at = now
         suspension.lifted_by_id = actor.id
-        suspension.lift_reason = params["reason"].strip()
+        suspension.lift_reason = params.reason.strip()
     restored = _restore_rights(subject, "active")
     still = sorted(
         {right.account_id for right in _rights_for(subject, None) if right.status == "suspended"},
@@ -192,42 +197,44 @@ def _lift_suspension(case, actor, params, people, allowed=None):
     notify(
         [subject.line_manager], case, f"{case.reference}: a suspension of publishing rights was lifted.", exclude=actor
     )
-    data = {"subject": subject.email, "reason": params["reason"].strip(), "rights_restored": restored}
+    data = {"subject": subject.email, "reason": params.reason.strip(), "rights_restored": restored}
     if still:
         data["rights_still_suspended_by_other_cases"] = still
     return data
 
 
-def _review_suspension(case, actor, params, people, allowed=None):
-    subject = people[params["subject"].strip().lower()]
+@handles(actions.REVIEW_SUSPENSION)
+def _review_suspension(case, actor, params, people, allowed):
+    subject = people[params.subject.strip().lower()]
     review_on = add_working_days(london_today(), current_app.config["SUSPENSION_REVIEW_WORKING_DAYS"], bank_holidays())
-    for suspension in workflow.active_suspensions(case, subject.id):
+    for suspension in active_suspensions(case, subject.id):
         suspension.next_review_on = review_on
-    return {"subject": subject.email, "reason": params["reason"].strip(), "next_review_on": review_on.isoformat()}
+    return {"subject": subject.email, "reason": params.reason.strip(), "next_review_on": review_on.isoformat()}
 
 
-def _start_investigation(case, actor, params, people, allowed=None):
-    investigator = people[params["investigator"].strip().lower()]
+@handles(actions.START_INVESTIGATION)
+def _start_investigation(case, actor, params, people, allowed):
+    investigator = people[params.investigator.strip().lower()]
     case.investigator_id = investigator.id
     case.investigation_started_at = utcnow()
     notify([investigator], case, f"{case.reference}: you have been asked to investigate this case.", exclude=actor)
     data = {"investigator": investigator.email}
-    if params.get("no_suspension_reason") and not workflow.active_suspensions(case):
-        data["no_suspension_reason"] = params["no_suspension_reason"].strip()
-    overridden = allowed.overridden if allowed is not None else ()
+    if params.no_suspension_reason and not active_suspensions(case):
+        data["no_suspension_reason"] = params.no_suspension_reason.strip()
     return data | process.record_overrides(
-        case, actor, "start_investigation", "investigator", investigator, overridden, params
+        case, actor, "start_investigation", "investigator", investigator, allowed.overridden, params.override_reason
     )
 
 
-def _add_note(case, actor, params, people, allowed=None):
-    interview = params["kind"] == "interview"
+@handles(actions.ADD_NOTE)
+def _add_note(case, actor, params, people, allowed):
+    interview = params.kind == "interview"
     note = Note(
         case=case,
-        kind=params["kind"],
-        interviewee_name=params["interviewee_name"].strip() if interview else None,
-        interviewee_role=params.get("interviewee_role") or None if interview else None,
-        text=params["text"].strip(),
+        kind=params.kind,
+        interviewee_name=params.interviewee_name.strip() if interview else None,
+        interviewee_role=params.interviewee_role or None if interview else None,
+        text=params.text.strip(),
         author_id=actor.id,
     )
     db.session.add(note)
@@ -238,42 +245,45 @@ def _add_note(case, actor, params, people, allowed=None):
     return data
 
 
-def _record_outcome(case, actor, params, people, allowed=None):
+@handles(actions.RECORD_OUTCOME)
+def _record_outcome(case, actor, params, people, allowed):
     return process.record_outcome(case, actor, params, people, allowed, _restore_rights)
 
 
-def _record_contractor_action(case, actor, params, people, allowed=None):
+@handles(actions.RECORD_CONTRACTOR_ACTION)
+def _record_contractor_action(case, actor, params, people, allowed):
     """000 11.4: each record of what the contractor did is kept, with who recorded it and when."""
-    action = ContractorAction(case=case, text=params["text"].strip(), recorded_by_id=actor.id, recorded_at=utcnow())
+    action = ContractorAction(case=case, text=params.text.strip(), recorded_by_id=actor.id, recorded_at=utcnow())
     db.session.add(action)
     db.session.flush()
     return {"contractor_action_id": action.id, "text": action.text}
 
 
-def _acknowledge_contractor_case(case, actor, params, people, allowed=None):
+@handles(actions.ACKNOWLEDGE_CONTRACTOR_CASE)
+def _acknowledge_contractor_case(case, actor, params, people, allowed):
     case.hos_acknowledged_at = utcnow()
     return {}
 
 
-def _record_ico_decision(case, actor, params, people, allowed=None):
-    report = params.get("report") in (True, "yes", "true")
-    case.ico_decision = "reported" if report else "not_reported"
+@handles(actions.RECORD_ICO_DECISION)
+def _record_ico_decision(case, actor, params, people, allowed):
+    case.ico_decision = "reported" if params.report else "not_reported"
     case.ico_decided_at = utcnow()
-    case.ico_decision_reason = params["reason"].strip()
-    reference = params.get("ico_reference")
-    case.ico_reference = reference.strip() or None if isinstance(reference, str) and report else None
+    case.ico_decision_reason = params.reason.strip()
+    reference = params.ico_reference
+    case.ico_reference = (reference.strip() or None) if reference and params.report else None
     data = {"decision": case.ico_decision, "reason": case.ico_decision_reason}
     if case.ico_reference:
         data["ico_reference"] = case.ico_reference
     return data
 
 
-def _record_police_decision(case, actor, params, people, allowed=None):
+@handles(actions.RECORD_POLICE_DECISION)
+def _record_police_decision(case, actor, params, people, allowed):
     """A threat or a possible crime: the decision whether to refer it to the police, either way."""
-    refer = params.get("refer") in (True, "yes", "true")
-    case.police_decision = "refer" if refer else "not_refer"
+    case.police_decision = "refer" if params.refer else "not_refer"
     case.police_decided_at = utcnow()
-    case.police_decision_reason = params["reason"].strip()
+    case.police_decision_reason = params.reason.strip()
     return {"decision": case.police_decision, "reason": case.police_decision_reason}
 
 
@@ -285,13 +295,14 @@ def _referral_due(agency: str):
     return working_days_after(now, config["REFERRAL_FOLLOW_UP_WORKING_DAYS"])
 
 
-def _refer(case, actor, params, people, allowed=None):
-    agency = params["agency"]
+@handles(actions.REFER)
+def _refer(case, actor, params, people, allowed):
+    agency = params.agency
     referral = Referral(
         case=case,
         agency=agency,
-        reason=params["reason"].strip(),
-        agency_reference=(params.get("agency_reference") or "").strip() or None,
+        reason=params.reason.strip(),
+        agency_reference=(params.agency_reference or "").strip() or None,
         referred_by_id=actor.id,
         due_at=_referral_due(agency),
         status="pending",
@@ -317,14 +328,15 @@ def _refer(case, actor, params, people, allowed=None):
     }
 
 
-def _update_referral(case, actor, params, people, allowed=None):
-    referral = next(r for r in case.referrals if str(r.id) == str(params["referral_id"]))
+@handles(actions.UPDATE_REFERRAL)
+def _update_referral(case, actor, params, people, allowed):
+    referral = next(r for r in case.referrals if r.id == params.referral_id)
     before = referral.status
-    referral.status = params["status"]
-    if params.get("result"):
-        referral.result = params["result"].strip()
-    if params.get("agency_reference"):
-        referral.agency_reference = params["agency_reference"].strip()
+    referral.status = params.status
+    if params.result:
+        referral.result = params.result.strip()
+    if params.agency_reference:
+        referral.agency_reference = params.agency_reference.strip()
     referral.updated_at = utcnow()
     return {
         "referral_id": referral.id,
@@ -336,12 +348,16 @@ def _update_referral(case, actor, params, people, allowed=None):
     }
 
 
-def _resume(case, actor, params, people, allowed=None):
-    return {"resumed_stage": case.stage_before_referral}
+@handles(actions.RESUME)
+def _resume(case, actor, params, people, allowed):
+    data = {"resumed_stage": case.stage_before_referral}
+    case.stage_before_referral = None
+    return data
 
 
-def _record_support(case, actor, params, people, allowed=None):
-    note = Note(case=case, kind="support", text=params["text"].strip(), author_id=actor.id, visible_to_reporter=True)
+@handles(actions.RECORD_SUPPORT)
+def _record_support(case, actor, params, people, allowed):
+    note = Note(case=case, kind="support", text=params.text.strip(), author_id=actor.id, visible_to_reporter=True)
     db.session.add(note)
     db.session.flush()
     if case.reporter is not None:
@@ -349,38 +365,13 @@ def _record_support(case, actor, params, people, allowed=None):
     return {"note_id": note.id}
 
 
-def _reopen(case, actor, params, people, allowed=None):
+@handles(actions.REOPEN)
+def _reopen(case, actor, params, people, allowed):
     case.closed_at = None
     case.retention_until = None
     if case.reporter is not None:
         notify([case.reporter], case, f"{case.reference}: we are looking into your report again.", exclude=actor)
-    return {"reason": params["reason"].strip()}
-
-
-HANDLERS = {
-    "take_ownership": _take_ownership,
-    "close_no_further_action": _close,
-    "suspend_rights": _suspend_rights,
-    "lift_suspension": _lift_suspension,
-    "review_suspension": _review_suspension,
-    "start_investigation": _start_investigation,
-    "add_note": _add_note,
-    "record_outcome": _record_outcome,
-    "record_contractor_action": _record_contractor_action,
-    "acknowledge_contractor_case": _acknowledge_contractor_case,
-    "record_ico_decision": _record_ico_decision,
-    "record_police_decision": _record_police_decision,
-    "refer": _refer,
-    "update_referral": _update_referral,
-    "resume": _resume,
-    "record_support": _record_support,
-    "close": _close,
-    "reopen": _reopen,
-    "record_handoff": routing.record_handoff,
-    "close_routed": routing.close_routed,
-    "reroute": routing.reroute,
-}
-assert set(HANDLERS) | set(process.HANDLERS) == set(workflow.ACTIONS), "every action of the table has a handler"
+    return {"reason": params.reason.strip()}
 
 
 def managers_and_hr() -> list[User]:

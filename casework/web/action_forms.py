@@ -1,4 +1,5 @@
-"""One form per workflow action; each turns its fields into the action's params.
+"""The form of each workflow action, registered on the action's declaration with `form_for`; each turns
+its fields into the values of the action's parameter model (a test checks every form against its model).
 
 The rules (required fields, conflicts, stages) are the domain's; these forms
 only collect input and show the domain's messages next to the right field.
@@ -26,7 +27,8 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 
-from ..domain import process
+from ..domain import actions, process
+from ..domain.actions import Action
 from ..domain.policy import (
     AGENCIES,
     APPEAL_RESULTS,
@@ -52,6 +54,23 @@ def request_method() -> str:
     return request.method
 
 
+# The form of each action
+FORMS: dict[Action, type] = {}
+
+
+def form_for(*declared: Action):
+    """Register the decorated form class as the form of each of these actions."""
+
+    def register(form_class):
+        for action in declared:
+            if action in FORMS:
+                raise ValueError(f"{action.name} already has a form: {FORMS[action].__name__}")
+            FORMS[action] = form_class
+        return form_class
+
+    return register
+
+
 def _reason(label="Reason", hint=None):
     return TextAreaField(label, widget=GovTextArea(), description=hint)
 
@@ -68,6 +87,7 @@ class ActionForm(CaseworkForm):
         """Fill choices that depend on the case."""
 
     def params(self) -> dict:
+        """The values of the action's parameters, as the action's parameter model reads a form's."""
         return {name: getattr(self, name).data for name in self.field_names}
 
     @classmethod
@@ -80,20 +100,24 @@ class ActionForm(CaseworkForm):
         return getattr(self, name, None)
 
 
+@form_for(actions.TAKE_OWNERSHIP, actions.ACKNOWLEDGE_CONTRACTOR_CASE, actions.RESUME)
 class ConfirmForm(ActionForm):
     pass
 
 
+@form_for(actions.CLOSE_NO_FURTHER_ACTION, actions.REOPEN)
 class ReasonForm(ActionForm):
     reason = _reason()
     field_names = ("reason",)
 
 
+@form_for(actions.CLOSE, actions.CLOSE_ROUTED)
 class OptionalReasonForm(ActionForm):
     reason = _reason("Reason or summary (optional)")
     field_names = ("reason",)
 
 
+@form_for(actions.SUSPEND_RIGHTS)
 class SuspendRightsForm(ActionForm):
     subject = SelectField("Whose publishing rights?", widget=GovSelect(), validate_choice=False)
     accounts = SelectMultipleField(
@@ -119,6 +143,7 @@ class SuspendRightsForm(ActionForm):
         return {"subject": self.subject.data, "accounts": self.accounts.data or "all", "reason": self.reason.data}
 
 
+@form_for(actions.LIFT_SUSPENSION, actions.REVIEW_SUSPENSION)
 class SubjectReasonForm(ActionForm):
     subject = SelectField("Whose suspension?", widget=GovSelect(), validate_choice=False)
     reason = _reason()
@@ -132,6 +157,7 @@ class SubjectReasonForm(ActionForm):
         ]
 
 
+@form_for(actions.START_INVESTIGATION)
 class StartInvestigationForm(ActionForm):
     investigator = SelectField(
         "Who will investigate?",
@@ -156,6 +182,7 @@ class StartInvestigationForm(ActionForm):
         ]
 
 
+@form_for(actions.ADD_NOTE)
 class AddNoteForm(ActionForm):
     kind = RadioField(
         "What are you recording?", widget=GovRadioInput(), choices=choices(NOTE_KINDS), validate_choice=False
@@ -178,6 +205,7 @@ class AddNoteForm(ActionForm):
     field_names = ("kind", "interviewee_name", "interviewee_role", "text")
 
 
+@form_for(actions.RECORD_OUTCOME)
 class RecordOutcomeForm(ActionForm):
     """A finding, a sanction and a rights decision for each person (fields `finding_0`, `sanction_0`, ...)."""
 
@@ -264,6 +292,7 @@ class RecordOutcomeForm(ActionForm):
         return getattr(self, name, None)
 
 
+@form_for(actions.UPDATE_CASE)
 class UpdateCaseForm(ActionForm):
     categories = SelectMultipleField("Categories", widget=GovCheckboxesInput(), validate_choice=False)
     severity = RadioField("Severity", widget=GovRadioInput(), choices=choices(SEVERITIES), validate_choice=False)
@@ -325,6 +354,7 @@ class UpdateCaseForm(ActionForm):
         return params
 
 
+@form_for(actions.RECORD_INVESTIGATION_REPORT)
 class InvestigationReportForm(ActionForm):
     """A finding per allegation (`finding_0`, ...), a summary and a recommendation."""
 
@@ -377,6 +407,7 @@ def _officer_choices(people, case, blank):
     ]
 
 
+@form_for(actions.ARRANGE_HEARING)
 class HearingForm(ActionForm):
     hearing_officer = SelectField(
         "Hearing officer",
@@ -431,6 +462,7 @@ def _moment(day, time) -> str | None:
     return f"{day.isoformat()}T{hour:02d}:{minute:02d}"
 
 
+@form_for(actions.POSTPONE_HEARING)
 class PostponeHearingForm(ActionForm):
     hearing_date = GovDateField(
         "New date",
@@ -456,6 +488,7 @@ class SubjectChoiceMixin:
         return [SelectChoice("", blank), *[SelectChoice(s.email, s.name) for s in case.subjects]]
 
 
+@form_for(actions.LODGE_APPEAL)
 class LodgeAppealForm(SubjectChoiceMixin, ActionForm):
     subject = SelectField("Whose appeal?", widget=GovSelect(), validate_choice=False)
     grounds = TextAreaField("Grounds of appeal", widget=GovTextArea())
@@ -475,6 +508,7 @@ class LodgeAppealForm(SubjectChoiceMixin, ActionForm):
         self.appeal_officer.choices = _officer_choices(context["officers"], case, "Choose the appeal officer")
 
 
+@form_for(actions.DECIDE_APPEAL)
 class DecideAppealForm(SubjectChoiceMixin, ActionForm):
     subject = SelectField("Whose appeal?", widget=GovSelect(), validate_choice=False)
     result = RadioField("Result", widget=GovRadioInput(), choices=choices(APPEAL_RESULTS), validate_choice=False)
@@ -494,6 +528,7 @@ class DecideAppealForm(SubjectChoiceMixin, ActionForm):
         ]
 
 
+@form_for(actions.WAIVE_APPEAL)
 class WaiveAppealForm(SubjectChoiceMixin, ActionForm):
     subject = SelectField("Who will not appeal?", widget=GovSelect(), validate_choice=False)
     reason = _reason("What they said, and when", "They have said in writing that they will not appeal.")
@@ -503,6 +538,7 @@ class WaiveAppealForm(SubjectChoiceMixin, ActionForm):
         self.subject.choices = self._subjects(case)
 
 
+@form_for(actions.DECLARE_CONFLICT)
 class DeclareConflictForm(ActionForm):
     conflict = RadioField(
         "Do you have a conflict of interest in this case?",
@@ -516,6 +552,7 @@ class DeclareConflictForm(ActionForm):
     field_names = ("conflict", "text")
 
 
+@form_for(actions.REASSIGN)
 class ReassignForm(ActionForm):
     role = RadioField("Which role?", widget=GovRadioInput(), choices=choices(CASE_ROLES), validate_choice=False)
     person = SelectField("Who takes it?", widget=GovSelect(), validate_choice=False)
@@ -527,6 +564,7 @@ class ReassignForm(ActionForm):
         self.person.choices = _officer_choices(context["officers"], case, "Choose a person")
 
 
+@form_for(actions.RECORD_HR_ADVICE)
 class HrAdviceForm(ActionForm):
     text = TextAreaField(
         "Advice to the person deciding",
@@ -536,11 +574,13 @@ class HrAdviceForm(ActionForm):
     field_names = ("text",)
 
 
+@form_for(actions.RECORD_CONTRACTOR_ACTION, actions.RECORD_SUPPORT)
 class TextForm(ActionForm):
     text = TextAreaField("What was done?", widget=GovTextArea())
     field_names = ("text",)
 
 
+@form_for(actions.RECORD_ICO_DECISION)
 class IcoDecisionForm(ActionForm):
     report = RadioField(
         "Is the personal data breach reported to the ICO?",
@@ -554,6 +594,7 @@ class IcoDecisionForm(ActionForm):
     field_names = ("report", "reason", "ico_reference")
 
 
+@form_for(actions.RECORD_POLICE_DECISION)
 class PoliceDecisionForm(ActionForm):
     refer = RadioField(
         "Is the case referred to the police?",
@@ -567,6 +608,7 @@ class PoliceDecisionForm(ActionForm):
     field_names = ("refer", "reason")
 
 
+@form_for(actions.REFER)
 class ReferForm(ActionForm):
     agency = RadioField("Refer to", widget=GovRadioInput(), choices=choices(AGENCIES), validate_choice=False)
     reason = _reason(
@@ -579,6 +621,7 @@ class ReferForm(ActionForm):
     field_names = ("agency", "reason", "agency_reference")
 
 
+@form_for(actions.UPDATE_REFERRAL)
 class UpdateReferralForm(ActionForm):
     referral_id = RadioField("Which referral?", widget=GovRadioInput(), validate_choice=False)
     status = RadioField(
@@ -599,6 +642,7 @@ class UpdateReferralForm(ActionForm):
         ]
 
 
+@form_for(actions.RECORD_HANDOFF)
 class HandoffForm(ActionForm):
     text = TextAreaField(
         "Who was the report passed to, when and how?",
@@ -609,6 +653,7 @@ class HandoffForm(ActionForm):
     field_names = ("text", "handoff_reference")
 
 
+@form_for(actions.REROUTE)
 class RerouteForm(ActionForm):
     reason = _reason(
         "Why does the disciplinary process deal with it after all?",
@@ -624,38 +669,3 @@ class RerouteForm(ActionForm):
     def params(self):
         subject = (self.subjects.data or "").strip()
         return {"reason": self.reason.data, "subjects": [subject] if subject else []}
-
-
-FORMS = {
-    "take_ownership": ConfirmForm,
-    "close_no_further_action": ReasonForm,
-    "suspend_rights": SuspendRightsForm,
-    "lift_suspension": SubjectReasonForm,
-    "review_suspension": SubjectReasonForm,
-    "start_investigation": StartInvestigationForm,
-    "add_note": AddNoteForm,
-    "record_outcome": RecordOutcomeForm,
-    "update_case": UpdateCaseForm,
-    "record_investigation_report": InvestigationReportForm,
-    "record_hr_advice": HrAdviceForm,
-    "arrange_hearing": HearingForm,
-    "postpone_hearing": PostponeHearingForm,
-    "lodge_appeal": LodgeAppealForm,
-    "decide_appeal": DecideAppealForm,
-    "waive_appeal": WaiveAppealForm,
-    "declare_conflict": DeclareConflictForm,
-    "reassign": ReassignForm,
-    "record_contractor_action": TextForm,
-    "acknowledge_contractor_case": ConfirmForm,
-    "record_ico_decision": IcoDecisionForm,
-    "record_police_decision": PoliceDecisionForm,
-    "refer": ReferForm,
-    "update_referral": UpdateReferralForm,
-    "resume": ConfirmForm,
-    "record_support": TextForm,
-    "close": OptionalReasonForm,
-    "reopen": ReasonForm,
-    "record_handoff": HandoffForm,
-    "close_routed": OptionalReasonForm,
-    "reroute": RerouteForm,
-}

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from ..domain import bundle as bundle_rules
 from ..domain import permissions, workflow
+from ..domain.actions import ACTIONS, RECORD_OUTCOME
 from ..domain.evidence import safe_display_name
 from ..domain.intake import ReportInput, report_fingerprint
 from ..domain.permissions import View
@@ -336,42 +337,6 @@ def _int_or_none(value):
         return None
 
 
-# What the person sees after each action, in plain words
-DONE_MESSAGES = {
-    "take_ownership": "You now own this case.",
-    "close_no_further_action": "The case is closed with no further action.",
-    "suspend_rights": "Publishing rights suspended.",
-    "lift_suspension": "The suspension is lifted.",
-    "review_suspension": "Suspension review recorded.",
-    "start_investigation": "The investigation has started and the investigator has been told.",
-    "add_note": "Note added.",
-    "record_outcome": "Outcome recorded.",
-    "update_case": "The case details are corrected and the deadlines worked out again.",
-    "record_investigation_report": "The investigation report is recorded.",
-    "record_hr_advice": "HR advice recorded.",
-    "arrange_hearing": "The hearing is arranged and the hearing officer has been told. Send the invitation letter.",
-    "postpone_hearing": "The hearing is postponed.",
-    "lodge_appeal": "The appeal is lodged and the appeal officer has been told.",
-    "decide_appeal": "The appeal is decided. Send the appeal outcome letter.",
-    "waive_appeal": "The waiver of the appeal is recorded.",
-    "declare_conflict": "Your declaration is recorded.",
-    "reassign": "The role is reassigned.",
-    "record_contractor_action": "The contractor's action is recorded.",
-    "acknowledge_contractor_case": "You have acknowledged this contractor case.",
-    "record_ico_decision": "The ICO decision is recorded.",
-    "record_police_decision": "The decision on a police referral is recorded.",
-    "refer": "Referral recorded.",
-    "update_referral": "Referral updated.",
-    "resume": "The case has resumed.",
-    "record_support": "Support recorded. The member of staff can see it on their report.",
-    "close": "The case is closed.",
-    "reopen": "The case is reopened.",
-    "record_handoff": "The hand-off is recorded.",
-    "close_routed": "The case is closed: it is dealt with elsewhere.",
-    "reroute": "The report is back in the disciplinary process as a new report. Its managers have been told.",
-}
-
-
 def load_full_case(reference: str):
     """A case the user may see in full; 404 for anyone else (reporters included)."""
     case, level = load_case(reference)
@@ -384,10 +349,10 @@ def load_full_case(reference: str):
 @login_required
 def act(reference: str, action: str):
     case = load_full_case(reference)
-    spec = workflow.ACTIONS.get(action)
+    spec = ACTIONS.get(action)
     if spec is None:
         abort(404)
-    form = action_forms.FORMS[action].for_case(case)()
+    form = action_forms.FORMS[spec].for_case(case)()
     context = {
         "accounts": accounts_of_subjects(case),
         "investigators": workflow_service.managers_and_hr(),
@@ -409,7 +374,7 @@ def act(reference: str, action: str):
         form.seen_event.data = str(last_event_seq(case))
     elif allowed and form.validate():
         try:
-            workflow_service.perform(case, current_user, action, form.params(), version=_int_or_none(form.version.data))
+            workflow_service.perform(case, current_user, spec, form.params(), version=_int_or_none(form.version.data))
         except StaleCase:
             db.session.rollback()
             changes = changes_since(case, _int_or_none(form.seen_event.data))
@@ -430,10 +395,10 @@ def act(reference: str, action: str):
             return redirect(url_for("cases.show", reference=reference))
         else:
             db.session.commit()
-            flash(DONE_MESSAGES.get(action, f"{spec.label}: done."), "success")
+            flash(spec.done, "success")
             return redirect(url_for("cases.show", reference=reference))
     extra = {}
-    if action == "record_outcome":
+    if spec is RECORD_OUTCOME:
         extra = {"warnings": history.subject_warnings(case), "similar": history.similar_sanctions(case)}
     if changes is not None:
         status = 409

@@ -25,10 +25,9 @@ from playwright.sync_api import expect
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from casework.domain.workflow import ACTIONS
+from casework.domain.actions import ACTIONS
 from casework.domain.working_days import add_working_days
 from casework.services.bundle import verify_bundle
-from casework.web.cases import DONE_MESSAGES
 
 from .conftest import follow, sign_in, visit
 
@@ -83,8 +82,8 @@ def act(page, label: str, fill=None, *, slug: str) -> None:
     if fill:
         fill(page)
     follow(page, lambda: page.get_by_role("button", name=label, exact=True).click(), label=f"{slug}-done")
-    action = next(name for name, spec in ACTIONS.items() if spec.label == label)
-    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(DONE_MESSAGES[action])
+    action = next(action for action in ACTIONS.values() if action.label == label)
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text(action.done)
     expect(page.locator(".govuk-error-summary")).to_have_count(0)
 
 

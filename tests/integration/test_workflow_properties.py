@@ -33,7 +33,9 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
+from casework.domain.actions import ACTIONS
 from casework.domain.audit import first_break
+from casework.domain.case_state import active_suspensions, open_referrals, right_stays_suspended
 from casework.domain.policy import (
     AGENCIES,
     FINDINGS,
@@ -46,14 +48,7 @@ from casework.domain.policy import (
     StaffType,
     Stage,
 )
-from casework.domain.workflow import (
-    ACTIONS,
-    active_suspensions,
-    available_actions,
-    capacities,
-    open_referrals,
-    right_stays_suspended,
-)
+from casework.domain.workflow import available_actions, capacities
 from casework.domain.working_days import add_working_days
 from casework.extensions import db
 from casework.models import CaseEvent, Outcome, PublishingRight, SocialAccount, Suspension
@@ -199,7 +194,7 @@ def good_values(case, people: dict, accounts) -> dict:
     }
 
 
-# The parameters each action reads (as the API's table has them)
+# The parameters of each action the walk sends (each a field of the action's declared parameters)
 PARAMETERS = {
     "take_ownership": (),
     "close_no_further_action": ("reason",),
@@ -255,6 +250,9 @@ ACTION_NAMES = [*ACTIONS, "delete_everything", "", "CLOSE"]
 
 def test_the_walk_knows_every_action():
     assert set(PARAMETERS) == set(ACTIONS)
+    for action, names in PARAMETERS.items():
+        fields = {"result" if name == "appeal_result" else name for name in names}
+        assert fields <= set(ACTIONS[action].params.model_fields), f"{action} takes no {fields}"
 
 
 def draw_params(data, action: str, case, people: dict, accounts) -> dict:

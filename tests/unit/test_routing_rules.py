@@ -7,19 +7,18 @@ from types import SimpleNamespace
 
 import pytest
 
+from casework.domain.actions import ACTIONS, CLOSE_ROUTED
 from casework.domain.intake import ReportInput, validate_report
 from casework.domain.permissions import View, view_level
 from casework.domain.routing import (
-    ROUTED_CASE_ACTIONS,
     Route,
     Scope,
     ScopeAnswers,
     decide_route,
     reporter_explanation,
-    routed_stage_refusal,
     scope_errors,
 )
-from casework.domain.workflow import ACTIONS, Refusal, RefusalCode, available_actions, check
+from casework.domain.workflow import Refusal, RefusalCode, available_actions, check, not_ready
 from tests.unit.test_workflow_table import FakeCase
 
 TODAY = date(2026, 3, 2)
@@ -230,7 +229,16 @@ def test_none_of_the_disciplinary_actions_apply_to_a_routed_report():
     case = routed_case()
     offered = {spec.name for spec in available_actions(HR, case)}
     assert offered == {"record_handoff", "reroute", "add_note", "record_ico_decision"}
-    for name in set(ACTIONS) - ROUTED_CASE_ACTIONS:
+    routed_actions = {name for name, action in ACTIONS.items() if action.on_routed_cases}
+    assert routed_actions == {
+        "record_handoff",
+        "close_routed",
+        "reroute",
+        "add_note",
+        "update_referral",
+        "record_ico_decision",
+    }
+    for name in set(ACTIONS) - routed_actions:
         with pytest.raises(Refusal) as refused:
             check(name, HR, case, {"agency": "police", "reason": "x"}, people={})
         assert refused.value.code in (RefusalCode.WRONG_STAGE, RefusalCode.NOT_ALLOWED), name
@@ -238,10 +246,10 @@ def test_none_of_the_disciplinary_actions_apply_to_a_routed_report():
 
 def test_closing_needs_the_hand_off_and_the_lado_referral_concluded():
     case = routed_case("school")
-    assert routed_stage_refusal("close_routed", case) == "Record the hand-off before closing the case"
+    assert not_ready(CLOSE_ROUTED, case, TODAY) == "Record the hand-off before closing the case"
     case.handed_off_at = NOW
     case.referrals = [SimpleNamespace(id=1, agency="lado", status="acknowledged")]
-    assert "LADO referral is still open" in routed_stage_refusal("close_routed", case)
+    assert "LADO referral is still open" in not_ready(CLOSE_ROUTED, case, TODAY)
     case.referrals[0].status = "concluded"
     assert check("close_routed", HR, case, {}, people={}).to_stage == "closed"
 

@@ -3,8 +3,8 @@
 import re
 from pathlib import Path
 
+from casework.domain.actions import ACTIONS, OPEN_STAGES
 from casework.domain.policy import Stage
-from casework.domain.workflow import ACTIONS, OPEN_STAGES
 
 ROOT = Path(__file__).resolve().parents[2]
 PHRASES = {

@@ -7,7 +7,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from casework.domain.workflow import ACTIONS
+from casework.domain.actions import ACTIONS
 from casework.models import CaseEvent, Note
 from casework.services import workflow as workflow_service
 from casework.services.cases import add_information
@@ -79,7 +79,7 @@ def _fill(app, case, action: str) -> dict:
     found again."""
     data = {}
     with app.test_request_context():
-        form = FORMS[action].for_case(case)(meta={"csrf": False})
+        form = FORMS[ACTIONS[action]].for_case(case)(meta={"csrf": False})
         form.setup(case, {"accounts": [], "investigators": [], "officers": [], "actor_id": 0})
     for field in form:
         if field.name in ("csrf_token", "version", "seen_event", "submit"):

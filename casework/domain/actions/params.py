@@ -15,6 +15,7 @@ is a working day) is the rules' to decide, after they have checked who is acting
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Annotated, Any
 
 from pydantic import (
@@ -39,13 +40,6 @@ ID_RANGE = {"gt": -(2**31), "lt": 2**31}
 
 
 # --- what a field carries besides its type ---------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Need:
-    """The field must be given (and not blank); `message` says what to do when it is not."""
-
-    message: str
 
 
 @dataclass(frozen=True)
@@ -101,14 +95,15 @@ def _one_is_a_list(value):
 
 
 def need(message: str) -> Any:
-    """Mark a field as needed: `reason: Reason[...]` with `= need("Enter the reason")`."""
+    """The default of a field the action needs, `reason: Reason() = need("Enter the reason")`: not given, it
+    is refused with `message` (and the document lists it as required)."""
     return Field(None, json_schema_extra={"x-need": message})
 
 
 # --- the types of fields --------------------------------------------------------------------------
 
 
-def Text(description: str, limit: int = TEXT_MAX, *, unreadable: str = "Enter text") -> Any:  # noqa: N802
+def Text(description: str, limit: int = TEXT_MAX, *, unreadable: str = "Enter text") -> Any:
     """Free text of at most `limit` characters."""
     return Annotated[
         str | None,
@@ -118,16 +113,16 @@ def Text(description: str, limit: int = TEXT_MAX, *, unreadable: str = "Enter te
     ]
 
 
-def Reason(description: str = "Why; recorded in the audit trail") -> Any:  # noqa: N802
+def Reason(description: str = "Why; recorded in the audit trail") -> Any:
     return Text(description, REASON_MAX)
 
 
-def Email(description: str, *, unreadable: str = "Choose a person from the staff directory") -> Any:  # noqa: N802
+def Email(description: str, *, unreadable: str = "Choose a person from the staff directory") -> Any:
     """A person, named by their e-mail address."""
     return Annotated[str | None, Field(description=description), NAMES, Reading("Must be a string", unreadable)]
 
 
-def Emails(description: str, *, unreadable: str = "Choose people from the staff directory") -> Any:  # noqa: N802
+def Emails(description: str, *, unreadable: str = "Choose people from the staff directory") -> Any:
     """People, named by their e-mail addresses (on a form, one address is a list of one)."""
     return Annotated[
         list[str] | None,
@@ -138,7 +133,7 @@ def Emails(description: str, *, unreadable: str = "Choose people from the staff 
     ]
 
 
-def Code(description: str, codes, *, otherwise: str | None = None) -> Any:  # noqa: N802
+def Code(description: str, codes, *, otherwise: str | None = None) -> Any:
     """One code from `codes`."""
     listed = tuple(str(code) for code in codes)
     return Annotated[
@@ -149,7 +144,7 @@ def Code(description: str, codes, *, otherwise: str | None = None) -> Any:  # no
     ]
 
 
-def Strings(description: str, *, unreadable: str = "Choose from the list") -> Any:  # noqa: N802
+def Strings(description: str, *, unreadable: str = "Choose from the list") -> Any:
     """A list of text values, such as category codes."""
     return Annotated[
         list[str] | None,
@@ -159,7 +154,7 @@ def Strings(description: str, *, unreadable: str = "Choose from the list") -> An
     ]
 
 
-def YesNo(description: str, *, unreadable: str = "Say yes or no") -> Any:  # noqa: N802
+def YesNo(description: str, *, unreadable: str = "Say yes or no") -> Any:
     """Yes or no: true or false in JSON; "yes", "true", "on" (and their opposites) from a form."""
     return Annotated[
         bool | None,
@@ -169,7 +164,7 @@ def YesNo(description: str, *, unreadable: str = "Say yes or no") -> Any:  # noq
     ]
 
 
-def RecordId(description: str, *, unreadable: str) -> Any:  # noqa: N802
+def RecordId(description: str, *, unreadable: str) -> Any:
     """The id of a record; from a form, its digits."""
     return Annotated[
         int | None,
@@ -179,7 +174,7 @@ def RecordId(description: str, *, unreadable: str) -> Any:  # noqa: N802
     ]
 
 
-def LocalDateTime(description: str, *, unreadable: str = "Enter a date and time") -> Any:  # noqa: N802
+def LocalDateTime(description: str, *, unreadable: str = "Enter a date and time") -> Any:
     """A date and time in London, as ISO text: 2026-12-10T10:00."""
     return Annotated[
         Annotated[str, WithJsonSchema({"type": "string", "format": "date-time"})] | None,
@@ -188,12 +183,12 @@ def LocalDateTime(description: str, *, unreadable: str = "Enter a date and time"
     ]
 
 
-def LocalDate(description: str, *, unreadable: str = "Enter a date") -> Any:  # noqa: N802
+def LocalDate(description: str, *, unreadable: str = "Enter a date") -> Any:
     """A date (and perhaps a time) in London, as ISO text."""
     return Annotated[str | None, Field(description=description), Reading("Must be a string", unreadable)]
 
 
-def Items(model: type["Item"], description: str, *, unreadable: str) -> Any:  # noqa: N802
+def Items(model: type["Item"], description: str, *, unreadable: str) -> Any:
     """A list of objects, each read as `model`."""
     return Annotated[
         list[model] | None,
@@ -219,7 +214,7 @@ def _account_ids(value, info: ValidationInfo):
     return value
 
 
-def AccountIds(description: str) -> Any:  # noqa: N802
+def AccountIds(description: str) -> Any:
     """Council accounts: "all", or a list of their ids."""
     return Annotated[
         str | list[int] | None,
@@ -284,6 +279,30 @@ class ActionParams(BaseModel):
     def emails(self) -> list[str]:
         """Every e-mail address the parameters name, so that the people can be looked up at once."""
         return [email for email in _named_emails(self) if isinstance(email, str)]
+
+    @classmethod
+    def named_in(cls, values) -> list[str]:
+        """Every e-mail address the fields that name people hold in `values` (not yet read: what cannot be an
+        address is left out), so that the people can be looked up before the rules run."""
+        if isinstance(values, ActionParams):
+            return values.emails()
+        if not isinstance(values, dict):
+            return []
+        found = []
+        for name, field in cls.model_fields.items():
+            value = values.get(name)
+            inner = _item_model(field)
+            if NAMES in field.metadata:
+                found += value if isinstance(value, list) else [value]
+            elif inner is not None and isinstance(value, list):
+                for item in value:
+                    if isinstance(item, dict):
+                        found += [item.get(key) for key, f in inner.model_fields.items() if NAMES in f.metadata]
+        return [email for email in found if isinstance(email, str)]
+
+
+class NoParams(ActionParams):
+    """An action that takes nothing but the case's version."""
 
 
 def _need(field) -> str | None:
@@ -407,3 +426,33 @@ def field_errors(params: ActionParams) -> dict[str, str]:
                 if value not in rule.codes:
                     errors[name] = rule.otherwise
     return errors
+
+
+# --- reading the values: e-mail addresses as people, ISO text as moments ------------------------------
+
+
+def person(people: dict, email):
+    """The person named by `email` among `people` (looked up by the services, by lower-case address), or None."""
+    return people.get(email.strip().lower()) if isinstance(email, str) and email.strip() else None
+
+
+def local_moment(value) -> datetime | None:
+    """An ISO date and time ("2026-12-10T10:00"), as given (London time when it has no offset), or None."""
+    if not isinstance(value, str) or "T" not in value.strip():
+        return None
+    try:
+        moment = datetime.fromisoformat(value.strip())
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=None) if moment.tzinfo is None else moment
+
+
+def local_day_or_moment(value) -> datetime | None:
+    """An ISO date and time, or a date alone (its midnight), as given; or None."""
+    moment = local_moment(value)
+    if moment is None and isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip() + "T00:00")
+        except ValueError:
+            return None
+    return moment
