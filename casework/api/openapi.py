@@ -1,5 +1,6 @@
-"""The OpenAPI 3.1 document of the API, generated from the policy lists, the workflow table, the API's
-parameter table and the models its answers are built with, so that it cannot drift from what the API does."""
+"""The OpenAPI 3.1 document of the API, generated from the policy lists, the actions' declarations (their
+parameter models), the API's tables of the other request bodies and the models its answers are built with,
+so that it cannot drift from what the API does."""
 
 from functools import cache
 from typing import Literal
@@ -42,12 +43,6 @@ INTEGER = {"type": "integer"}
 BOOLEAN = {"type": "boolean"}
 DATE = {"type": "string", "format": "date"}
 DATE_TIME = {"type": "string", "format": "date-time"}
-N_STRING = nullable(STRING)
-N_INTEGER = nullable(INTEGER)
-N_BOOLEAN = nullable(BOOLEAN)
-N_DATE = nullable(DATE)
-N_DATE_TIME = nullable(DATE_TIME)
-N_PERSON = nullable(ref("Person"))
 
 
 def _enum_ref(values) -> dict | None:
@@ -58,7 +53,7 @@ def _enum_ref(values) -> dict | None:
 
 
 def param_schema(param: Param) -> dict:
-    """The JSON Schema of one request field, from the API's parameter table."""
+    """The JSON Schema of one field of a request body other than an action's, from the API's tables."""
     if param.type == "string":
         schema = (_enum_ref(param.enum) or {"type": "string", "enum": list(param.enum)}) if param.enum else STRING
     elif param.type == "date":
@@ -70,17 +65,6 @@ def param_schema(param: Param) -> dict:
     elif param.type == "string_list":
         items = (_enum_ref(param.enum) or {"type": "string", "enum": list(param.enum)}) if param.enum else STRING
         schema = {"type": "array", "items": items}
-    elif param.type == "accounts":
-        schema = {"oneOf": [{"type": "string", "enum": ["all"]}, {"type": "array", "items": INTEGER}]}
-    elif param.type == "datetime":
-        schema = {"type": "string", "format": "date-time"}
-    elif param.type == "object_list":
-        item = {
-            "type": "object",
-            "properties": {p.name: param_schema(p) for p in param.items},
-            "additionalProperties": False,
-        }
-        schema = {"type": "array", "items": item, "maxItems": 100}
     else:  # pragma: no cover - the table only uses the types above
         raise AssertionError(param.type)
     if param.description:

@@ -33,29 +33,17 @@ LIST_MAX = 100
 
 @dataclass(frozen=True)
 class Param:
-    """One field of a request body: its JSON type and, for codes, the values allowed."""
+    """One field of a request body other than an action's: its JSON type and, for codes, the values allowed."""
 
     name: str
-    type: str  # string, integer, boolean, string_list, accounts, date, datetime, object_list
+    type: str  # string, integer, boolean, string_list, date
     description: str = ""
     enum: tuple = ()
-    items: tuple = ()  # for object_list: the fields of each object, as Params
 
     def type_error(self, value) -> str | None:
         """Why `value` is not of this field's JSON type, or None."""
-        if self.type in ("string", "date", "datetime"):
+        if self.type in ("string", "date"):
             return None if isinstance(value, str) else "Must be a string"
-        if self.type == "object_list":
-            if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
-                return "Must be a list of objects"
-            fields = {p.name: p for p in self.items}
-            for item in value:
-                for key, inner in item.items():
-                    if key not in fields:
-                        return f"Unknown field in an item: {key}"
-                    if inner is not None and fields[key].type_error(inner):
-                        return f"{key}: {fields[key].type_error(inner)}"
-            return None
         if self.type == "integer":
             return None if isinstance(value, int) and not isinstance(value, bool) else "Must be an integer"
         if self.type == "boolean":
@@ -64,12 +52,6 @@ class Param:
             if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
                 return "Must be a list of strings"
             return None
-        if self.type == "accounts":
-            if value == "all":
-                return None
-            if isinstance(value, list) and all(isinstance(i, int) and not isinstance(i, bool) for i in value):
-                return None
-            return 'Must be "all" or a list of council account ids'
         raise AssertionError(f"unknown parameter type {self.type}")
 
 
