@@ -471,7 +471,7 @@ def seed_floor() -> None:
 def floor_page(base: str, name: str, seconds: float, connections: int) -> dict:
     """The floor's page `name` under the same load, measured just before the Casework page it is compared
     with: a machine whose load changes during the run changes both alike."""
-    wrk(base + FLOOR_PAGES[name], {}, 1, connections)  # warm up
+    alone(base + FLOOR_PAGES[name], {}, times=3)  # warm up
     return wrk(base + FLOOR_PAGES[name], {}, seconds, connections)
 
 
@@ -625,7 +625,8 @@ def run(args) -> int:
                         headers["Cookie"] = cookies[who]
                     target = base + facts["paths"][name]
                     floor = floor_page(floor_base, floor_name, args.duration, args.connections) if floor_name else None
-                    wrk(target, headers, 1, args.connections)  # warm up
+                    # Warm up one request at a time: a burst would leave requests queued into the measurement
+                    alone(target, headers, times=3)
                     result = wrk(target, headers, args.duration, args.connections)
                     result["statements"] = counts.get(name)
                     result["floor"] = floor["rate"] if floor else None
