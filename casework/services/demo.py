@@ -1,6 +1,8 @@
 """A demo council for trying Casework out (`flask casework seed-demo`)."""
 
+import io
 import random
+import textwrap
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app
@@ -15,6 +17,7 @@ from ..models_accounts import SocialMediaTraining
 from . import users as user_service
 from .cases import add_information, report_case
 from .deadlines import LONDON, bank_holidays
+from .evidence import add_file
 from .workflow import perform
 
 DEMO_PASSWORD = "demo-password-2026"  # noqa: S105 (the published demo sign-in)
@@ -562,6 +565,8 @@ def _demo_case(rng, number, kind, reported, now, people, reporters, subjects, *,
     decider = hr
     extra = {}
     if formal:
+        with clock_at(clock.at):
+            _demo_evidence(case, investigator, subject)
         decider = next(
             p
             for p in (hr, *managers.values())
@@ -644,6 +649,46 @@ def _demo_case(rng, number, kind, reported, now, people, reporters, subjects, *,
             return
     # After the appeal window (5 working days) has passed
     step(24 * 12, 24 * 20, hr, "close")
+
+
+def _demo_evidence(case, investigator, subject) -> None:
+    """A screenshot of the post and the subject's signed policy acknowledgement, so that a demo hearing
+    bundle has evidence pages (one image, one PDF)."""
+    from PIL import Image, ImageDraw, ImageFont
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    image = Image.new("RGB", (900, 480), "white")
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, 900, 64), fill=(29, 112, 184))
+    draw.text((24, 18), f"social.example  {case.content_url}", fill="white", font=ImageFont.load_default(24))
+    draw.text((24, 90), subject.name, fill="black", font=ImageFont.load_default(26))
+    body = ImageFont.load_default(22)
+    for row, line in enumerate(textwrap.wrap(case.description, 70)[:10]):
+        draw.text((24, 140 + row * 32), line, fill=(11, 12, 12), font=body)
+    screenshot = io.BytesIO()
+    image.save(screenshot, "PNG")
+    screenshot.seek(0)
+    add_file(case, investigator, screenshot, "screenshot-of-post.png", "Screenshot of the post, taken when reported")
+
+    letter = io.BytesIO()
+    page = canvas.Canvas(letter, pagesize=A4)
+    page.setFont("Helvetica-Bold", 16)
+    page.drawString(72, 760, "Social Networking Policy: acknowledgement")
+    page.setFont("Helvetica", 12)
+    for row, line in enumerate(
+        (
+            f"I, {subject.name}, have read the council's Social Networking Policy and the",
+            "Acceptable Use of Social Media Policy, and understand that a breach may be",
+            "dealt with under the disciplinary procedure (Social Networking Policy 11.3).",
+            "",
+            f"Signed: {subject.name}",
+        )
+    ):
+        page.drawString(72, 720 - row * 20, line)
+    page.save()
+    letter.seek(0)
+    add_file(case, investigator, letter, "policy-acknowledgement.pdf", "Signed acknowledgement of the policy")
 
 
 # Acceptable Use of Social Media Policy 2 and 3: one report of each kind that goes to another procedure
