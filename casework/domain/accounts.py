@@ -295,8 +295,9 @@ def reason_error(reason: str, missing: str) -> str | None:
     return None
 
 
-def decision_errors(status: str, decision: str, reason: str) -> dict[str, str]:
-    """7.3: only a proposal is decided, approved or refused, always with reasons."""
+def decision_errors(status: str, decision: str, reason: str, *, own_proposal: bool = False) -> dict[str, str]:
+    """7.3: only a proposal is decided, approved or refused, always with reasons; the person who proposed
+    an account may withdraw it (refuse) but never approve it themselves."""
     errors: dict[str, str] = {}
     if status != "proposed":
         errors["decision"] = (
@@ -304,6 +305,11 @@ def decision_errors(status: str, decision: str, reason: str) -> dict[str, str]:
         )
     elif decision not in DECISIONS:
         errors["decision"] = "Select whether to approve or refuse the proposal"
+    elif decision == "approved" and own_proposal:
+        errors["decision"] = (
+            "You proposed this account: someone else in the communications team approves it "
+            "(Social Networking Policy 7.3)"
+        )
     problem = reason_error(reason, "Enter the reasons for the decision")
     if problem:
         errors["reason"] = problem

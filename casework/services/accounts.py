@@ -426,7 +426,7 @@ def decide(
     """7.3: the Communications team approves a proposal (it goes live on a three-month trial, 7.4) or
     refuses it, with reasons in both cases. The person who proposed it is told."""
     require(actor, "decide")
-    errors = rules.decision_errors(account.status, decision, reason)
+    errors = rules.decision_errors(account.status, decision, reason, own_proposal=account.proposed_by_id == actor.id)
     if errors:
         if "decision" in errors and account.status != "proposed":
             raise Conflict(errors["decision"], errors)

@@ -110,6 +110,18 @@ def test_who_approves(council, proposed, who, may):
         assert proposed.status == "proposed"
 
 
+def test_whoever_proposed_an_account_may_withdraw_it_but_not_approve_it(council, db_session):
+    officer = council["officer"]
+    own = register.add_account(officer, proposal(council, handle="@officer_idea"))
+    with pytest.raises(InvalidInput) as refused:
+        register.decide(own, officer, "approved", "I like it", today=TODAY)
+    assert "someone else in the communications team approves it" in refused.value.fields["decision"]
+    assert (own.status, own.decided_by_id) == ("proposed", None)
+    assert admin_events(db_session, "account_approved") == []
+    register.decide(own, officer, "refused", "Withdrawn: the parks account covers it", today=TODAY)
+    assert own.status == "refused"
+
+
 def test_approval_starts_a_three_month_trial_and_tells_the_proposer(council, proposed, db_session):
     register.decide(proposed, council["officer"], "approved", "Fits the service plan", today=date(2025, 11, 30))
     assert (proposed.went_live_on, proposed.trial_ends_on) == (date(2025, 11, 30), date(2026, 2, 28))

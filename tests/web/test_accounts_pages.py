@@ -33,9 +33,11 @@ def admin(make_user, housing):
 
 
 @pytest.fixture
-def account(admin, housing):
+def account(make_user, housing):
+    """Proposed by Housing's manager: the administrator who decides it did not propose it (7.3)."""
+    proposer = make_user("manager", department=housing, name="Pat Proposer")
     return register.add_account(
-        admin, AccountInput(platform="facebook", handle="DemoHousing", department_id=housing.id, **BRIEF)
+        proposer, AccountInput(platform="facebook", handle="DemoHousing", department_id=housing.id, **BRIEF)
     )
 
 
