@@ -29,6 +29,7 @@ from wtforms.fields.choices import SelectChoice
 
 from ..domain import actions, process
 from ..domain.actions import Action
+from ..domain.actions.hearing import WORKING_HOURS
 from ..domain.policy import (
     AGENCIES,
     APPEAL_RESULTS,
@@ -98,6 +99,11 @@ class ActionForm(CaseworkForm):
     def field_for(self, name: str):
         """The field that shows the domain's message for the parameter `name`."""
         return getattr(self, name, None)
+
+    def error_for(self, name: str, message: str):
+        """The field that shows the domain's `message` for the parameter `name` (None: no field shows it), and
+        the message as it reads there."""
+        return self.field_for(name), message
 
 
 @form_for(actions.TAKE_OWNERSHIP, actions.ACKNOWLEDGE_CONTRACTOR_CASE, actions.RESUME)
@@ -407,8 +413,66 @@ def _officer_choices(people, case, blank):
     ]
 
 
+TIME_UNREADABLE = "Enter the time as hours and minutes, like 10:30"
+TIME_NEEDED = "Enter the time, like 10:30"
+
+
+def _clock(text) -> tuple[int, int] | None:
+    """Hours and minutes from a typed time ("10:30", "14.00", "9", "2pm", "2:30 pm"), or None."""
+    text = (text or "").strip().lower().replace(".", ":")
+    half = text[-2:] if text.endswith(("am", "pm")) else None
+    core = text[:-2].strip() if half else text
+    hour, colon, minute = core.partition(":")
+    if not hour.isdigit() or len(hour) > 2 or (colon and not (minute.isdigit() and len(minute) == 2)):
+        return None
+    hour, minute = int(hour), int(minute or 0)
+    if half:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if half == "pm" else 0)
+    return (hour, minute) if hour < 24 and minute < 60 else None
+
+
+class ClockField(StringField):
+    """A time typed as hours and minutes; anything else is refused on this box, in plain words."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs.setdefault("widget", GovTextInput())
+        kwargs.setdefault("description", "For example 10:30 or 14:00")
+        super().__init__(label, validators, **kwargs)
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if (self.data or "").strip() and _clock(self.data) is None:
+            raise ValueError(TIME_UNREADABLE)
+
+
+def _moment(day, time) -> str | None:
+    """The ISO date and time from a date and a typed time ("10:30", "2pm"); the date alone without a time."""
+    if day is None:
+        return None
+    clock = _clock(time)
+    if clock is None:
+        return day.isoformat()
+    return f"{day.isoformat()}T{clock[0]:02d}:{clock[1]:02d}"
+
+
+class HearingMomentMixin:
+    """The hearing's date and time come as a date (three boxes) and a time (one box): the rules' message on
+    `hearing_at` goes next to the box it is about."""
+
+    def error_for(self, name, message):
+        if name != "hearing_at":
+            return super().error_for(name, message)
+        if self.hearing_date.data is not None and not (self.hearing_time.data or "").strip():
+            return self.hearing_time, TIME_NEEDED
+        if message == WORKING_HOURS:
+            return self.hearing_time, message
+        return self.hearing_date, message
+
+
 @form_for(actions.ARRANGE_HEARING)
-class HearingForm(ActionForm):
+class HearingForm(HearingMomentMixin, ActionForm):
     hearing_officer = SelectField(
         "Hearing officer",
         widget=GovSelect(),
@@ -421,7 +485,7 @@ class HearingForm(ActionForm):
         invalid_message="Enter a real date",
         description="A working day at least 5 working days from today.",
     )
-    hearing_time = StringField("Time", widget=GovTextInput(), description="For example 10:30 or 14:00")
+    hearing_time = ClockField("Time")
     subjects = SelectMultipleField("Who is invited?", widget=GovCheckboxesInput(), validate_choice=False)
     override_reason = _reason(
         "Why another hearing officer is not practicable (only when the rules above cannot be met)"
@@ -437,39 +501,15 @@ class HearingForm(ActionForm):
         params["hearing_at"] = _moment(self.hearing_date.data, self.hearing_time.data)
         return params
 
-    def field_for(self, name):
-        return self.hearing_date if name == "hearing_at" else getattr(self, name, None)
-
-
-def _moment(day, time) -> str | None:
-    """The ISO date and time from a date and a typed time ("10:30", "2pm"), or what was typed."""
-    if day is None:
-        return None
-    text = (time or "").strip().lower().replace(".", ":")
-    hour, minute = None, 0
-    try:
-        if text.endswith(("am", "pm")):
-            core = text[:-2].strip()
-            hour, _, rest = core.partition(":")
-            hour, minute = int(hour) % 12 + (12 if text.endswith("pm") else 0), int(rest or 0)
-        elif text:
-            hour, _, rest = text.partition(":")
-            hour, minute = int(hour), int(rest or 0)
-    except ValueError:
-        return f"{day.isoformat()}T{text}"
-    if hour is None:
-        return day.isoformat()
-    return f"{day.isoformat()}T{hour:02d}:{minute:02d}"
-
 
 @form_for(actions.POSTPONE_HEARING)
-class PostponeHearingForm(ActionForm):
+class PostponeHearingForm(HearingMomentMixin, ActionForm):
     hearing_date = GovDateField(
         "New date",
         invalid_message="Enter a real date",
         description="At most 5 working days after the date first set.",
     )
-    hearing_time = StringField("Time", widget=GovTextInput(), description="For example 10:30 or 14:00")
+    hearing_time = ClockField("Time")
     reason = _reason(
         "Why is it postponed?",
         "For example: the companion cannot attend (Employment Relations Act 1999 s10(4)).",
@@ -478,9 +518,6 @@ class PostponeHearingForm(ActionForm):
 
     def params(self):
         return {"hearing_at": _moment(self.hearing_date.data, self.hearing_time.data), "reason": self.reason.data}
-
-    def field_for(self, name):
-        return self.hearing_date if name == "hearing_at" else getattr(self, name, None)
 
 
 class SubjectChoiceMixin:

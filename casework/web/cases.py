@@ -384,11 +384,11 @@ def act(reference: str, action: str):
         except InvalidInput as error:
             db.session.rollback()
             for name, message in error.fields.items():
-                field = form.field_for(name)
+                field, shown = form.error_for(name, message)
                 if field is not None:
-                    field.errors = [message]
+                    field.errors = [shown]
                 else:
-                    flash(message, "error")
+                    flash(shown, "error")
         except (Conflict, NotAllowed) as error:
             db.session.rollback()
             flash(error.message, "error")

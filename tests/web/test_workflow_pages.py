@@ -1,7 +1,8 @@
 """Taking cases through the workflow on the web pages, as the right people."""
 
 import io
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import func, select
@@ -10,6 +11,9 @@ from casework.domain.working_days import add_working_days
 from casework.models import Case, CaseEvent, Evidence, PublishingRight, SocialAccount, utcnow
 from casework.services.audit import verify_all
 from casework.services.deadlines import bank_holidays, london_today
+from tests.process_steps import report_and_hearing
+
+LONDON = ZoneInfo("Europe/London")
 
 PNG = (
     b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
@@ -220,3 +224,91 @@ def test_abuse_case_support_visible_to_victim(client, login_as, people, make_cas
     switch(client, login_as, people["reporter"])
     page = client.get(f"/cases/{case.reference}")
     assert b"Asked the platform to remove the posts" in page.data
+
+
+def _at_hearing(client, login_as, people, make_case, db_session, *, held_days_ago=None):
+    """A case at the hearing stage, its hearing 6 working days ahead (or `held_days_ago` days ago), with HR
+    signed in."""
+    p = people
+    case = make_case(p["reporter"], subjects=[p["subject"]])
+    login_as(p["manager"])
+    assert do(client, case, "take_ownership").status_code == 302
+    started = do(client, case, "start_investigation", investigator=p["investigator"].email, no_suspension_reason="n")
+    assert started.status_code == 302, started.data
+    report_and_hearing(case, p["hr"], hr=p["hr"])
+    if held_days_ago is None:
+        day = add_working_days(london_today(), 6, bank_holidays())
+        case.hearing.hearing_at = datetime.combine(day, time(10), tzinfo=LONDON).astimezone(UTC)
+    else:
+        case.hearing.hearing_at = utcnow() - timedelta(days=held_days_ago)
+    db_session.commit()
+    switch(client, login_as, p["hr"])
+    return case
+
+
+def _boxes(day):
+    return [str(day.day), str(day.month), str(day.year)]
+
+
+@pytest.mark.parametrize("typed", ["ten", "25:99", "10:7", "13pm"])
+def test_unreadable_time_is_marked_on_the_time_box(client, login_as, people, make_case, db_session, typed):
+    case = _at_hearing(client, login_as, people, make_case, db_session)
+    day = add_working_days(london_today(), 7, bank_holidays())
+    version = case.version
+    response = do(client, case, "postpone_hearing", hearing_date=_boxes(day), hearing_time=typed, reason="Ill")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="hearing_time-error"' in page and "Enter the time as hours and minutes, like 10:30" in page
+    assert 'id="hearing_date-error"' not in page and "2026-12-10T10:00" not in page
+    assert case.version == version and not case.hearing.postponed
+
+
+def test_missing_time_is_asked_for_on_the_time_box(client, login_as, people, make_case, db_session):
+    case = _at_hearing(client, login_as, people, make_case, db_session)
+    day = add_working_days(london_today(), 7, bank_holidays())
+    response = do(client, case, "postpone_hearing", hearing_date=_boxes(day), hearing_time=" ", reason="Ill")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="hearing_time-error"' in page and "Enter the time, like 10:30" in page
+    assert 'id="hearing_date-error"' not in page
+    # A time outside the working day is also said on the time box; a readable one moves the hearing
+    response = do(client, case, "postpone_hearing", hearing_date=_boxes(day), hearing_time="9pm", reason="Ill")
+    page = response.get_data(as_text=True)
+    assert 'id="hearing_time-error"' in page and "Choose a time in the working day" in page
+    assert 'id="hearing_date-error"' not in page
+    response = do(client, case, "postpone_hearing", hearing_date=_boxes(day), hearing_time="2.30pm", reason="Ill")
+    assert response.status_code == 302, response.data
+    assert case.hearing.postponed
+
+
+@pytest.mark.parametrize("typed", ["ten", "25:99"])
+def test_arranging_a_hearing_marks_an_unreadable_time_on_the_time_box(
+    client, login_as, people, make_case, db_session, typed
+):
+    p = people
+    case = make_case(p["reporter"], subjects=[p["subject"]])
+    login_as(p["manager"])
+    do(client, case, "take_ownership")
+    do(client, case, "start_investigation", investigator=p["investigator"].email, no_suspension_reason="n")
+    switch(client, login_as, p["investigator"])
+    do(
+        client,
+        case,
+        "record_investigation_report",
+        finding_0="substantiated",
+        summary="s",
+        recommendation="disciplinary_hearing",
+    )
+    switch(client, login_as, p["hr"])
+    day = add_working_days(london_today(), 6, bank_holidays())
+    fields = dict(hearing_officer=p["hr"].email, hearing_date=_boxes(day), subjects=[p["subject"].email])
+    response = do(client, case, "arrange_hearing", hearing_time=typed, **fields)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert 'id="hearing_time-error"' in page and "Enter the time as hours and minutes, like 10:30" in page
+    assert 'id="hearing_date-error"' not in page
+    assert case.stage == "investigation"
+    response = do(client, case, "arrange_hearing", hearing_time="", **fields)
+    page = response.get_data(as_text=True)
+    assert 'id="hearing_time-error"' in page and 'id="hearing_date-error"' not in page
+    assert case.stage == "investigation"

@@ -11,6 +11,7 @@ from .investigation import OVERRIDE_REASON
 from .params import ActionParams, Email, Emails, LocalDateTime, Reason, local_moment, need
 
 HEARING_AT_NEEDED = "Enter the date and time of the hearing"
+WORKING_HOURS = "Choose a time in the working day"
 
 
 class ArrangeHearingParams(ActionParams):
@@ -53,7 +54,7 @@ def _hearing_day_error(moment, settings, *, notice: bool) -> str | None:
             f"the earliest date is {earliest:%A} {earliest.day} {earliest:%B %Y}"
         )
     if not 7 <= moment.hour < 20:
-        return "Choose a time in the working day"
+        return WORKING_HOURS
     return None
 
 
