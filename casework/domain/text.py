@@ -44,6 +44,24 @@ def printable(name: str) -> str:
     return name if is_valid_text(name) else name.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
+def sentences(parts) -> str:
+    """Messages, each a sentence of its own: "Sam is the investigator of this case. The appeal officer should
+    be more senior than the hearing officer." (not two sentences run together after a semicolon)."""
+    kept = [str(part).strip().rstrip(".") for part in parts or ()]
+    return " ".join(f"{part}." for part in kept if part)
+
+
+def clauses(parts) -> str:
+    """Messages as clauses of one sentence, joined by semicolons: an article that starts a later one is in
+    lower case ("Sam is the investigator of this case; the appeal officer should be more senior ...")."""
+    kept = [str(part).strip().rstrip(".") for part in parts or ()]
+    kept = [part for part in kept if part]
+    return "; ".join(
+        part[0].lower() + part[1:] if i and part.split(" ", 1)[0] in ("The", "A", "An") else part
+        for i, part in enumerate(kept)
+    )
+
+
 def form_message(label: str) -> str:
     """The message shown on a form field whose text is not valid."""
     return f"{label} contains a character that is not valid text. Remove it and try again"

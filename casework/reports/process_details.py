@@ -11,6 +11,7 @@ from ..domain.policy import (
     category_label,
     sanction_label,
 )
+from ..domain.text import clauses
 from .event_details import Names, _changes, _list, _sentence, _with_reason, london_time, long_date
 
 
@@ -32,7 +33,7 @@ def override_sentence(data: dict, names: Names) -> str:
     if not isinstance(override, dict):
         return ""
     rules = override.get("rules") or []
-    rules = "; ".join(str(r) for r in rules) if isinstance(rules, list) else str(rules)
+    rules = clauses(rules) if isinstance(rules, list) else str(rules)
     who = names(override.get("person", ""))
     text = f"Separation of duties set aside for {who} as {_role(override.get('role'))}"
     if rules:

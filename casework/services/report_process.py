@@ -12,6 +12,7 @@ from ..domain.policy import (
     category_label,
     sanction_label,
 )
+from ..domain.text import sentences
 from ..models import Case, Outcome, User
 from ..reports.case_report import Record, ReportSection
 from ..reports.common import london
@@ -190,7 +191,7 @@ def overrides(case: Case) -> ReportSection | None:
         Record(
             f"{_name(o.person)} as {CASE_ROLES.get(o.role, o.role).lower()}",
             [
-                ("Rules set aside", "; ".join(str(r) for r in o.rules or [])),
+                ("Rules set aside", sentences(o.rules)),
                 ("Reason", o.reason),
                 ("By", f"{_name(o.by)}, {london(o.at)}"),
             ],

@@ -26,6 +26,7 @@ from sqlalchemy import func, insert, select, update
 
 from ..domain.policy import Role
 from ..domain.staff_import import DirectoryRefused, StaffRow, line_manager_cycles, read_directory
+from ..domain.text import sentences
 from ..extensions import db
 from ..models import AdminEvent, Department, User, utcnow
 from .deadlines import london_today
@@ -75,7 +76,7 @@ class ImportPlan:
 
     @property
     def bad_rows(self) -> list[tuple[int, str]]:
-        return [(row, "; ".join(messages)) for row, messages in sorted(self.problems.items())]
+        return [(row, sentences(messages)) for row, messages in sorted(self.problems.items())]
 
     @property
     def has_changes(self) -> bool:

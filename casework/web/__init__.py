@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
 
-from ..domain import policy
+from ..domain import policy, text
 from ..domain import routing as routing_rules
 from ..extensions import db, login_manager
 
@@ -93,6 +93,7 @@ def register_web(app: Flask) -> None:
 
     app.add_template_filter(london_time, "london_time")
     app.add_template_filter(long_date, "long_date")
+    app.add_template_filter(text.sentences, "sentences")
 
     app.add_template_global(policy, "policy")
     app.add_template_global(routing_rules, "routing")

@@ -470,3 +470,28 @@ def test_a_name_with_a_control_character_finds_no_one(people, make_case, junk):
         act(case, p["manager"], "take_ownership")
         fields = refused(case, p["manager"], "start_investigation", investigator=junk, no_suspension_reason="x")
     assert "investigator" in fields
+
+
+def test_separation_problems_read_as_separate_sentences(people, make_case):
+    p = people
+    case = investigated(p, make_case)
+    hearing_for(case, p, [p["subject"]], officer=p["officer"])
+    with at(7):
+        act(case, p["officer"], "record_outcome", finding="substantiated", sanction="training", summary="s")
+    with at(8):
+        fields = refused(
+            case,
+            p["manager"],
+            "lodge_appeal",
+            subject=p["subject"].email,
+            grounds="Too severe",
+            appeal_officer=p["investigator"].email,
+        )
+    assert fields["appeal_officer"] == (
+        "Ivan Investigator is the investigator of this case. The appeal officer should be more senior than the "
+        "hearing officer. Choose someone else, or, where that is not practicable (ACAS Code), give the reason"
+    )
+    # Sent empty, the form asks whose appeal it is
+    with at(8):
+        fields = refused(case, p["manager"], "lodge_appeal")
+    assert fields["subject"] == "Choose whose appeal this is"

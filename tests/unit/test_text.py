@@ -62,3 +62,13 @@ def test_every_form_on_the_pages_is_a_casework_form():
         }
     assert len(forms) > 20
     assert [f.__qualname__ for f in forms if not issubclass(f, CaseworkForm)] == []
+
+
+def test_messages_joined_as_sentences_or_clauses():
+    from casework.domain.text import clauses, sentences
+
+    rules = ["Sam is the investigator of this case", "The appeal officer should be more senior."]
+    assert sentences(rules) == ("Sam is the investigator of this case. The appeal officer should be more senior.")
+    assert clauses(rules) == "Sam is the investigator of this case; the appeal officer should be more senior"
+    assert clauses(["The first", "Sam second"]) == "The first; Sam second"
+    assert sentences([]) == "" and clauses(None) == ""

@@ -6,13 +6,14 @@ from ..policy import APPEAL_RESULTS, SANCTIONS, Stage
 from .declaration import BREACH_ONLY, OWNER_OR_HR, Action, Capacity, Inputs
 from .investigation import OVERRIDE_REASON
 from .params import ActionParams, Code, Email, Reason, Text, need
-from .suspensions import SUBJECT_NEEDED
+
+APPELLANT_NEEDED = "Choose whose appeal this is"
 
 LADDER = list(SANCTIONS)
 
 
 class LodgeAppealParams(ActionParams):
-    subject: Email("E-mail of a person the case is about") = need(SUBJECT_NEEDED)
+    subject: Email("E-mail of a person the case is about") = need(APPELLANT_NEEDED)
     grounds: Text("The grounds of appeal") = need("Enter the grounds of appeal")
     appeal_officer: Email("E-mail of the appeal officer") = need("Choose the appeal officer")
     late_reason: Reason("Why an appeal after the window is accepted") = None
@@ -20,7 +21,7 @@ class LodgeAppealParams(ActionParams):
 
 
 class DecideAppealParams(ActionParams):
-    subject: Email("E-mail of a person the case is about") = need(SUBJECT_NEEDED)
+    subject: Email("E-mail of a person the case is about") = need(APPELLANT_NEEDED)
     result: Code("The result", APPEAL_RESULTS, otherwise="Choose upheld, varied or overturned") = need(
         "Choose the result of the appeal"
     )
@@ -29,7 +30,7 @@ class DecideAppealParams(ActionParams):
 
 
 class WaiveAppealParams(ActionParams):
-    subject: Email("E-mail of a person the case is about") = need(SUBJECT_NEEDED)
+    subject: Email("E-mail of a person the case is about") = need("Choose who will not appeal")
     reason: Reason() = need("Enter the reason")
 
 

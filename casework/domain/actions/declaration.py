@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from .. import process
 from ..policy import Kind, Role, Stage
+from ..text import sentences
 from .params import ActionParams, person
 
 LONDON = ZoneInfo("Europe/London")
@@ -102,7 +103,7 @@ class Inputs:
             self.overridden.extend(found.overridable)
             return
         self.errors[field_name] = (
-            "; ".join(found.overridable) + ". Choose someone else, or, where that is not practicable (ACAS Code), "
+            sentences(found.overridable) + " Choose someone else, or, where that is not practicable (ACAS Code), "
             "give the reason"
         )
         self.errors["override_reason"] = "Enter why it is not practicable for someone else to do it"
