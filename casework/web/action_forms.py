@@ -563,6 +563,16 @@ class DecideAppealForm(SubjectChoiceMixin, ActionForm):
         self.subject.choices = [SelectChoice("", "Choose a person")] + [
             SelectChoice(s.email, s.name) for s in case.subjects if s.id in mine
         ]
+        if self.result.data != "varied":
+            # The sanction is asked only under "Varied": one ticked there and left behind when another result
+            # was picked is not part of the answer, nor shown ticked again
+            self.sanction.data = None
+
+    def params(self):
+        params = super().params()
+        if params["result"] != "varied":
+            params["sanction"] = None
+        return params
 
 
 @form_for(actions.WAIVE_APPEAL)

@@ -11,7 +11,8 @@ from casework.domain.working_days import add_working_days
 from casework.models import Case, CaseEvent, Evidence, PublishingRight, SocialAccount, utcnow
 from casework.services.audit import verify_all
 from casework.services.deadlines import bank_holidays, london_today
-from tests.process_steps import report_and_hearing
+from tests.process_steps import act as lodge
+from tests.process_steps import decide, report_and_hearing
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -312,3 +313,51 @@ def test_arranging_a_hearing_marks_an_unreadable_time_on_the_time_box(
     page = response.get_data(as_text=True)
     assert 'id="hearing_time-error"' in page and 'id="hearing_date-error"' not in page
     assert case.stage == "investigation"
+
+
+def _appealed(client, login_as, people, make_case, make_user):
+    """A case whose first written warning is appealed, its appeal officer (a head of service) signed in."""
+    p = people
+    appeal_officer = make_user("head_of_service")
+    case = make_case(p["reporter"], subjects=[p["subject"]])
+    login_as(p["manager"])
+    do(client, case, "take_ownership")
+    do(client, case, "start_investigation", investigator=p["investigator"].email, no_suspension_reason="n")
+    decide(case, p["hr"], sanction="first_written_warning", hr=p["hr"])
+    lodge(
+        case,
+        p["hr"],
+        "lodge_appeal",
+        subject=p["subject"].email,
+        grounds="Too severe",
+        appeal_officer=appeal_officer.email,
+    )
+    assert case.stage == "appeal"
+    switch(client, login_as, appeal_officer)
+    return case
+
+
+def test_a_sanction_left_ticked_is_ignored_unless_the_appeal_is_varied(
+    client, login_as, people, make_case, make_user, db_session
+):
+    case = _appealed(client, login_as, people, make_case, make_user)
+    email = people["subject"].email
+    # "Varied", a sanction ticked, then "Upheld" picked: a reason missing is the only thing said, and the
+    # sanction is not shown ticked again
+    response = do(client, case, "decide_appeal", subject=email, result="upheld", sanction="training", reason="")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Enter the reason" in page
+    assert "only when the outcome is varied" not in page
+    assert 'value="training" checked' not in page and 'checked value="training"' not in page
+    response = do(client, case, "decide_appeal", subject=email, result="upheld", sanction="training", reason="Fair")
+    assert response.status_code == 302, response.data
+    appeal = case.appeals[0]
+    assert appeal.result == "upheld" and case.outcome_for(people["subject"].id).sanction == "first_written_warning"
+
+
+def test_appeal_forms_sent_empty_ask_whose_appeal_it_is(client, login_as, people, make_case, make_user, db_session):
+    case = _appealed(client, login_as, people, make_case, make_user)
+    response = do(client, case, "decide_appeal")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Choose whose appeal this is" in page
+    assert "whose rights this concerns" not in page
