@@ -99,8 +99,10 @@ def _tell_about_route(case: Case, actor: User, route: Route, contact: str | None
     if contact:
         passing_on = f"{ROUTE_HANDLERS[route][:1].upper()}{ROUTE_HANDLERS[route][1:]} has been told at {contact}."
     else:
-        setting = CONTACT_SETTINGS[route]
-        passing_on = f"No address is set for it ({setting}): pass the report on yourself."
+        passing_on = (
+            f"No address for {ROUTE_HANDLERS[route]} is configured, so they have not been told: pass the report "
+            f"on yourself, and ask your administrator to set {CONTACT_SETTINGS[route]}."
+        )
     notify(
         _hr(),
         case,

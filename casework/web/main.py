@@ -1,5 +1,7 @@
 """The landing page after sign-in, and in-app notifications."""
 
+import re
+
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
@@ -11,6 +13,19 @@ from ..services.deadlines import london_today
 from .forms import ConfirmReadForm
 
 bp = Blueprint("main", __name__)
+
+CASE_REFERENCE = re.compile(r"\bSMC-\d{4}-\d+\b")
+
+
+def message_parts(message: str) -> list[tuple[str, bool]]:
+    """A notice as its pieces of text, each with whether it is a case reference: the page lets the rest wrap
+    anywhere (a setting's name is one long word) but keeps a reference on one line."""
+    parts, start = [], 0
+    for found in CASE_REFERENCE.finditer(message or ""):
+        parts += [(message[start : found.start()], False), (found.group(0), True)]
+        start = found.end()
+    parts.append(((message or "")[start:], False))
+    return [(text, is_reference) for text, is_reference in parts if text]
 
 
 @bp.route("/")
@@ -38,4 +53,9 @@ def notifications():
         db.session.commit()
         flash("All notifications marked as read.", "success")
         return redirect(url_for("main.notifications"))
-    return render_template("main/notifications.html", items=dashboard_service.notifications(current_user), form=form)
+    return render_template(
+        "main/notifications.html",
+        items=dashboard_service.notifications(current_user),
+        form=form,
+        message_parts=message_parts,
+    )

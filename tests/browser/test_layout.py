@@ -252,3 +252,46 @@ def test_the_case_list_searched_with_its_subject_owner_and_deadline_columns_fits
     visit(page, "/cases?q=nothing+like+this", label="cases-no-match")
     expect(page.get_by_text("No cases match your search and filters.")).to_be_visible()
     _check_fits(page, "cases-no-match")
+
+
+def test_notifications_and_api_tokens_fit_a_phone(open_page, parks, live_server):
+    """A notice about a report routed to a procedure whose contact is not configured names the setting in a
+    sentence and wraps; the table of API tokens scrolls inside its own box."""
+    from casework.domain.intake import ReportInput
+    from casework.extensions import db
+    from casework.models import User
+    from casework.services import api_tokens
+    from casework.services import cases as case_service
+
+    people = parks["people"]
+    with live_server.app.app_context():
+        assert not live_server.app.config.get("WHISTLEBLOWING_EMAIL")
+        hr = db.session.query(User).filter_by(email=people["hr"].email).one()
+        reporter = db.session.query(User).filter_by(email=people["reporter"].email).one()
+        api_tokens.create(hr, label="Nightly export to the HR system", days=30, actor=hr)
+        case_service.report_case(
+            reporter,
+            ReportInput(
+                kind="breach",
+                subjects=[people["manager"].email],
+                categories=["disrepute"],
+                platform="facebook",
+                content_url="https://www.facebook.com/post/2",
+                incident_date=date.today() - timedelta(days=1),
+                description="Raised as a whistleblowing concern about the parks budget posts.",
+                whistleblowing=True,
+            ),
+        )
+        db.session.commit()
+    page = _signed_in(open_page, people["hr"], "hr-narrow")
+    visit(page, "/notifications")
+    expect(page.locator("main")).to_contain_text(
+        "No address for the council's whistleblowing officer is configured, so they have not been told: pass the "
+        "report on yourself, and ask your administrator to set WHISTLEBLOWING_EMAIL."
+    )
+    expect(page.locator("main")).not_to_contain_text("(WHISTLEBLOWING_EMAIL)")
+    _check_fits(page, "notifications")
+    visit(page, "/your-account/api-tokens")
+    tokens = page.get_by_role("region", name="Your API tokens")
+    expect(tokens.get_by_role("table")).to_contain_text("Nightly export to the HR system")
+    _check_fits(page, "api-tokens")
