@@ -87,7 +87,9 @@ def _conditions(user: User, filters: CaseFilters) -> tuple[list, list]:
         if filters.stage not in STAGE_LABELS:
             raise ValueError(f"unknown stage {filters.stage!r}")
         full.append(Case.stage == filters.stage)
-        reporter.append(Case.stage.in_(stages_with_status(reporter_status(filters.stage))))
+        # A reporter is not shown the stage, only a status that several stages share: a report seen only
+        # as its reporter would be listed under each of those stages, at a stage it may not be at
+        reporter.append(false())
     if filters.status:
         if filters.status not in REPORTER_STATUSES:
             raise ValueError(f"unknown status {filters.status!r}")

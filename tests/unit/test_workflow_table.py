@@ -340,6 +340,7 @@ def make_case(kind=BREACH, stage=S.ASSESSMENT, *, subjects=None, **fields):
         "subjects": subjects,
         "suspensions": [],
         "referrals": [],
+        "notes": [],
         "outcome": None,
         "stage_before_referral": BEFORE_REFERRAL[kind] if stage == S.REFERRED else None,
         "hos_acknowledged_at": None,
@@ -1102,3 +1103,15 @@ def test_a_police_decision_is_asked_for_a_threat_or_a_possible_crime(categories,
     assert ("record_police_decision" in {spec.name for spec in available_actions(HR_USER, case)}) is offered
     case.police_decision = "not_refer"
     assert "record_police_decision" not in {spec.name for spec in available_actions(HR_USER, case)}
+
+
+def test_the_same_note_sent_again_by_its_author_is_refused_and_another_note_is_not():
+    """Back, then send: a form sent again would record the same note twice."""
+    owner = PEOPLE[OWNER]
+    case = make_case(stage=S.INVESTIGATION)
+    case.notes = [SimpleNamespace(author_id=owner.id, kind="note", text="Spoke to the complainant.")]
+    with pytest.raises(Refusal) as refused:
+        check("add_note", owner, case, {"kind": "note", "text": " Spoke to the complainant. "})
+    assert refused.value.fields["text"] == "This is the note you added last: it is already on the case"
+    check("add_note", owner, case, {"kind": "note", "text": "Spoke to the subject."})
+    check("add_note", PEOPLE[HR], case, {"kind": "note", "text": "Spoke to the complainant."})

@@ -66,6 +66,17 @@ def _investigator_rule(x: Inputs) -> None:
 
 
 def _note_rule(x: Inputs) -> None:
+    latest = x.case.notes[-1] if x.case.notes else None
+    text = (x.params.text or "").strip()
+    if (
+        latest is not None
+        and text
+        and latest.author_id == x.actor.id
+        and latest.kind == x.params.kind
+        and (latest.text or "").strip() == text
+    ):
+        # A form sent again (Back, then send) would otherwise record the same note twice
+        x.errors["text"] = "This is the note you added last: it is already on the case"
     if x.params.kind == "interview":
         if not (x.params.interviewee_name or "").strip() and "interviewee_name" not in x.errors:
             x.errors["interviewee_name"] = "Enter the name of the person interviewed"
