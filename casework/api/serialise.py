@@ -14,6 +14,7 @@ from ..domain.policy import FLAGS, Kind, reporter_status
 from ..domain.routing import reporter_explanation
 from ..models import Case, CaseEvent, ContractorAction, Evidence, Note, Outcome, Referral, Suspension, User
 from ..services.deadlines import case_deadlines
+from ..services.process import settings as rule_settings
 from ..services.routing import contact_for
 from . import schemas
 
@@ -311,7 +312,7 @@ def case_full(case: Case, viewer: User) -> schemas.Case:
             schemas.Deadline(key=d.key, label=d.label, due_at=moment(d.due_at), met=d.met, overdue=d.overdue())
             for d in case_deadlines(case)
         ],
-        available_actions=[spec.name for spec in workflow.available_actions(viewer, case)],
+        available_actions=[spec.name for spec in workflow.available_actions(viewer, case, rule_settings())],
         scope=case.scope,
         whistleblowing=bool(case.whistleblowing),
         children_at_risk=case.children_at_risk,

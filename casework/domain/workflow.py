@@ -12,7 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from . import process
-from .actions import ACTIONS, CLOSE, CLOSE_ROUTED, RESUME, Action, Capacity, Inputs, Settings
+from .actions import ACTIONS, CLOSE, CLOSE_ROUTED, POSTPONE_HEARING, RESUME, Action, Capacity, Inputs, Settings
 from .actions.params import ActionParams, field_errors, read_form
 from .permissions import Relationship, View, relationships, view_level
 from .policy import STAGE_LABELS, Role, Stage
@@ -78,7 +78,7 @@ def capacities(actor, case) -> set[Capacity]:
     return held
 
 
-def not_ready(action: Action, case, today: date | None = None) -> str | None:
+def not_ready(action: Action, case, today: date | None = None, *, settings: Settings | None = None) -> str | None:
     """Why `action` cannot happen on `case` now whatever is sent, or None. A report routed out of the
     disciplinary process at intake takes only the actions declared for routed cases (Acceptable Use of
     Social Media Policy 2 and 3)."""
@@ -87,7 +87,8 @@ def not_ready(action: Action, case, today: date | None = None) -> str | None:
             f"This report was routed to {route_words(getattr(case, 'route', None))}: it is not dealt with "
             "under the disciplinary process unless it is returned to it"
         )
-    return action.ready(case, today or Settings().day) if action.ready else None
+    settings = settings or Settings(today=today)
+    return action.ready(case, settings) if action.ready else None
 
 
 def _offered(action: Action, case, held: set) -> bool:
@@ -99,32 +100,33 @@ def _offered(action: Action, case, held: set) -> bool:
     )
 
 
-def available_actions(actor, case) -> list[Action]:
+def available_actions(actor, case, settings: Settings | None = None) -> list[Action]:
     """The actions `actor` may take on `case` in its present stage (for buttons on the page)."""
     held = capacities(actor, case)
-    return [a for a in ACTIONS.values() if _offered(a, case, held) and not_ready(a, case) is None]
+    return [a for a in ACTIONS.values() if _offered(a, case, held) and not_ready(a, case, settings=settings) is None]
 
 
 # Actions whose refusal a person looks for on the case page ("Why can't I close this?")
-EXPLAINED_ACTIONS = (CLOSE, RESUME, CLOSE_ROUTED)
+# and one offered at a stage where it may never be possible ("Why can't I postpone the hearing?")
+EXPLAINED_ACTIONS = (CLOSE, RESUME, CLOSE_ROUTED, POSTPONE_HEARING)
 
 
-def blocked_actions(actor, case) -> list[tuple[Action, str]]:
+def blocked_actions(actor, case, settings: Settings | None = None) -> list[tuple[Action, str]]:
     """Actions the person could take at this stage but not yet, each with why (a refused close says why)."""
     held = capacities(actor, case)
     found = []
     for action in EXPLAINED_ACTIONS:
         if case.stage in action.from_stages and case.kind in action.kinds and held & action.capacities:
-            why = not_ready(action, case)
+            why = not_ready(action, case, settings=settings)
             if why:
                 found.append((action, why))
     return found
 
 
-def why_not(action: str, actor, case) -> str | None:
+def why_not(action: str, actor, case, settings: Settings | None = None) -> str | None:
     """Why `actor` cannot take `action` on `case` now, whatever they would send; None when they may."""
     try:
-        check(action, actor, case, {}, people={})
+        check(action, actor, case, {}, people={}, settings=settings)
     except Refusal as refusal:
         return None if refusal.code == RefusalCode.INVALID else refusal.message
     return None
@@ -170,7 +172,7 @@ def check(action, actor, case, params, *, people: dict | None = None, settings: 
     if case.stage not in action.from_stages:
         stage = STAGE_LABELS.get(case.stage, case.stage).lower()
         raise Refusal(RefusalCode.WRONG_STAGE, f"{action.label} is not possible while the case is at the {stage} stage")
-    why = not_ready(action, case, settings.day)
+    why = not_ready(action, case, settings=settings)
     if why:
         raise Refusal(RefusalCode.WRONG_STAGE, why)
     why = action.not_yours(case, held) if action.not_yours else None

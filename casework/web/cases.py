@@ -28,6 +28,7 @@ from ..services.deadlines import case_deadlines
 from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound, StaleCase
 from ..services.evidence import TooLarge
 from ..services.pdf_signing import SigningUnavailable
+from ..services.process import settings as rule_settings
 from . import action_forms
 from .forms import AddInformationForm, CaseSearchForm, EvidenceForm, ReportForm
 
@@ -267,12 +268,13 @@ def show(reference: str):
 def render_case(case, level, form, status=200, changes=None):
     if level != View.FULL:
         return render_template("cases/show_reporter.html", case=case, form=form, stale=changes is not None), status
+    rules = rule_settings()
     return render_template(
         "cases/show.html",
         case=case,
         form=form,
         changes=changes,
-        actions=workflow.available_actions(current_user, case),
+        actions=workflow.available_actions(current_user, case, rules),
         may_add_evidence=case.stage != "closed"
         and (
             bool(workflow.capacities(current_user, case) & evidence_service.EVIDENCE_CAPACITIES)
@@ -282,7 +284,7 @@ def render_case(case, level, form, status=200, changes=None):
         may_export=workflow.may_export_report(current_user, case),
         may_bundle=bundle_rules.may_download(current_user, case) and bundle_rules.has_hearing_or_appeal(case),
         chronology=exports.chronology(case),
-        not_now=workflow.blocked_actions(current_user, case),
+        not_now=workflow.blocked_actions(current_user, case, rules),
     ), status
 
 
@@ -361,7 +363,8 @@ def act(reference: str, action: str):
         "actor_id": current_user.id,
     }
     form.setup(case, context)
-    allowed = spec in workflow.available_actions(current_user, case)
+    rules = rule_settings()
+    allowed = spec in workflow.available_actions(current_user, case, rules)
     changes = None  # what changed since the form was opened, when it was opened on an older version
     if request.method == "GET":
         form.version.data = str(case.version)
@@ -378,7 +381,7 @@ def act(reference: str, action: str):
         except StaleCase:
             db.session.rollback()
             changes = changes_since(case, _int_or_none(form.seen_event.data))
-            allowed = spec in workflow.available_actions(current_user, case)
+            allowed = spec in workflow.available_actions(current_user, case, rules)
             form.version.data = str(case.version)
             form.seen_event.data = str(last_event_seq(case))
         except InvalidInput as error:
@@ -406,7 +409,7 @@ def act(reference: str, action: str):
         status = 200 if allowed else 409
     else:
         status = 422 if form.errors else 200
-    why = None if allowed else workflow.why_not(action, current_user, case)
+    why = None if allowed else workflow.why_not(action, current_user, case, rules)
     return render_template(
         "cases/action.html", case=case, form=form, spec=spec, allowed=allowed, changes=changes, why=why, **extra
     ), status

@@ -138,3 +138,25 @@ def test_adding_then_counting_agrees_over_a_whole_year():
             assert working_days_between(day, due, CALENDAR) == days
             assert working_days_between(day, due - timedelta(days=1), CALENDAR) == days - 1
         day += timedelta(days=1)
+
+
+def test_postponing_counts_the_bank_holidays_in_the_settings():
+    from datetime import datetime
+    from types import SimpleNamespace
+
+    from casework.domain.actions import POSTPONE_HEARING, Settings
+    from casework.domain.workflow import not_ready
+
+    # Set for Monday 4 May 2026 (a bank holiday is not counted here: only the settings' calendar is): 5 working
+    # days later is Monday 11 May, or Tuesday 12 May when the settings make Friday 8 May a bank holiday
+    hearing = SimpleNamespace(hearing_at=datetime(2026, 5, 4, 9, 0), postponed=False)
+    case = SimpleNamespace(stage="hearing", hearing=hearing)
+    monday = date(2026, 5, 11)
+    assert "no date is left" in not_ready(POSTPONE_HEARING, case, settings=Settings(today=monday))
+    holiday = Settings(today=monday, bank_holidays=frozenset({date(2026, 5, 8)}))
+    assert not_ready(POSTPONE_HEARING, case, settings=holiday) is None
+    assert "no date is left" in not_ready(
+        POSTPONE_HEARING, case, settings=Settings(today=date(2026, 5, 12), bank_holidays=holiday.bank_holidays)
+    )
+    hearing.postponed = True
+    assert not_ready(POSTPONE_HEARING, case, settings=holiday) == "The hearing has already been postponed once"

@@ -155,7 +155,7 @@ def test_a_close_that_cannot_happen_yet_says_why(api: Api, council, client, logi
     api.act(hr, reference, "refer", agency="police", reason="Threat to kill")
     login_as(hr)
     page = " ".join(client.get(f"/cases/{reference}").get_data(as_text=True).split())
-    assert "Close the case</strong> is not possible yet: The police referral is still pending" in page
+    assert "Close the case</strong> is not possible now: The police referral is still pending" in page
     refused = client.get(f"/cases/{reference}/actions/close")
     assert refused.status_code == 409
     text = " ".join(refused.get_data(as_text=True).split())

@@ -361,3 +361,28 @@ def test_appeal_forms_sent_empty_ask_whose_appeal_it_is(client, login_as, people
     page = response.get_data(as_text=True)
     assert response.status_code == 422 and "Choose whose appeal this is" in page
     assert "whose rights this concerns" not in page
+
+
+def test_a_hearing_past_the_latest_new_date_cannot_be_postponed(client, login_as, people, make_case, db_session):
+    case = _at_hearing(client, login_as, people, make_case, db_session, held_days_ago=20)
+    url = f"/cases/{case.reference}/actions/postpone_hearing"
+    page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert f'href="{url}"' not in page
+    assert "Postpone the hearing</strong> is not possible now: The hearing was set for" in page
+    assert "no date is left to postpone it to" in page and "the hearing officer records the outcome" in page
+    form = client.get(url)
+    assert form.status_code == 409 and "no date is left to postpone it to" in form.get_data(as_text=True)
+    day = add_working_days(london_today(), 2, bank_holidays())
+    version = case.version
+    response = client.post(
+        url, data={"version": str(version), "hearing_date": _boxes(day), "hearing_time": "10:00", "reason": "Ill"}
+    )
+    assert response.status_code == 409
+    assert case.version == version and not case.hearing.postponed
+
+
+def test_a_hearing_held_today_may_still_be_postponed(client, login_as, people, make_case, db_session):
+    case = _at_hearing(client, login_as, people, make_case, db_session, held_days_ago=0)
+    page = client.get(f"/cases/{case.reference}").get_data(as_text=True)
+    assert f'href="/cases/{case.reference}/actions/postpone_hearing"' in page
+    assert "Postpone the hearing</strong> is not possible" not in page

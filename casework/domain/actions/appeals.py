@@ -112,7 +112,7 @@ def _waive_rule(x: Inputs) -> None:
         x.errors["subject"] = f"{who.name} has appealed: the appeal is decided instead"
 
 
-def _something_to_appeal(case, today) -> str | None:
+def _something_to_appeal(case, settings) -> str | None:
     return None if appealable(case) else "No outcome on this case can be appealed now"
 
 

@@ -176,7 +176,7 @@ def _allegations(x: Inputs, added) -> None:
             x.errors[f"allegations.{i}.text"] = f"Must be {TEXT_MAX:,} characters or fewer"
 
 
-def _police_decision_due(case, today) -> str | None:
+def _police_decision_due(case, settings) -> str | None:
     if not police_decision_needed(case):
         return "A police referral is decided on for a threat or a possible crime"
     if case.police_decision is not None:

@@ -19,7 +19,7 @@ class SupportParams(ActionParams):
     text: Text("What was done to support the member of staff") = need("Enter the text")
 
 
-def _nothing_left_open(case, today) -> str | None:
+def _nothing_left_open(case, settings) -> str | None:
     """A case closes with no active suspension, every referral ended, its outcome recorded and every appeal
     window passed, waived or decided."""
     if active_suspensions(case):
@@ -29,7 +29,7 @@ def _nothing_left_open(case, today) -> str | None:
     if case.stage == Stage.OUTCOME and not case.current_outcomes:
         return "Record the outcome before closing the case"
     if case.current_outcomes:
-        return process.appeals_settled(case, today)
+        return process.appeals_settled(case, settings.day)
     return None
 
 

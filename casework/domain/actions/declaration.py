@@ -123,8 +123,9 @@ class Action:
     done: str  # what the person sees once it is done
     kinds: frozenset = BOTH_KINDS
     description: str = ""
-    # Why it cannot happen on this case now, whatever is sent (also why its button is not offered)
-    ready: Callable[[object, date], str | None] | None = None
+    # Why it cannot happen on this case now, whatever is sent (also why its button is not offered), given the
+    # council's settings (today, the bank holidays)
+    ready: Callable[[object, Settings], str | None] | None = None
     # Why someone who may take it in general may not at this stage (after a hearing its officer decides)
     not_yours: Callable[[object, set], str | None] | None = None
     # What is wrong with the parameters, given the case and the people named: adds to `inputs.errors`

@@ -110,8 +110,7 @@ def _postpone_rule(x: Inputs) -> None:
     if problem:
         x.errors["hearing_at"] = problem
         return
-    first = london_date(hearing.hearing_at)
-    latest = add_working_days(first, x.settings.postpone_max_working_days, x.settings.bank_holidays)
+    latest = _latest_new_date(hearing, x.settings)
     if moment.date() > latest:
         x.errors["hearing_at"] = (
             f"A hearing is postponed by at most {x.settings.postpone_max_working_days} working days: "
@@ -119,15 +118,34 @@ def _postpone_rule(x: Inputs) -> None:
         )
 
 
-def _reported_on(case, today) -> str | None:
+def _reported_on(case, settings) -> str | None:
     if case.investigation_report is None:
         return "Record the investigation report before arranging a hearing"
     return None
 
 
-def _not_yet_postponed(case, today) -> str | None:
-    if case.hearing is not None and case.hearing.postponed:
+def _latest_new_date(hearing, settings) -> date:
+    """The latest date a hearing may be moved to: so many working days after the date first set."""
+    first = london_date(hearing.hearing_at)
+    return add_working_days(first, settings.postpone_max_working_days, settings.bank_holidays)
+
+
+def _postponable(case, settings) -> str | None:
+    """Once, and only while some date is left to move it to: a future working day no later than the latest."""
+    hearing = case.hearing
+    if hearing is None:
+        return None
+    if hearing.postponed:
         return "The hearing has already been postponed once"
+    latest = _latest_new_date(hearing, settings)
+    if latest <= settings.day:
+        first = london_date(hearing.hearing_at)
+        return (
+            f"The hearing was set for {first:%A} {first.day} {first:%B %Y} and can be moved by at most "
+            f"{settings.postpone_max_working_days} working days, so no date is left to postpone it to "
+            f"(the latest was {latest:%A} {latest.day} {latest:%B %Y}). If it was held, the hearing officer "
+            "records the outcome"
+        )
     return None
 
 
@@ -156,7 +174,7 @@ POSTPONE_HEARING = Action(
     params=PostponeHearingParams,
     description="Once, by up to 5 working days, when the companion cannot attend (Employment Relations Act "
     "1999 s10(4)), or for another recorded reason.",
-    ready=_not_yet_postponed,
+    ready=_postponable,
     rule=_postpone_rule,
     done="The hearing is postponed.",
 )

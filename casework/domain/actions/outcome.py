@@ -146,7 +146,7 @@ def _who_decides(case, held) -> str | None:
     return None
 
 
-def _contractor_outcome(case, today) -> str | None:
+def _contractor_outcome(case, settings) -> str | None:
     if not has_contractor(case):
         return "This case has no contractor subject"
     if not case.current_outcomes:
@@ -154,7 +154,7 @@ def _contractor_outcome(case, today) -> str | None:
     return None
 
 
-def _not_yet_acknowledged(case, today) -> str | None:
+def _not_yet_acknowledged(case, settings) -> str | None:
     if case.hos_acknowledged_at is not None:
         return "The head of service has already acknowledged this case"
     if not has_contractor(case):

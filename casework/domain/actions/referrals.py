@@ -50,11 +50,11 @@ def _update_rule(x: Inputs) -> None:
         x.errors["result"] = "Enter the result of the referral"
 
 
-def _referred(case, today) -> str | None:
+def _referred(case, settings) -> str | None:
     return None if case.referrals else "There are no referrals on this case"
 
 
-def _referrals_ended(case, today) -> str | None:
+def _referrals_ended(case, settings) -> str | None:
     if open_referrals(case):
         return pending_referrals(case) + ": record its result before the case resumes"
     if not case.stage_before_referral:

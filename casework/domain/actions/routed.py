@@ -26,7 +26,7 @@ class RerouteParams(ActionParams):
     ) = None
 
 
-def _handed_off(case, today) -> str | None:
+def _handed_off(case, settings) -> str | None:
     if getattr(case, "handed_off_at", None) is None:
         return "Record the hand-off before closing the case"
     still_open = open_referrals(case)

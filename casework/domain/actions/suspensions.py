@@ -48,7 +48,7 @@ def _suspended_rule(x: Inputs) -> None:
         x.errors["subject"] = "This person's publishing rights are not suspended on this case"
 
 
-def _something_suspended(case, today) -> str | None:
+def _something_suspended(case, settings) -> str | None:
     return None if active_suspensions(case) else "No publishing rights are suspended on this case"
 
 
