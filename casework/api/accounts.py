@@ -6,7 +6,7 @@ from datetime import date
 from flask import current_app, jsonify, request
 
 from ..domain.accounts import BRIEF_FIELDS, DECISIONS, TRIAL_DECISIONS, AccountInput
-from ..domain.policy import ACCOUNT_STATUSES, PLATFORMS
+from ..domain.policy import PLATFORMS
 from ..extensions import db
 from ..models import SocialAccount
 from ..models_accounts import SocialMediaTraining
@@ -18,6 +18,7 @@ from ..services.deadlines import london_today
 from ..services.errors import InvalidInput
 from . import bp
 from .params import Param, _check_types, read_json_object
+from .schemas_more import CouncilAccount, CouncilAccounts, Training, TrainingList, TrainingStatus, dump
 from .serialise import day, moment, person
 
 ACCOUNT_PARAMS = (
@@ -75,47 +76,51 @@ def _department_id(name: str | None) -> int | None:
 # --- serialisers -----------------------------------------------------------------------
 
 
-def account_json(account: SocialAccount, today: date | None = None, publishers: int | None = None) -> dict:
-    return {
-        "id": account.id,
-        "platform": account.platform,
-        "handle": account.handle,
-        "url": account.url,
-        "department": account.department.name,
-        "status": account.status,
-        "proposed_by": person(account.proposed_by),
-        **{name: getattr(account, name) for name in BRIEF_FIELDS},
-        "decision": account.decision,
-        "decided_by": person(account.decided_by),
-        "decided_at": moment(account.decided_at),
-        "decision_reason": account.decision_reason,
-        "went_live_on": day(account.went_live_on),
-        "trial_ends_on": day(account.trial_ends_on),
-        "trial_reviewed_at": moment(account.trial_reviewed_at),
-        "trial_review_note": account.trial_review_note,
-        "last_used_on": day(account.last_used_on),
-        "flagged_for_removal": register.removal_reason(account, today),
-        "closed_at": moment(account.closed_at),
-        "closure_reason": account.closure_reason,
-        "closed_as_the_outcome_of_a_case": account.closed_because_case_id is not None,
-    }
+def account_json(account: SocialAccount, today: date | None = None, publishers: int | None = None) -> CouncilAccount:
+    return CouncilAccount(
+        **{
+            "id": account.id,
+            "platform": account.platform,
+            "handle": account.handle,
+            "url": account.url,
+            "department": account.department.name,
+            "status": account.status,
+            "proposed_by": person(account.proposed_by),
+            **{name: getattr(account, name) for name in BRIEF_FIELDS},
+            "decision": account.decision,
+            "decided_by": person(account.decided_by),
+            "decided_at": moment(account.decided_at),
+            "decision_reason": account.decision_reason,
+            "went_live_on": day(account.went_live_on),
+            "trial_ends_on": day(account.trial_ends_on),
+            "trial_reviewed_at": moment(account.trial_reviewed_at),
+            "trial_review_note": account.trial_review_note,
+            "last_used_on": day(account.last_used_on),
+            "flagged_for_removal": register.removal_reason(account, today),
+            "closed_at": moment(account.closed_at),
+            "closure_reason": account.closure_reason,
+            "closed_as_the_outcome_of_a_case": account.closed_because_case_id is not None,
+        }
+    )
 
 
-def training_json(record: SocialMediaTraining) -> dict:
-    return {
-        "id": record.id,
-        "person": person(record.user),
-        "trained_on": day(record.trained_on),
-        "refresher_due_on": day(record.refresher_due_on),
-        "note": record.note,
-        "recorded_by": person(record.recorded_by),
-        "recorded_at": moment(record.recorded_at),
-    }
+def training_json(record: SocialMediaTraining) -> Training:
+    return Training(
+        **{
+            "id": record.id,
+            "person": person(record.user),
+            "trained_on": day(record.trained_on),
+            "refresher_due_on": day(record.refresher_due_on),
+            "note": record.note,
+            "recorded_by": person(record.recorded_by),
+            "recorded_at": moment(record.recorded_at),
+        }
+    )
 
 
-def _answer(body: dict, status: int = 200):
+def _answer(body, status: int = 200):
     db.session.commit()
-    response = jsonify(body)
+    response = jsonify(dump(body))
     response.status_code = status
     return response
 
@@ -128,7 +133,9 @@ def list_council_accounts():
     """The register (managers, HR, admin and the Communications team)."""
     register.require(_user(), "view_register")
     today = london_today()
-    return _answer({"items": [account_json(entry.account, today) for entry in register.list_accounts(today)]})
+    return _answer(
+        CouncilAccounts(items=[account_json(entry.account, today) for entry in register.list_accounts(today)])
+    )
 
 
 @bp.post("/accounts")
@@ -222,15 +229,15 @@ def list_training():
     items = []
     for status in training.publishers_training():
         items.append(
-            {
-                "person": person(status.person),
-                "latest": training_json(status.latest) if status.latest else None,
-                "publishes_on": status.publishes_on,
-                "lapsed": status.lapsed,
-                "refresher_due_soon": status.reminder_due,
-            }
+            TrainingStatus(
+                person=person(status.person),
+                latest=training_json(status.latest) if status.latest else None,
+                publishes_on=status.publishes_on,
+                lapsed=status.lapsed,
+                refresher_due_soon=status.reminder_due,
+            )
         )
-    return _answer({"items": items})
+    return _answer(TrainingList(items=items))
 
 
 @bp.post("/training")
@@ -272,80 +279,19 @@ def close_council_account_for_case(reference: str, account_id: str):
 
 
 def openapi_schemas(obj, ref, nullable, param_schema) -> dict:
-    string, integer, boolean = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
-    date_schema, date_time = {"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}
-    n_person = nullable(ref("Person"))
-    n_string, n_date, n_date_time = nullable(string), nullable(date_schema), nullable(date_time)
+    """The request bodies; the answers' schemas are generated from `schemas_more`."""
 
     def body(params, required):
         return obj({p.name: param_schema(p) for p in params}, required)
 
-    training_record = obj(
-        {
-            "id": integer,
-            "person": ref("Person"),
-            "trained_on": date_schema,
-            "refresher_due_on": date_schema,
-            "note": n_string,
-            "recorded_by": n_person,
-            "recorded_at": date_time,
-        }
-    )
     return {
-        "CouncilAccount": obj(
-            {
-                "id": integer,
-                "platform": ref("Platform"),
-                "handle": string,
-                "url": n_string,
-                "department": string,
-                "status": {"type": "string", "enum": list(ACCOUNT_STATUSES)},
-                "proposed_by": n_person,
-                **{name: n_string for name in BRIEF_FIELDS},
-                "decision": nullable({"type": "string", "enum": list(DECISIONS)}),
-                "decided_by": n_person,
-                "decided_at": n_date_time,
-                "decision_reason": n_string,
-                "went_live_on": n_date,
-                "trial_ends_on": n_date,
-                "trial_reviewed_at": n_date_time,
-                "trial_review_note": n_string,
-                "last_used_on": n_date,
-                "flagged_for_removal": {
-                    **n_string,
-                    "description": "Why it should be removed (Social Networking Policy 7.5): unused for "
-                    "ACCOUNT_DORMANT_MONTHS, or running without approval; null when it should not",
-                },
-                "closed_at": n_date_time,
-                "closure_reason": n_string,
-                "closed_as_the_outcome_of_a_case": boolean,
-            }
-        ),
-        "CouncilAccounts": obj({"items": {"type": "array", "items": ref("CouncilAccount")}}),
         "NewCouncilAccount": body(ACCOUNT_PARAMS, ["platform", "handle", "department", *BRIEF_FIELDS]),
         "CouncilAccountDecision": body(DECISION_PARAMS, ["decision", "reason"]),
         "CouncilAccountTrialReview": body(TRIAL_REVIEW_PARAMS, ["decision", "note"]),
         "CouncilAccountClosure": body(CLOSURE_PARAMS, ["reason"]),
         "CouncilAccountUse": body(USE_PARAMS, ["last_used_on"]),
         "CouncilAccountLink": body(LINK_PARAMS, ["account_id"]),
-        "Training": training_record,
         "NewTraining": body(TRAINING_PARAMS, ["person", "trained_on"]),
-        "TrainingList": obj(
-            {
-                "items": {
-                    "type": "array",
-                    "items": obj(
-                        {
-                            "person": ref("Person"),
-                            "latest": nullable(ref("Training")),
-                            "publishes_on": integer,
-                            "lapsed": boolean,
-                            "refresher_due_soon": boolean,
-                        }
-                    ),
-                }
-            }
-        ),
     }
 
 

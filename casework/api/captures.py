@@ -8,6 +8,8 @@ from ..services import capture as capture_service
 from ..services import cases as case_service
 from . import bp
 from .params import Param, _check_types, read_json_object
+from .schemas_more import WebCapture as WebCaptureAnswer
+from .schemas_more import dump
 from .serialise import moment, person
 
 CAPTURE_PARAMS = (
@@ -17,41 +19,45 @@ CAPTURE_PARAMS = (
 
 
 def capture(item: WebCapture, reference: str) -> dict:
-    return {
-        "id": item.id,
-        "reference": reference,
-        "url": item.url,
-        "description": item.description,
-        "status": item.status,
-        "progress": item.progress,
-        "failure": item.failure,
-        "requested_by": person(item.requested_by),
-        "requested_at": moment(item.requested_at),
-        "started_at": moment(item.started_at),
-        "finished_at": moment(item.finished_at),
-        "final_url": item.final_url,
-        "http_status": item.http_status,
-        "files": [
-            {
-                "kind": kind,
-                "evidence_id": evidence.id,
-                "name": evidence.original_name,
-                "content_type": evidence.content_type,
-                "size": evidence.size,
-                "sha256": evidence.sha256,
-                "download_url": url_for(
-                    "api_v1.download_evidence", reference=reference, evidence_id=evidence.id, _external=False
-                ),
+    return dump(
+        WebCaptureAnswer(
+            **{
+                "id": item.id,
+                "reference": reference,
+                "url": item.url,
+                "description": item.description,
+                "status": item.status,
+                "progress": item.progress,
+                "failure": item.failure,
+                "requested_by": person(item.requested_by),
+                "requested_at": moment(item.requested_at),
+                "started_at": moment(item.started_at),
+                "finished_at": moment(item.finished_at),
+                "final_url": item.final_url,
+                "http_status": item.http_status,
+                "files": [
+                    {
+                        "kind": kind,
+                        "evidence_id": evidence.id,
+                        "name": evidence.original_name,
+                        "content_type": evidence.content_type,
+                        "size": evidence.size,
+                        "sha256": evidence.sha256,
+                        "download_url": url_for(
+                            "api_v1.download_evidence", reference=reference, evidence_id=evidence.id, _external=False
+                        ),
+                    }
+                    for kind, evidence in (
+                        ("screenshot", item.screenshot),
+                        ("pdf", item.pdf),
+                        ("html", item.html),
+                        ("warc", item.warc),
+                    )
+                    if evidence is not None
+                ],
             }
-            for kind, evidence in (
-                ("screenshot", item.screenshot),
-                ("pdf", item.pdf),
-                ("html", item.html),
-                ("warc", item.warc),
-            )
-            if evidence is not None
-        ],
-    }
+        )
+    )
 
 
 def _full_case(reference: str):
@@ -96,42 +102,8 @@ def show_capture(reference: str, capture_id: str):
 
 
 def openapi_schemas(obj, ref, nullable, param_schema) -> dict:
-    string, integer = {"type": "string"}, {"type": "integer"}
-    date_time = {"type": "string", "format": "date-time"}
-    return {
-        "NewCapture": obj({p.name: param_schema(p) for p in CAPTURE_PARAMS}, ["url"]),
-        "WebCapture": obj(
-            {
-                "id": integer,
-                "reference": string,
-                "url": string,
-                "description": nullable(string),
-                "status": {"type": "string", "enum": list(capture_service.STATUSES)},
-                "progress": nullable(string),
-                "failure": nullable({"type": "string", "description": "Why it failed, in words"}),
-                "requested_by": ref("Person"),
-                "requested_at": date_time,
-                "started_at": nullable(date_time),
-                "finished_at": nullable(date_time),
-                "final_url": nullable(string),
-                "http_status": nullable(integer),
-                "files": {
-                    "type": "array",
-                    "items": obj(
-                        {
-                            "kind": {"type": "string", "enum": ["screenshot", "pdf", "html", "warc"]},
-                            "evidence_id": integer,
-                            "name": string,
-                            "content_type": string,
-                            "size": integer,
-                            "sha256": string,
-                            "download_url": string,
-                        }
-                    ),
-                },
-            }
-        ),
-    }
+    """The request body; the answer's schema is generated from `schemas_more.WebCapture`."""
+    return {"NewCapture": obj({p.name: param_schema(p) for p in CAPTURE_PARAMS}, ["url"])}
 
 
 def openapi_paths(json_response, error) -> dict:

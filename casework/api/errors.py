@@ -5,6 +5,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..extensions import db
 from ..services.errors import ServiceError
+from .schemas_more import Error, ErrorDetail, dump
 
 
 class BadRequest(ServiceError):
@@ -55,10 +56,10 @@ def error_response(
     headers: dict | None = None,
     reference: str | None = None,
 ):
-    body = {"code": code, "message": message, "fields": fields or {}}
+    detail = {"code": code, "message": message, "fields": {name: str(text) for name, text in (fields or {}).items()}}
     if reference is not None:
-        body["reference"] = reference  # the case the error is about, e.g. a report like this one
-    response = jsonify({"error": body})
+        detail["reference"] = reference  # the case the error is about, e.g. a report like this one
+    response = jsonify(dump(Error(error=ErrorDetail(**detail))))
     response.status_code = status
     for name, value in (headers or {}).items():
         response.headers[name] = value

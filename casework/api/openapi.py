@@ -17,6 +17,7 @@ from . import captures as captures_api
 from . import research as research_api
 from .params import REPORT_PARAMS, Param
 from .schemas import ANSWERS, ENUMS
+from .schemas_more import MORE_ANSWERS
 
 
 def ref(name: str) -> dict:
@@ -90,12 +91,13 @@ def tidy(node):
 
 
 def answer_schemas() -> dict:
-    """The schemas of the answers (cases, events, evidence and everything in them), generated from the
-    pydantic models `casework.api.serialise` builds them with."""
+    """The schemas of the answers (cases, events, evidence, errors, the HR summary, research, captures, council
+    accounts and everything in them), generated from the pydantic models the API builds them with."""
     _, generated = models_json_schema(
-        [(model, "serialization") for model in ANSWERS], ref_template="#/components/schemas/{model}"
+        [(model, "serialization") for model in (*ANSWERS, *MORE_ANSWERS)],
+        ref_template="#/components/schemas/{model}",
     )
-    return tidy(generated["$defs"])
+    return _named_codes(tidy(generated["$defs"]))
 
 
 def _named_codes(node):
@@ -104,7 +106,7 @@ def _named_codes(node):
         return [_named_codes(item) for item in node]
     if not isinstance(node, dict):
         return node
-    if set(node) == {"type", "enum"} and node["type"] == "string":
+    if set(node) in ({"type", "enum"}, {"enum"}) and node.get("type", "string") == "string":
         named = next((name for name, (codes, _) in ENUMS.items() if codes == node["enum"]), None)
         if named:
             return ref(named)
@@ -152,33 +154,6 @@ def _schemas() -> dict:
     schemas: dict = {
         name: {"type": "string", "enum": codes, "description": text} for name, (codes, text) in ENUMS.items()
     }
-    schemas["Error"] = obj(
-        {
-            "error": obj(
-                {
-                    "code": {
-                        "type": "string",
-                        "description": "bad_request, unauthorised, forbidden, not_found, method_not_allowed, "
-                        "conflict, similar_report, too_large, invalid, idempotency_key_reused, rate_limited or "
-                        "server_error",
-                    },
-                    "message": STRING,
-                    "reference": {
-                        "type": "string",
-                        "description": "The case the error is about: for similar_report, the report like this one "
-                        "that the caller sent recently; for idempotency_key_reused, the case the key made",
-                    },
-                    "fields": {
-                        "type": "object",
-                        "additionalProperties": STRING,
-                        "description": "What is wrong with each field, by field name",
-                    },
-                },
-                required=["code", "message", "fields"],
-            )
-        },
-        description='Every error: {"error": {"code", "message", "fields"}}',
-    )
     schemas.update(answer_schemas())
 
     report_properties = {p.name: param_schema(p) for p in REPORT_PARAMS}
@@ -199,97 +174,10 @@ def _schemas() -> dict:
         },
         required=["file"],
     )
-    schemas.update(_summary_schemas())
     schemas.update(research_api.openapi_schemas(obj, ref, nullable, param_schema))
     schemas.update(captures_api.openapi_schemas(obj, ref, nullable, param_schema))
     schemas.update(accounts_api.openapi_schemas(obj, ref, nullable, param_schema))
     return schemas
-
-
-def counts(key: dict | None, description: str) -> dict:
-    """A {value: count} object; `key` is the schema its keys follow, when they are codes."""
-    schema = {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}, "description": description}
-    if key:
-        schema["propertyNames"] = key
-    return schema
-
-
-def _summary_schemas() -> dict:
-    """The HR summary (DESIGN §7): every breakdown is {value: count} over the cases reported in the period."""
-    number_or_null = {"type": ["number", "null"]}
-    return {
-        "Summary": obj(
-            {
-                "period": obj(
-                    {"from": DATE, "to": DATE},
-                    description="Cases reported from the start of `from` to the end of `to`, Europe/London",
-                ),
-                "generated_at": DATE_TIME,
-                "opened": {"type": "integer", "description": "Cases reported in the period"},
-                "closed": {"type": "integer", "description": "Cases closed in the period"},
-                "by_stage": counts(ref("Stage"), "The period's cases by their stage now"),
-                "by_kind": counts(ref("Kind"), "By kind"),
-                "by_category": counts(ref("Category"), "By category; a case with two categories counts in both"),
-                "by_platform": counts(ref("Platform"), "By platform"),
-                "by_department": counts(None, "By department name ('No department' when none)"),
-                "by_staff_type": counts(ref("StaffType"), "Cases by the staff type of their subjects"),
-                "by_outcome": counts(ref("Finding"), "Outcomes by finding"),
-                "by_sanction": counts(ref("Sanction"), "Outcomes by sanction"),
-                "by_route": counts(
-                    ref("Route"),
-                    "The period's reports routed to another procedure, by route (Acceptable Use of Social Media "
-                    "Policy 2 and 3)",
-                ),
-                "opened_per_month": counts(
-                    {"type": "string", "pattern": "^[0-9]{4}-[0-9]{2}$"}, "Cases reported each month (YYYY-MM)"
-                ),
-                "durations": obj(
-                    {
-                        "outcomes_timed": {"type": "integer", "description": "Outcomes the figures are taken from"},
-                        "median_working_days_to_outcome": number_or_null,
-                        "p90_working_days_to_outcome": number_or_null,
-                    },
-                    description="Working days (England and Wales) from report to outcome; null when no outcomes",
-                ),
-                "overdue": obj(
-                    {
-                        "total": INTEGER,
-                        "by_deadline": counts(None, "Open cases past their next deadline, by its label"),
-                    },
-                    description="Open cases whose next deadline has passed, now (whatever the period)",
-                ),
-                "long_suspensions": {
-                    "type": "array",
-                    "description": "Suspensions of publishing rights active longer than 20 working days",
-                    "items": obj({"reference": STRING, "person": STRING, "since": DATE_TIME, "working_days": INTEGER}),
-                },
-                "referrals": {
-                    "type": "object",
-                    "propertyNames": ref("Agency"),
-                    "additionalProperties": counts(ref("ReferralStatus"), "By status"),
-                    "description": "Referrals of the period's cases, by agency then status",
-                },
-                "consistency": {
-                    "type": "object",
-                    "propertyNames": ref("Category"),
-                    "additionalProperties": counts(ref("Sanction"), "By sanction"),
-                    "description": "Category x sanction over final outcomes (the outcome that stands for each "
-                    "person, an appeal's varied outcome in place of the original), under that person's allegations, "
-                    "so that like cases get like outcomes",
-                },
-                "appeals": obj(
-                    {
-                        "lodged": {"type": "integer", "description": "Appeals lodged in the period"},
-                        "upheld": {"type": "integer", "description": "Appeals decided in the period: upheld"},
-                        "varied": {"type": "integer", "description": "Appeals decided in the period: varied"},
-                        "overturned": {"type": "integer", "description": "Appeals decided in the period: overturned"},
-                    },
-                    description="Appeals lodged in the period, and those decided in it by their result",
-                ),
-            },
-            description="The HR summary for a period: the same figures as the page, the PDF and the CSV",
-        )
-    }
 
 
 ERROR_RESPONSES = {

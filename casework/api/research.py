@@ -7,9 +7,10 @@ from flask import jsonify, request
 
 from ..domain import research as rules
 from ..domain.policy import PLATFORMS, Role
-from ..domain.research import AUTHORISATION_STATES, MONITORING_ANSWERS, ResearchInput
+from ..domain.research import MONITORING_ANSWERS, ResearchInput
 from ..extensions import db
-from ..models_research import MonitoringAuthorisation, OnlineResearch, RipaAuthorisation
+from ..models_research import MonitoringAuthorisation, RipaAuthorisation
+from ..models_research import OnlineResearch as OnlineResearchRow
 from ..services import cases as case_service
 from ..services import research as research_service
 from ..services import research_report
@@ -19,6 +20,15 @@ from ..services.summary import parse_period
 from . import bp
 from .errors import BadRequest
 from .params import Param, _check_types, read_json_object
+from .schemas_more import (
+    Authorisation,
+    CaseResearch,
+    LoggedResearch,
+    MonitoringAnswer,
+    OnlineResearch,
+    ResearchReport,
+    dump,
+)
 from .serialise import day, moment, person
 
 RESEARCH_PARAMS = (
@@ -92,70 +102,76 @@ def _date(value: str | None, name: str) -> date | None:
 # --- serialisers -----------------------------------------------------------------------
 
 
-def research_entry(item: OnlineResearch) -> dict:
-    return {
-        "id": item.id,
-        "reference": item.case.reference,
-        "platform": item.platform,
-        "profile": item.profile,
-        "purpose": item.purpose,
-        "looked_at": item.looked_at,
-        "viewed_at": moment(item.viewed_at),
-        "researcher": person(item.researcher),
-        "views_in_window": item.views_in_window,
-        "authorisation_id": item.authorisation_id,
-    }
+def research_entry(item: OnlineResearchRow) -> OnlineResearch:
+    return OnlineResearch(
+        **{
+            "id": item.id,
+            "reference": item.case.reference,
+            "platform": item.platform,
+            "profile": item.profile,
+            "purpose": item.purpose,
+            "looked_at": item.looked_at,
+            "viewed_at": moment(item.viewed_at),
+            "researcher": person(item.researcher),
+            "views_in_window": item.views_in_window,
+            "authorisation_id": item.authorisation_id,
+        }
+    )
 
 
-def authorisation(item: RipaAuthorisation, today: date | None = None) -> dict:
+def authorisation(item: RipaAuthorisation, today: date | None = None) -> Authorisation:
     today = today or london_today()
-    return {
-        "id": item.id,
-        "reference": item.case.reference,
-        "platform": item.platform,
-        "profile": item.profile,
-        "state": rules.state(item, today),
-        "application": item.application,
-        "necessity": item.necessity,
-        "proportionality": item.proportionality,
-        "applied_by": person(item.applied_by),
-        "applied_at": moment(item.applied_at),
-        "decision_due_on": day(item.decision_due_on),
-        "authorising_officer": person(item.decided_by),
-        "decided_at": moment(item.decided_at),
-        "decision_reason": item.decision_reason,
-        "starts_on": day(item.starts_on),
-        "expires_on": day(item.expires_on),
-        "next_review_on": day(item.next_review_on),
-        "reviews": [
-            {
-                "reviewed_by": person(entry.reviewed_by),
-                "reviewed_at": moment(entry.reviewed_at),
-                "text": entry.text,
-                "next_review_on": day(entry.next_review_on),
-            }
-            for entry in item.reviews
-        ],
-        "cancelled_by": person(item.cancelled_by),
-        "cancelled_at": moment(item.cancelled_at),
-        "cancellation_reason": item.cancellation_reason,
-        "deadlines": [
-            {"label": deadline.label, "due_on": day(deadline.due_on), "overdue": deadline.overdue}
-            for deadline in research_service.deadlines(item, today)
-        ],
-    }
+    return Authorisation(
+        **{
+            "id": item.id,
+            "reference": item.case.reference,
+            "platform": item.platform,
+            "profile": item.profile,
+            "state": rules.state(item, today),
+            "application": item.application,
+            "necessity": item.necessity,
+            "proportionality": item.proportionality,
+            "applied_by": person(item.applied_by),
+            "applied_at": moment(item.applied_at),
+            "decision_due_on": day(item.decision_due_on),
+            "authorising_officer": person(item.decided_by),
+            "decided_at": moment(item.decided_at),
+            "decision_reason": item.decision_reason,
+            "starts_on": day(item.starts_on),
+            "expires_on": day(item.expires_on),
+            "next_review_on": day(item.next_review_on),
+            "reviews": [
+                {
+                    "reviewed_by": person(entry.reviewed_by),
+                    "reviewed_at": moment(entry.reviewed_at),
+                    "text": entry.text,
+                    "next_review_on": day(entry.next_review_on),
+                }
+                for entry in item.reviews
+            ],
+            "cancelled_by": person(item.cancelled_by),
+            "cancelled_at": moment(item.cancelled_at),
+            "cancellation_reason": item.cancellation_reason,
+            "deadlines": [
+                {"label": deadline.label, "due_on": day(deadline.due_on), "overdue": deadline.overdue}
+                for deadline in research_service.deadlines(item, today)
+            ],
+        }
+    )
 
 
-def monitoring(item: MonitoringAuthorisation | None) -> dict | None:
+def monitoring(item: MonitoringAuthorisation | None) -> MonitoringAnswer | None:
     if item is None:
         return None
-    return {
-        "answer": item.answer,
-        "detail": item.detail,
-        "authorisation_id": item.authorisation_id,
-        "recorded_by": person(item.recorded_by),
-        "recorded_at": moment(item.recorded_at),
-    }
+    return MonitoringAnswer(
+        **{
+            "answer": item.answer,
+            "detail": item.detail,
+            "authorisation_id": item.authorisation_id,
+            "recorded_by": person(item.recorded_by),
+            "recorded_at": moment(item.recorded_at),
+        }
+    )
 
 
 # --- routes ------------------------------------------------------------------------------
@@ -167,16 +183,16 @@ def list_research(reference: str):
     user = _user()
     case = _full_case(reference)
     today = london_today()
-    body = {
-        "reference": case.reference,
-        "research": [research_entry(item) for item in research_service.research_of(case)],
-        "authorisations": [authorisation(item, today) for item in research_service.authorisations_of(case)],
-        "asks_whether_monitoring_was_authorised": research_service.asks_about_monitoring(case),
-        "monitoring": monitoring(research_service.monitoring_answer(case)),
-    }
+    body = CaseResearch(
+        reference=case.reference,
+        research=[research_entry(item) for item in research_service.research_of(case)],
+        authorisations=[authorisation(item, today) for item in research_service.authorisations_of(case)],
+        asks_whether_monitoring_was_authorised=research_service.asks_about_monitoring(case),
+        monitoring=monitoring(research_service.monitoring_answer(case)),
+    )
     case_service.record_access(case, user, "view", "api: online research")
     db.session.commit()
-    return jsonify(body)
+    return jsonify(dump(body))
 
 
 @bp.post("/cases/<reference>/research")
@@ -193,7 +209,7 @@ def log_research(reference: str):
         viewed_at=_date_time(body.get("viewed_at"), "viewed_at"),
     )
     logged = research_service.log_research(case, user, given)
-    answer = {"research": research_entry(logged.entry), "warning": logged.warning}
+    answer = dump(LoggedResearch(research=research_entry(logged.entry), warning=logged.warning))
     db.session.commit()
     response = jsonify(answer)
     response.status_code = 201
@@ -214,7 +230,7 @@ def apply_for_authorisation(reference: str):
         necessity=body.get("necessity", ""),
         proportionality=body.get("proportionality", ""),
     )
-    answer = authorisation(item)
+    answer = dump(authorisation(item))
     db.session.commit()
     response = jsonify(answer)
     response.status_code = 201
@@ -224,7 +240,7 @@ def apply_for_authorisation(reference: str):
 @bp.get("/authorisations/<authorisation_id>")
 def show_authorisation(authorisation_id: str):
     item = research_service.get_authorisation(_user(), authorisation_id)
-    answer = authorisation(item)
+    answer = dump(authorisation(item))
     db.session.commit()
     return jsonify(answer)
 
@@ -241,7 +257,7 @@ def decide_authorisation(authorisation_id: str):
         reason=body.get("reason", ""),
         starts_on=_date(body.get("starts_on"), "starts_on"),
     )
-    answer = authorisation(item)
+    answer = dump(authorisation(item))
     db.session.commit()
     return jsonify(answer)
 
@@ -252,7 +268,7 @@ def review_authorisation(authorisation_id: str):
     item = research_service.get_authorisation(user, authorisation_id)
     body = _body(REVIEW_PARAMS)
     research_service.review(item, user, text=body.get("text", ""))
-    answer = authorisation(item)
+    answer = dump(authorisation(item))
     db.session.commit()
     return jsonify(answer)
 
@@ -263,7 +279,7 @@ def cancel_authorisation(authorisation_id: str):
     item = research_service.get_authorisation(user, authorisation_id)
     body = _body(CANCELLATION_PARAMS)
     research_service.cancel(item, user, reason=body.get("reason", ""))
-    answer = authorisation(item)
+    answer = dump(authorisation(item))
     db.session.commit()
     return jsonify(answer)
 
@@ -280,7 +296,7 @@ def answer_monitoring(reference: str):
         detail=body.get("detail", ""),
         authorisation_id=body.get("authorisation_id"),
     )
-    answer = monitoring(row)
+    answer = dump(monitoring(row))
     db.session.commit()
     return jsonify(answer)
 
@@ -295,117 +311,33 @@ def research_report_json():
     if errors:
         raise BadRequest("The period is not valid", errors)
     report = research_report.build(period)
-    answer = {
-        "from": report.period.start.isoformat(),
-        "to": report.period.end.isoformat(),
-        "figures": report.figures,
-        "research": [research_entry(item) for item in report.research],
-        "authorisations": [authorisation(item, report.today) for item in report.authorisations],
-    }
+    answer = ResearchReport(
+        from_=report.period.start.isoformat(),
+        to=report.period.end.isoformat(),
+        figures=report.figures,
+        research=[research_entry(item) for item in report.research],
+        authorisations=[authorisation(item, report.today) for item in report.authorisations],
+    )
     db.session.commit()
-    return jsonify(answer)
+    return jsonify(dump(answer))
 
 
 # --- the OpenAPI document's part ----------------------------------------------------------
 
 
 def openapi_schemas(obj, ref, nullable, param_schema) -> dict:
-    string, integer, boolean = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
-    date_schema, date_time = {"type": "string", "format": "date"}, {"type": "string", "format": "date-time"}
-    n_person = nullable(ref("Person"))
-    n_string, n_date, n_date_time = nullable(string), nullable(date_schema), nullable(date_time)
+    """The request bodies; the answers' schemas are generated from `schemas_more`."""
 
     def body(params, required):
         return obj({p.name: param_schema(p) for p in params}, required)
 
     return {
-        "OnlineResearch": obj(
-            {
-                "id": integer,
-                "reference": string,
-                "platform": ref("Platform"),
-                "profile": string,
-                "purpose": string,
-                "looked_at": string,
-                "viewed_at": date_time,
-                "researcher": ref("Person"),
-                "views_in_window": {"type": "integer", "description": "Views of the profile in the busiest window"},
-                "authorisation_id": nullable(integer),
-            }
-        ),
-        "Authorisation": obj(
-            {
-                "id": integer,
-                "reference": string,
-                "platform": ref("Platform"),
-                "profile": string,
-                "state": {"type": "string", "enum": list(AUTHORISATION_STATES)},
-                "application": string,
-                "necessity": string,
-                "proportionality": string,
-                "applied_by": ref("Person"),
-                "applied_at": date_time,
-                "decision_due_on": date_schema,
-                "authorising_officer": n_person,
-                "decided_at": n_date_time,
-                "decision_reason": n_string,
-                "starts_on": n_date,
-                "expires_on": n_date,
-                "next_review_on": n_date,
-                "reviews": {
-                    "type": "array",
-                    "items": obj(
-                        {
-                            "reviewed_by": ref("Person"),
-                            "reviewed_at": date_time,
-                            "text": string,
-                            "next_review_on": date_schema,
-                        }
-                    ),
-                },
-                "cancelled_by": n_person,
-                "cancelled_at": n_date_time,
-                "cancellation_reason": n_string,
-                "deadlines": {
-                    "type": "array",
-                    "items": obj({"label": string, "due_on": date_schema, "overdue": boolean}),
-                },
-            }
-        ),
-        "MonitoringAnswer": obj(
-            {
-                "answer": {"type": "string", "enum": [str(code) for code in MONITORING_ANSWERS]},
-                "detail": string,
-                "authorisation_id": nullable(integer),
-                "recorded_by": ref("Person"),
-                "recorded_at": date_time,
-            }
-        ),
-        "CaseResearch": obj(
-            {
-                "reference": string,
-                "research": {"type": "array", "items": ref("OnlineResearch")},
-                "authorisations": {"type": "array", "items": ref("Authorisation")},
-                "asks_whether_monitoring_was_authorised": boolean,
-                "monitoring": nullable(ref("MonitoringAnswer")),
-            }
-        ),
-        "LoggedResearch": obj({"research": ref("OnlineResearch"), "warning": n_string}),
         "NewResearch": body(RESEARCH_PARAMS, ["platform", "profile", "purpose", "looked_at"]),
         "NewAuthorisation": body(APPLICATION_PARAMS, [p.name for p in APPLICATION_PARAMS]),
         "AuthorisationDecision": body(DECISION_PARAMS, ["decision", "reason"]),
         "AuthorisationReview": body(REVIEW_PARAMS, ["text"]),
         "AuthorisationCancellation": body(CANCELLATION_PARAMS, ["reason"]),
         "NewMonitoringAnswer": body(MONITORING_PARAMS, ["answer", "detail"]),
-        "ResearchReport": obj(
-            {
-                "from": date_schema,
-                "to": date_schema,
-                "figures": obj({key: integer for key in research_report.FIGURE_LABELS}),
-                "research": {"type": "array", "items": ref("OnlineResearch")},
-                "authorisations": {"type": "array", "items": ref("Authorisation")},
-            }
-        ),
     }
 
 

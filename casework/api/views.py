@@ -35,6 +35,7 @@ from . import bp, schemas, serialise
 from .errors import BadRequest, Unauthorised, register_error_handlers
 from .openapi import openapi_document
 from .params import parse_action, parse_report, read_json_object
+from .schemas_more import summary_answer
 
 PUBLIC_ENDPOINTS = {"api_v1.openapi", "api_v1.not_found"}
 TOKEN_MAX = 512
@@ -402,7 +403,7 @@ def _summary_filename(summary: summary_service.Summary, extension: str) -> str:
 def summary_json():
     summary = summary_for_hr()
     db.session.commit()  # the token's last use
-    return jsonify(summary.as_json())
+    return jsonify(summary_answer(summary))
 
 
 @bp.get("/reports/summary.csv")

@@ -6,8 +6,10 @@ import pytest
 from openapi_schema_validator import OAS31Validator
 from openapi_spec_validator import validate
 
-from casework.api import schemas
+from casework.api import schemas, schemas_more
 from casework.domain import policy, workflow
+from casework.services.deadlines import london_today
+from tests.account_samples import BRIEF
 
 from .test_api_fixtures import api_fixture, council_fixture  # noqa: F401  (fixtures)
 
@@ -173,7 +175,8 @@ def test_the_case_schema_carries_the_contract_fields(client):
         assert contract <= set(schemas[name]["required"]), name
     assert {"id", "agency", "status"} <= set(schemas["Referral"]["required"])
     assert {"seq", "at", "actor", "action", "from_stage", "to_stage", "hash"} <= set(schemas["Event"]["required"])
-    assert {"code", "message", "fields"} == set(schemas["Error"]["properties"]["error"]["required"])
+    assert schemas["Error"]["properties"]["error"] == {"$ref": "#/components/schemas/ErrorDetail"}
+    assert {"code", "message", "fields"} == set(schemas["ErrorDetail"]["required"])
     assert "stage" not in schemas["ReporterCase"]["required"]
     assert "owner" not in schemas["ReporterCase"]["properties"]
 
@@ -203,6 +206,8 @@ def test_answers_that_do_not_match_the_document_are_caught(app):
 
 ANSWER_MODELS = [schemas.Case, schemas.CaseSummary, schemas.ReporterCase, schemas.Event, schemas.Outcome]
 ANSWER_MODELS += [schemas.SubjectOutcome, schemas.Allegation, schemas.Appeal, schemas.Suspension, schemas.Evidence]
+# errors, the HR summary, online research, web captures and council accounts
+ANSWER_MODELS += [getattr(schemas_more, name) for name in schemas_more.__all__]
 
 
 @pytest.mark.parametrize("model", ANSWER_MODELS, ids=lambda model: model.__name__)
@@ -210,8 +215,9 @@ def test_the_answer_schemas_are_the_models_the_api_answers_with(client, model):
     """The document's response schemas are generated from the models `serialise` builds: same fields, same
     required ones, no copy by hand to drift."""
     schema = document(client)["components"]["schemas"][model.__name__]
-    assert set(schema["properties"]) == set(model.model_fields)
-    assert set(schema["required"]) == {name for name, field in model.model_fields.items() if field.is_required()}
+    names = {name: field.serialization_alias or name for name, field in model.model_fields.items()}  # from_: from
+    assert set(schema["properties"]) == set(names.values())
+    assert set(schema["required"]) == {names[name] for name, field in model.model_fields.items() if field.is_required()}
     assert schema["additionalProperties"] is False
 
 
@@ -241,3 +247,65 @@ def test_a_real_case_and_its_events_validate_against_the_document(api, council):
         assert list(validator.iter_errors({**answer, "unexpected": 1})), "a field the document does not name"
     case = api.case(p["hr"], reference)
     assert case["outcomes"][0]["sanction"] == "training" and case["suspensions"][0]["active"] is False
+
+
+def valid_against_document(client, name: str, answer) -> None:
+    """`answer` is valid against the document's schema `name`, and would not be with a field it does not name."""
+    validator = OAS31Validator({"$ref": f"#/components/schemas/{name}", "components": document(client)["components"]})
+    assert not list(validator.iter_errors(answer)), (name, next(iter(validator.iter_errors(answer))).message)
+    assert list(validator.iter_errors({**answer, "unexpected": 1})), f"{name}: a field the document does not name"
+
+
+def test_real_reports_research_captures_accounts_and_errors_validate_against_the_document(
+    api, council, make_case, app, monkeypatch, tmp_path
+):
+    """An answer of each converted answer schema, as the API sends it, is valid against the document's schema
+    generated from its model: the HR summary, an error, online research and an authorisation, a capture, and
+    the council accounts register and training."""
+    p = council
+    case = make_case(p["reporter"], subjects=[p["subject"]], owner=p["manager"], investigator=p["investigator"])
+    case.stage = "investigation"
+    reference = case.reference
+    research = {
+        "platform": "facebook",
+        "profile": "Sam Subject, facebook.com/sam.subject",
+        "purpose": "To see whether the post is still up",
+        "looked_at": "Public timeline; took no copies",
+    }
+    application = {
+        "platform": "facebook",
+        "profile": "@sam.subject",
+        "application": "Check the public timeline twice a week for six weeks",
+        "necessity": "The posts are deleted within days",
+        "proportionality": "Only posts about residents are kept",
+    }
+    answers = {
+        "Summary": api.get(p["hr"], "/reports/summary.json"),
+        "Error": api.get(p["hr"], "/cases/SMC-2026-99999"),
+        "LoggedResearch": api.post(p["manager"], f"/cases/{reference}/research", json=research),
+        "Authorisation": api.post(p["investigator"], f"/cases/{reference}/authorisations", json=application),
+        "CaseResearch": api.get(p["manager"], f"/cases/{reference}/research"),
+        "ResearchReport": api.get(p["hr"], "/reports/online-research.json"),
+        "CouncilAccount": api.post(
+            p["manager"],
+            "/accounts",
+            json={"platform": "tiktok", "handle": "@housing_youth", "department": "Housing", **BRIEF},
+        ),
+        "CouncilAccounts": api.get(p["hr"], "/accounts"),
+        "Training": api.post(
+            p["hr"], "/training", json={"person": p["reporter"].email, "trained_on": london_today().isoformat()}
+        ),
+        "TrainingList": api.get(p["hr"], "/training"),
+    }
+    monkeypatch.setitem(app.config, "TASK_QUEUE_URL", f"sqlite:///{tmp_path / 'tasks.db'}")  # queued, not run
+    answers["WebCapture"] = api.post(
+        p["manager"], f"/cases/{reference}/captures", json={"url": "https://www.example.com/post/1"}
+    )
+    created = {"LoggedResearch": 201, "Authorisation": 201, "CouncilAccount": 201, "Training": 201, "WebCapture": 202}
+    for name, response in answers.items():
+        assert response.status_code == {"Error": 404, **created}.get(name, 200), (name, response.get_json())
+        valid_against_document(api.client, name, response.get_json())
+    assert answers["Error"].get_json()["error"]["code"] == "not_found"
+    assert answers["Summary"].get_json()["period"]["from"] < answers["Summary"].get_json()["period"]["to"]
+    assert "from" in answers["ResearchReport"].get_json() and answers["WebCapture"].get_json()["status"] == "queued"
+    assert answers["TrainingList"].get_json()["items"][0]["latest"]["trained_on"] == london_today().isoformat()
