@@ -28,7 +28,7 @@ from reportlab.platypus import Flowable, KeepTogether, PageBreak, Spacer
 
 from .bundle_evidence import EvidenceItem, image_pages, lay_pdf_page, pdf_page_size, unreadable
 from .case_report import ReportSection
-from .common import GREY, Imprint, build_pdf, grid_table, key_value_table, london, para
+from .common import GREY, Imprint, PageMark, build_pdf, grid_table, key_value_table, london, para
 
 logger = logging.getLogger(__name__)
 
@@ -68,20 +68,6 @@ class BundleData:
     chronology: list[ChronologyRow]
     evidence: list[EvidenceItem]
     signing: str  # how the bundle is signed, or that it is not
-
-
-class _Mark(Flowable):
-    """Takes no room; notes the page it lands on."""
-
-    def __init__(self, marks: dict, name: str):
-        super().__init__()
-        self.marks, self.name = marks, name
-
-    def wrap(self, available_width, available_height):
-        return 0, 0
-
-    def draw(self):
-        self.marks[self.name] = self.canv.getPageNumber()
 
 
 class _EvidencePage(Flowable):
@@ -165,7 +151,7 @@ def _contents(data: BundleData, pages: dict) -> list:
 
 
 def _section(story: list, pages: dict, key: str, title: str, number: int, body: list) -> None:
-    story += [PageBreak(), _Mark(pages, key), para(f"{number}. {title}", "title"), *body]
+    story += [PageBreak(), PageMark(pages, key), para(f"{number}. {title}", "title"), *body]
 
 
 def _records(section: ReportSection | None, empty: str) -> list:

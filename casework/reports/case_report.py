@@ -4,9 +4,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, KeepTogether, Spacer
+from reportlab.platypus import KeepTogether, Spacer
 
-from .common import Imprint, build_pdf, fit_lines, grid_table, key_value_table, london, para
+from .common import Imprint, PageMark, build_pdf, fit_lines, grid_table, key_value_table, london, para
 
 # The chronology's columns (174 mm across), and the room for text in each (reportlab pads a cell 6 points a side)
 CHRONOLOGY_WIDTHS = [9 * mm, 22 * mm, 27 * mm, 28 * mm, 25 * mm, 63 * mm]
@@ -110,20 +110,6 @@ class CaseReportData:
     process_after_outcome: list[ReportSection] = field(default_factory=list)
     # Acceptable Use of Social Media Policy 2 and 3: where a routed report went and why, as (label, text)
     routing: list[tuple[str, str]] = field(default_factory=list)
-
-
-class _PageMark(Flowable):
-    """Takes no room; notes the page it lands on."""
-
-    def __init__(self, pages: dict, name: str):
-        super().__init__()
-        self.pages, self.name = pages, name
-
-    def wrap(self, available_width, available_height):
-        return 0, 0
-
-    def draw(self):
-        self.pages[self.name] = self.canv.getPageNumber()
 
 
 def _chronology_rows(events: list[EventRow]) -> list[list[str]]:
@@ -256,7 +242,7 @@ def _build(data: CaseReportData, imprint: Imprint, seal: str, pages: dict, *, ro
     split = len(rows) - rows_with_note if rows_with_note else len(rows)
     if split:
         story.append(_chronology_table(rows[:split]))
-    story.append(_PageMark(pages, "chronology"))
+    story.append(PageMark(pages, "chronology"))
     note = [
         para("Integrity", "h2"),
         para(f"Audit-chain head: {data.chain_head}", "small"),
@@ -265,7 +251,7 @@ def _build(data: CaseReportData, imprint: Imprint, seal: str, pages: dict, *, ro
             "check it with: flask --app app casework verify-report FILE",
             "small",
         ),
-        _PageMark(pages, "note"),
+        PageMark(pages, "note"),
     ]
     if split < len(rows):
         note = [_chronology_table(rows[split:]), Spacer(1, 4 * mm), *note]

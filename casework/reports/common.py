@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Table, TableStyle
 
 LONDON = ZoneInfo("Europe/London")
 MARKING = "OFFICIAL-SENSITIVE"
@@ -256,3 +256,17 @@ def build_pdf(story: list, *, title: str, imprint: Imprint, subject: str = "", k
     )
     document.build(story, canvasmaker=_numbered_canvas(imprint))
     return buffer.getvalue()
+
+
+class PageMark(Flowable):
+    """Takes no room; notes in `pages` the page it lands on, under `name` (for a contents page)."""
+
+    def __init__(self, pages: dict, name: str):
+        super().__init__()
+        self.pages, self.name = pages, name
+
+    def wrap(self, available_width, available_height):
+        return 0, 0
+
+    def draw(self):
+        self.pages[self.name] = self.canv.getPageNumber()

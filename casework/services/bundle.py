@@ -13,13 +13,11 @@ import re
 from dataclasses import dataclass
 
 from flask import current_app
-from sqlalchemy import select
 
 from ..domain import bundle as rules
 from ..domain.evidence import TYPE_LABELS
 from ..domain.policy import KIND_LABELS, NOTE_LABELS, sanction_label
-from ..extensions import db
-from ..models import Case, CaseEvent, Evidence, User, utcnow
+from ..models import Case, Evidence, User, utcnow
 from ..reports import bundle as document
 from ..reports.bundle_evidence import EvidenceItem, prepare
 from ..reports.common import Imprint, london
@@ -257,11 +255,7 @@ def verify_bundle(pdf: bytes) -> BundleCheck:
         )
     match, length = found
     reference, version, head = (match.group(i).decode() for i in (1, 2, 3))
-    case_id = db.session.scalar(select(Case.id).where(Case.reference == reference))
-    known_head = case_id is not None and db.session.scalar(
-        select(CaseEvent.id).where(CaseEvent.case_id == case_id, CaseEvent.hash == head)
-    )
-    if not known_head:
+    if not exports.chain_head_known(reference, head):
         return BundleCheck(
             False,
             "The seal is valid but this install's audit trail for the case does not contain its chain head",

@@ -294,6 +294,15 @@ class ReportCheck:
     version: str | None = None
 
 
+def chain_head_known(reference: str, head: str) -> bool:
+    """Whether this install's audit trail of case `reference` holds an event whose hash is `head` (the chain
+    head a sealed report or bundle names)."""
+    case_id = db.session.scalar(select(Case.id).where(Case.reference == reference))
+    return case_id is not None and (
+        db.session.scalar(select(CaseEvent.id).where(CaseEvent.case_id == case_id, CaseEvent.hash == head)) is not None
+    )
+
+
 def verify_report(pdf: bytes) -> ReportCheck:
     """Is this an unaltered export of this install? Says which case and version."""
     if not pdf.startswith(b"%PDF-"):
@@ -314,11 +323,7 @@ def verify_report(pdf: bytes) -> ReportCheck:
             reference,
             version,
         )
-    case_id = db.session.scalar(select(Case.id).where(Case.reference == reference))
-    known_head = case_id is not None and db.session.scalar(
-        select(CaseEvent.id).where(CaseEvent.case_id == case_id, CaseEvent.hash == head)
-    )
-    if not known_head:
+    if not chain_head_known(reference, head):
         return ReportCheck(
             False,
             "The seal is valid but this install's audit trail for the case does not contain its chain head",
