@@ -291,7 +291,7 @@ def bulk_cases(count: int, rng) -> None:
                     dict(
                         case_id=case_id,
                         finding=rng.choice(["substantiated", "not_substantiated"]),
-                        sanction=rng.choice(["no_action", "advice", "first_written_warning"]),
+                        sanction=rng.choice(["no_action", "management_advice", "first_written_warning"]),
                         summary="Decided after the investigation.",
                         decided_by_id=hr,
                         decided_at=created + timedelta(days=rng.randint(5, 60)),

@@ -438,25 +438,27 @@ def add_information(case: Case, actor: User, text: str, *, version: int | None =
     return note
 
 
-# The list counts matching cases up to this many and then says "more than": counting every
-# case HR may see would read the whole table on each page
+# When asked (`count=True`), the list counts matching cases up to this many. The pages do not count:
+# knowing there are none after a filter that matches few of 100,000 cases means testing every case the
+# person may see, so a page says which cases it shows ("Cases 26 to 50") and whether more follow
 COUNT_LIMIT = 1000
 
 
 @dataclass
 class CasePage:
-    """One page of a case list: its cases, which of them the person sees in full, a count
-    (exact up to COUNT_LIMIT) and the keys of the pages either side (None at either end)."""
+    """One page of a case list: its cases, which of them the person sees in full, a count when
+    one was asked for (exact up to COUNT_LIMIT) and the keys of the pages either side (None at either end)."""
 
     items: list[Case]
     full_view: set[int]
-    total: int
+    total: int | None = None
     next_after: str | None = None
     previous_before: str | None = None
 
     @property
-    def total_is_exact(self) -> bool:
-        return self.total <= COUNT_LIMIT
+    def only_page(self) -> bool:
+        """All the matching cases are on this page."""
+        return self.next_after is None and self.previous_before is None
 
 
 def _encode_position(value: datetime | int, case_id: int) -> str:
@@ -494,18 +496,18 @@ def list_cases(
     per_page: int = 25,
     sort: str = DEFAULT_SORT,
     options=(selectinload(Case.category_rows), selectinload(Case.subjects), selectinload(Case.owner)),
-    count: bool = True,
+    count: bool = False,
 ) -> CasePage:
     """The cases `user` may see, filtered, searched and sorted by what they may see of each, a page at a time.
 
     Pages are found by key (the value the list is sorted by and the id of the
     case a page ends or starts with, for every sort order), so a late page
     costs what the first does: `after` gives the page after a key, `before`
-    the page before one. The count stops at COUNT_LIMIT (`count=False` skips
-    it). `options` load what the caller shows of each case.
+    the page before one. `count=True` also counts the matching cases, up to
+    COUNT_LIMIT. `options` load what the caller shows of each case.
     """
     query = select(Case).where(visible_case_filter(user, filters))
-    total = 0
+    total = None
     if count:
         total = db.session.scalar(
             select(func.count()).select_from(query.with_only_columns(Case.id).limit(COUNT_LIMIT + 1).subquery())
@@ -532,7 +534,7 @@ def list_cases(
     if backwards:
         rows.reverse()
     items = [case for case, _, _ in rows]
-    page = CasePage(items, {case.id for case, full, _ in rows if full}, total or 0)
+    page = CasePage(items, {case.id for case, full, _ in rows if full}, total)
     if rows:
         first, last = _encode_position(rows[0][2], items[0].id), _encode_position(rows[-1][2], items[-1].id)
         if backwards:  # paging back: earlier pages remain if there were more

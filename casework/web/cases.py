@@ -191,20 +191,27 @@ def index():
         owner=owner,
         overdue=overdue,
     )
+    per_page = current_app_config("CASES_PER_PAGE")
+    # Which case of the list this page begins with, carried in the Next and Previous links (for "Cases 26 to 50")
+    start = _whole_number(args.get("start")) if args.get("after") or args.get("before") else 1
     if form.errors:
-        result = case_service.CasePage([], set(), 0)
+        result = case_service.CasePage([], set())
     else:
         result = case_service.list_cases(
             current_user,
             filters,
             after=args.get("after"),
             before=args.get("before"),
-            per_page=current_app_config("CASES_PER_PAGE"),
+            per_page=per_page,
             sort=sort,
         )
+    if not result.previous_before:
+        start = 1
     return render_template(
         "cases/list.html",
         result=result,
+        start=start,
+        per_page=per_page,
         form=form,
         filters={
             "q": search or None,
@@ -220,7 +227,6 @@ def index():
         sort_labels=SORT_LABELS,
         owner_choices=OWNER_CHOICES,
         departments=case_service.departments(),
-        count_limit=case_service.COUNT_LIMIT,
         now=utcnow(),
     )
 

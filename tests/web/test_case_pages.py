@@ -161,7 +161,7 @@ def test_the_list_is_paginated(client, council, login_as, make_case, app, monkey
     assert [len(p) for p in pages] == [3, 3, 1]
     assert set().union(*pages) == visible
     first = client.get("/cases").get_data(as_text=True)
-    assert "7 cases" in first
+    assert "Cases 1 to 3, more on the next page" in first
     assert 'rel="next"' in first and 'rel="prev"' not in first
 
 
@@ -216,14 +216,63 @@ def pages_of_all(client):
     return set().union(*pages_of(client))
 
 
-def test_a_count_beyond_the_limit_says_more_than(client, council, login_as, monkeypatch):
-    from casework.services import cases as case_service
+def count_line(html: str) -> str:
+    return re.search(r'<p class="govuk-body">((?:\d+ cases?|Cases [\d,]+ to [\d,]+)[^<]*)</p>', html).group(1)
 
-    monkeypatch.setattr(case_service, "COUNT_LIMIT", 2)
+
+def test_each_page_says_which_cases_it_shows_without_counting_them_all(
+    client, council, login_as, make_case, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "CASES_PER_PAGE", 3)
+    for _ in range(4):
+        make_case(council["reporter"], subjects=[council["subject"]])
     login_as(council["hr"])
-    html = client.get("/cases").get_data(as_text=True)
-    assert "More than 2 cases" in html
-    assert "1 case</p>" in client.get("/cases?category=political").get_data(as_text=True)
+    total = len(pages_of_all(client))
+    assert total > 6
+    lines, path, backs = [], "/cases", []
+    while path:
+        html = client.get(path).get_data(as_text=True)
+        lines.append(count_line(html))
+        back = re.search(r'<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="prev">', html)
+        backs.append(back.group(1).replace("&amp;", "&") if back else None)
+        older = re.search(r'<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next">', html)
+        path = older.group(1).replace("&amp;", "&") if older else None
+    assert lines[0] == "Cases 1 to 3, more on the next page"
+    assert lines[1] == "Cases 4 to 6, more on the next page"
+    last_start = 3 * (len(lines) - 1) + 1
+    assert lines[-1] == f"Cases {last_start} to {total}"
+    # Previous from the second page is the first page again, numbered from 1
+    assert count_line(client.get(backs[1]).get_data(as_text=True)) == "Cases 1 to 3, more on the next page"
+    assert count_line(client.get(backs[2]).get_data(as_text=True)) == "Cases 4 to 6, more on the next page"
+    # a list on one page says how many; a number typed in the address cannot make the first page start elsewhere
+    assert count_line(client.get("/cases?category=political").get_data(as_text=True)) == "1 case"
+    assert count_line(client.get("/cases?start=50").get_data(as_text=True)).startswith("Cases 1 to 3")
+    assert "cases on this page" in client.get(path_with_nonsense_start(backs[2])).get_data(as_text=True)
+
+
+def path_with_nonsense_start(path: str) -> str:
+    return re.sub(r"start=\d+", "start=nonsense", path)
+
+
+def test_the_list_page_does_not_count_every_visible_case(client, council, login_as, app):
+    from sqlalchemy import event
+
+    from casework.extensions import db
+
+    login_as(council["hr"])
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        assert client.get("/cases?kind=breach").status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert not [s for s in statements if "count(*)" in s and "FROM cases" in s.replace("\n", " ")]
 
 
 # --- the case page ---------------------------------------------------------------------------

@@ -132,7 +132,7 @@ def test_a_reporters_search_finds_only_their_own_reports_and_tells_nothing_else(
     assert listed(client, f"q={desk['rita_case']}") == [desk["rita_case"]]
     assert listed(client, "q=SMC") == [desk["rita_case"]]
     nothing = _without_the_search(page(client, "q=zxqv"), "zxqv")
-    assert "0 cases" in nothing and "No cases match your search" in nothing
+    assert "No cases match your search" in nothing and "Cases 1 to" not in nothing
     colleague = desk["colin_case"]
     for search in (
         "Priya",
