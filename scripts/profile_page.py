@@ -57,7 +57,7 @@ def main() -> int:
         return 1
     for _ in range(3):  # warm up: templates compiled, connections open
         response = client.get(args.path, headers=headers)
-        if response.status_code != 200:
+        if response.status_code != 200 and not os.environ.get("ANY_STATUS"):
             print(f"{args.path}: HTTP {response.status_code}", file=sys.stderr)
             return 1
     start = time.perf_counter()

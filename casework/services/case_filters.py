@@ -26,7 +26,7 @@ is added there, with the condition for each kind of view.
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy import and_, case, false, literal, or_, select
+from sqlalchemy import and_, bindparam, case, false, literal, or_, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from ..domain.policy import REPORTER_STATUSES, STAGE_LABELS, Role, Stage, reporter_status, stages_with_status
@@ -111,7 +111,7 @@ def _conditions(user: User, filters: CaseFilters) -> tuple[list, list]:
         full.append(Case.owner_id == user.id if filters.owner == "mine" else Case.owner_id.is_(None))
         reporter.append(false())  # nor who owns it
     if filters.overdue is not None:
-        now = utcnow()
+        now = bindparam("now", callable_=utcnow, type_=UTCDateTime())  # the time the statement runs
         if filters.overdue:
             full.append(and_(Case.stage != Stage.CLOSED, Case.next_deadline_at < now))
         else:

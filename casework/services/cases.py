@@ -1,14 +1,17 @@
 """Reporting a case, finding the cases a person may see, and logging access."""
 
+import functools
 import hashlib
 import re
-from dataclasses import dataclass
+from collections import namedtuple
+from dataclasses import astuple, dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from flask import current_app
-from sqlalchemy import Integer, exists, func, insert, inspect, literal, select, tuple_, update
+from sqlalchemy import Integer, bindparam, exists, func, insert, inspect, literal, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -39,6 +42,7 @@ from ..models import (
     Suspension,
     User,
     UTCDateTime,
+    case_subjects,
     utcnow,
 )
 from ..models_accounts import AccountCase
@@ -487,6 +491,62 @@ def decode_position(text: str | None, sort: str = DEFAULT_SORT) -> tuple[datetim
         return None
 
 
+# What the case list shows of each case: only these columns are read (the rest are never needed for a row,
+# and reading a case's sixty columns and its people's twenty costs more than the query); anything else a
+# list page touches fails loudly in the tests rather than reading a row at a time
+LIST_LOADING = (
+    load_only(
+        Case.id,
+        Case.reference,
+        Case.kind,
+        Case.stage,
+        Case.created_at,
+        Case.next_deadline_at,
+        Case.next_deadline_label,
+        Case.owner_id,
+        raiseload=True,
+    ),
+    selectinload(Case.category_rows),
+    selectinload(Case.subjects).load_only(User.id, User.name, raiseload=True),
+    selectinload(Case.owner).load_only(User.id, User.name, raiseload=True),
+)
+
+
+@dataclass(frozen=True)
+class ListPerson:
+    id: int
+    name: str
+
+
+@dataclass
+class CaseRow:
+    """What the case list shows of one case, read as plain rows (not the case's record): making
+    records of 25 cases, their people and categories cost more than the statements that read them."""
+
+    id: int
+    reference: str
+    kind: str
+    stage: str
+    created_at: datetime
+    next_deadline_at: datetime | None
+    next_deadline_label: str | None
+    owner: ListPerson | None = None
+    subjects: list[ListPerson] = field(default_factory=list)
+    categories: list[str] = field(default_factory=list)
+
+
+ROW_COLUMNS = (
+    Case.id,
+    Case.reference,
+    Case.kind,
+    Case.stage,
+    Case.created_at,
+    Case.next_deadline_at,
+    Case.next_deadline_label,
+    Case.owner_id,
+)
+
+
 def list_cases(
     user: User,
     filters: CaseFilters,
@@ -495,8 +555,9 @@ def list_cases(
     before: str | None = None,
     per_page: int = 25,
     sort: str = DEFAULT_SORT,
-    options=(selectinload(Case.category_rows), selectinload(Case.subjects), selectinload(Case.owner)),
+    options=LIST_LOADING,
     count: bool = False,
+    rows_only: bool = False,
 ) -> CasePage:
     """The cases `user` may see, filtered, searched and sorted by what they may see of each, a page at a time.
 
@@ -504,37 +565,36 @@ def list_cases(
     case a page ends or starts with, for every sort order), so a late page
     costs what the first does: `after` gives the page after a key, `before`
     the page before one. `count=True` also counts the matching cases, up to
-    COUNT_LIMIT. `options` load what the caller shows of each case.
+    COUNT_LIMIT. `options` load what the caller shows of each case;
+    `rows_only=True` gives the list page's CaseRow of each instead of records.
     """
-    query = select(Case).where(visible_case_filter(user, filters))
-    total = None
-    if count:
-        total = db.session.scalar(
-            select(func.count()).select_from(query.with_only_columns(Case.id).limit(COUNT_LIMIT + 1).subquery())
-        )
-    sort_key, descending = visible_case_sort_key(user, sort)
-    key = tuple_(sort_key, Case.id)
     after_position, before_position = decode_position(after, sort), decode_position(before, sort)
     backwards = before_position is not None
     position = before_position if backwards else after_position
-    if position is not None:
-        bound = tuple_(*bind_position(position))
-        query = query.where(key < bound if descending != backwards else key > bound)
-    if descending != backwards:
-        query = query.order_by(sort_key.desc(), Case.id.desc())
+    viewer = Viewer(user.role, user.id, user.department_id)
+    total = None
+    if count:
+        query = select(Case.id).where(visible_case_filter(viewer, filters)).limit(COUNT_LIMIT + 1)
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    # A search's statement is built afresh each time: how it is best run depends on how many cases match
+    build = _page_statement.__wrapped__ if filters.search else _page_statement
+    statement = build(
+        viewer, astuple(filters), sort, backwards, position is not None, per_page + 1, "rows" if rows_only else options
+    )
+    values = {} if position is None else {"position_value": position[0], "position_id": position[1]}
+    found = db.session.execute(statement, values).all()
+    if rows_only:
+        rows = [(CaseRow(*row[:7]), row[8], row[9], row[7]) for row in found]
     else:
-        query = query.order_by(sort_key.asc(), Case.id.asc())
-    rows = db.session.execute(
-        query.add_columns(full_view_filter(user).label("full_view"), sort_key.label("sort_key"))
-        .options(*options)
-        .limit(per_page + 1)
-    ).all()
+        rows = [(case, full, sort_value, None) for case, full, sort_value in found]
     more = len(rows) > per_page
     rows = rows[:per_page]
     if backwards:
         rows.reverse()
-    items = [case for case, _, _ in rows]
-    page = CasePage(items, {case.id for case, full, _ in rows if full}, total)
+    items = [row[0] for row in rows]
+    if rows_only:
+        _fill_rows(rows)
+    page = CasePage(items, {row[0].id for row in rows if row[1]}, total)
     if rows:
         first, last = _encode_position(rows[0][2], items[0].id), _encode_position(rows[-1][2], items[-1].id)
         if backwards:  # paging back: earlier pages remain if there were more
@@ -544,6 +604,70 @@ def list_cases(
             page.next_after = last if more else None
             page.previous_before = first if after_position is not None else None
     return page
+
+
+# Who a list is for, as far as its statement depends on them (the visibility filter is built from these)
+Viewer = namedtuple("Viewer", "role id department_id")
+
+
+@lru_cache(maxsize=1024)
+def _page_statement(viewer: Viewer, filters: tuple, sort: str, backwards: bool, positioned: bool, limit: int, load):
+    """The statement of one page of a case list, built once per process for each person, filter, sort order
+    and direction (building and keying it costs more than running it): where a page starts is a bound
+    value, and so is the time the overdue filter compares with; what it finds is never kept."""
+    query = select(Case).where(visible_case_filter(viewer, CaseFilters(*filters)))
+    sort_key, descending = visible_case_sort_key(viewer, sort)
+    if positioned:
+        value_type = UTCDateTime() if sort in TIME_SORTS else Integer()
+        bound = tuple_(bindparam("position_value", type_=value_type), bindparam("position_id", type_=Integer()))
+        key = tuple_(sort_key, Case.id)
+        query = query.where(key < bound if descending != backwards else key > bound)
+    if descending != backwards:
+        query = query.order_by(sort_key.desc(), Case.id.desc())
+    else:
+        query = query.order_by(sort_key.asc(), Case.id.asc())
+    extra = (full_view_filter(viewer).label("full_view"), sort_key.label("sort_key"))
+    if load == "rows":
+        return query.with_only_columns(*ROW_COLUMNS, *extra).limit(limit)
+    return query.add_columns(*extra).options(*load).limit(limit)
+
+
+@functools.cache
+def _fill_statements():
+    """The statements that read a list page's categories, subjects and owners, built once."""
+    ids = bindparam("ids", expanding=True)
+    return (
+        select(CaseCategory.case_id, CaseCategory.category)
+        .where(CaseCategory.case_id.in_(ids))
+        .order_by(CaseCategory.category),
+        select(case_subjects.c.case_id, User.id, User.name)
+        .join(User, User.id == case_subjects.c.user_id)
+        .where(case_subjects.c.case_id.in_(ids))
+        .order_by(User.name),
+        select(User.id, User.name).where(User.id.in_(ids)),
+    )
+
+
+def _fill_rows(rows: list[tuple]) -> None:
+    """The owners, subjects and categories of the list's rows: one statement each for the page. A case
+    seen only as its reporter gets none of them (its row shows none)."""
+    full = {row[0].id: row[0] for row in rows if row[1]}
+    if not full:
+        return
+    ids = list(full)
+    categories, subjects, people = _fill_statements()
+    for case_id, category in db.session.execute(categories, {"ids": ids}):
+        full[case_id].categories.append(category)
+    for case_id, person_id, name in db.session.execute(subjects, {"ids": ids}):
+        full[case_id].subjects.append(ListPerson(person_id, name))
+    owner_ids = sorted({row[3] for row in rows if row[1] and row[3] is not None})
+    if owner_ids:
+        owners = {
+            person_id: ListPerson(person_id, name) for person_id, name in db.session.execute(people, {"ids": owner_ids})
+        }
+        for row in rows:
+            if row[1] and row[3] is not None:
+                row[0].owner = owners.get(row[3])
 
 
 def bind_position(position: tuple[datetime | int, int]):

@@ -12,17 +12,19 @@ after sign-in, whatever happens. API tokens are not sessions: none of this
 touches them (revoke them under Your account, API tokens).
 """
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.orm import contains_eager
 from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
-from ..models import Notification, User, UserSession, utcnow
+from ..models import Department, Notification, User, UserSession, utcnow
 from .errors import NotFound
 
 # Why a session ended
@@ -122,20 +124,38 @@ class Loaded:
     unread: int = 0
 
 
-def load(user_id: int, session_id: str | None) -> Loaded:
-    """The person `user_id`, with the session record `session_id` names if it is theirs, and their unread count."""
+@functools.cache
+def _load_statement(with_session: bool):
+    """The statement `load` runs, built once per process: building and keying a statement costs more
+    than running this one (the values are bound parameters; what it finds is never kept)."""
     unread = (
         select(func.count())
         .select_from(Notification)
         .where(Notification.user_id == User.id, Notification.read_at.is_(None))
         .scalar_subquery()
     )
-    query = select(User, unread.label("unread")).where(User.id == user_id)
-    if _usable(session_id):
+    query = (
+        select(User, unread.label("unread"))
+        .outerjoin(Department, Department.id == User.department_id)
+        .options(contains_eager(User.department))
+        .where(User.id == bindparam("user_id"))
+    )
+    if with_session:
         query = query.add_columns(UserSession).outerjoin(
-            UserSession, (UserSession.user_id == User.id) & (UserSession.token_hash == digest(session_id))
+            UserSession, (UserSession.user_id == User.id) & (UserSession.token_hash == bindparam("token_hash"))
         )
-    row = db.session.execute(query).first()
+    return query
+
+
+def load(user_id: int, session_id: str | None) -> Loaded:
+    """The person `user_id` and their department, with the session record `session_id` names if it is theirs,
+    and their unread count."""
+    if _usable(session_id):
+        row = db.session.execute(
+            _load_statement(True), {"user_id": user_id, "token_hash": digest(session_id)}
+        ).first()
+    else:
+        row = db.session.execute(_load_statement(False), {"user_id": user_id}).first()
     if row is None:
         return Loaded()
     return Loaded(row[0], row[2] if len(row) > 2 else None, row[1] or 0)

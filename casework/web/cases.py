@@ -204,6 +204,7 @@ def index():
             before=args.get("before"),
             per_page=per_page,
             sort=sort,
+            rows_only=True,
         )
     if not result.previous_before:
         start = 1

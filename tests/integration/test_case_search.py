@@ -352,6 +352,20 @@ def test_the_overdue_filter_counts_open_cases_past_their_next_deadline(desk):
     assert {c.reference for c in list_cases(manager, CaseFilters(overdue=False), per_page=100).items} == not_overdue
 
 
+def test_the_overdue_filter_compares_with_the_time_each_list_is_asked_for(desk, db_session):
+    """The list's statement is built once and kept: the time it compares deadlines with is not."""
+    import time
+
+    manager = desk["manager"]
+    case = next(c for c in desk["cases"] if c.stage != Stage.CLOSED and c.owner_id == manager.id)
+    case.next_deadline_at = utcnow() + timedelta(seconds=1)
+    db_session.commit()
+    assert case.reference not in {c.reference for c in list_cases(manager, CaseFilters(overdue=True)).items}
+    time.sleep(1.2)
+    assert case.reference in {c.reference for c in list_cases(manager, CaseFilters(overdue=True), per_page=100).items}
+    assert case.reference not in {c.reference for c in list_cases(manager, CaseFilters(overdue=False), per_page=100).items}
+
+
 def test_a_page_key_of_one_sort_order_is_not_read_as_another(desk):
     manager = desk["manager"]
     first = list_cases(manager, CaseFilters(), per_page=3, sort="stage")
