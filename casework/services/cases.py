@@ -54,7 +54,7 @@ from .deadlines import LONDON, london_today, refresh_next_deadline
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotFound, StaleCase
 from .events import record_event
 from .notify import notify
-from .visibility import full_view_filter, visible_cases
+from .visibility import full_view_filter, per_viewer, visible_cases
 
 
 def next_reference(year: int) -> str:
@@ -678,14 +678,20 @@ def bind_position(position: tuple[datetime | int, int]):
     return literal(value, Integer()), literal(number, Integer())
 
 
-def my_reports(user: User) -> list[Case]:
-    """What `user` reported and may still see (never a case they are the subject of)."""
-    return list(
-        db.session.scalars(
-            select(Case)
-            .where(Case.reporter_id == user.id, visible_cases(user))
-            .order_by(Case.created_at.desc(), Case.id.desc())
-        ).all()
+def my_reports(user: User, limit: int | None = None) -> list[Case]:
+    """What `user` reported and may still see (never a case they are the subject of), newest first: only
+    what a list of them shows is read (reference, kind, stage, when)."""
+    return list(db.session.scalars(_my_reports(user, limit)).all())
+
+
+@per_viewer
+def _my_reports(user, limit: int | None):
+    return (
+        select(Case)
+        .options(load_only(Case.id, Case.reference, Case.kind, Case.stage, Case.created_at, raiseload=True))
+        .where(Case.reporter_id == user.id, visible_cases(user))
+        .order_by(Case.created_at.desc(), Case.id.desc())
+        .limit(limit)
     )
 
 

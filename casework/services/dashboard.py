@@ -1,12 +1,19 @@
 """What the landing page shows each person: their work, what is overdue, their notices."""
 
-from sqlalchemy import func, or_, select, union, update
-from sqlalchemy.orm import joinedload
+import functools
+
+from sqlalchemy import bindparam, func, or_, select, union, update
+from sqlalchemy.orm import joinedload, load_only
 
 from ..domain.policy import Role, Stage
 from ..extensions import db
 from ..models import Case, Notification, Suspension, User, utcnow
-from .visibility import full_view_filter
+from .visibility import full_view_filter, now, per_viewer
+
+# What the home page's tables show of a case: only these columns are read
+TABLE_COLUMNS = load_only(
+    Case.id, Case.reference, Case.kind, Case.stage, Case.next_deadline_at, Case.next_deadline_label, raiseload=True
+)
 
 
 def _mine(user: User):
@@ -18,13 +25,17 @@ def _mine(user: User):
 
 def overdue_cases(user: User, limit: int = 20) -> list[Case]:
     """Open cases of this person whose next deadline has passed, most overdue first."""
-    return list(
-        db.session.scalars(
-            select(Case)
-            .where(full_view_filter(user), _mine(user), Case.stage != Stage.CLOSED, Case.next_deadline_at < utcnow())
-            .order_by(Case.next_deadline_at)
-            .limit(limit)
-        ).all()
+    return list(db.session.scalars(_overdue_cases(user, limit)).all())
+
+
+@per_viewer
+def _overdue_cases(user, limit: int):
+    return (
+        select(Case)
+        .options(TABLE_COLUMNS)
+        .where(full_view_filter(user), _mine(user), Case.stage != Stage.CLOSED, Case.next_deadline_at < now())
+        .order_by(Case.next_deadline_at)
+        .limit(limit)
     )
 
 
@@ -35,7 +46,16 @@ def my_open_cases(user: User, limit: int = 20) -> list[Case]:
     Read as the first few by deadline from the owner's and from the investigator's index, merged: a
     manager may hold thousands of cases, and "owner or investigator", sorted, would read them all."""
 
-    def first_by_deadline(column, with_deadline: bool):
+    def cases(with_deadline: bool) -> list[Case]:
+        return list(db.session.scalars(_my_open_cases(user, with_deadline, limit)).all())
+
+    found = cases(with_deadline=True)
+    return found if len(found) == limit else found + cases(with_deadline=False)[: limit - len(found)]
+
+
+@per_viewer
+def _my_open_cases(user, with_deadline: bool, limit: int):
+    def first_by_deadline(column):
         deadline = Case.next_deadline_at.is_not(None) if with_deadline else Case.next_deadline_at.is_(None)
         order = (Case.next_deadline_at, Case.id.desc()) if with_deadline else (Case.id.desc(),)
         return (
@@ -45,35 +65,34 @@ def my_open_cases(user: User, limit: int = 20) -> list[Case]:
             .limit(limit)
         )
 
-    def cases(with_deadline: bool) -> list[Case]:
-        # Each part is its own subquery: a part of a UNION may not have its own ORDER BY and LIMIT
-        owned = first_by_deadline(Case.owner_id, with_deadline).subquery()
-        investigated = first_by_deadline(Case.investigator_id, with_deadline).subquery()
-        ids = union(select(owned.c.id), select(investigated.c.id)).subquery()
-        return list(
-            db.session.scalars(
-                select(Case)
-                .where(Case.id.in_(select(ids.c.id)))
-                .order_by(Case.next_deadline_at, Case.id.desc())
-                .limit(limit)
-            ).all()
-        )
-
-    found = cases(with_deadline=True)
-    return found if len(found) == limit else found + cases(with_deadline=False)[: limit - len(found)]
+    # Each part is its own subquery: a part of a UNION may not have its own ORDER BY and LIMIT
+    owned = first_by_deadline(Case.owner_id).subquery()
+    investigated = first_by_deadline(Case.investigator_id).subquery()
+    ids = union(select(owned.c.id), select(investigated.c.id)).subquery()
+    return (
+        select(Case)
+        .options(TABLE_COLUMNS)
+        .where(Case.id.in_(select(ids.c.id)))
+        .order_by(Case.next_deadline_at, Case.id.desc())
+        .limit(limit)
+    )
 
 
 def awaiting_owner(user: User, limit: int = 20) -> list[Case]:
     """New reports this manager or HR officer could take on."""
     if user.role not in (Role.MANAGER, Role.HR):
         return []
-    return list(
-        db.session.scalars(
-            select(Case)
-            .where(full_view_filter(user), Case.stage == Stage.REPORTED)
-            .order_by(Case.created_at)
-            .limit(limit)
-        ).all()
+    return list(db.session.scalars(_awaiting_owner(user, limit)).all())
+
+
+@per_viewer
+def _awaiting_owner(user, limit: int):
+    return (
+        select(Case)
+        .options(TABLE_COLUMNS)
+        .where(full_view_filter(user), Case.stage == Stage.REPORTED)
+        .order_by(Case.created_at)
+        .limit(limit)
     )
 
 
@@ -89,14 +108,17 @@ def unread_count(user: User) -> int:
 
 
 def notifications(user: User, limit: int = 50) -> list[Notification]:
-    return list(
-        db.session.scalars(
-            select(Notification)
-            .options(joinedload(Notification.case))
-            .where(Notification.user_id == user.id)
-            .order_by(Notification.created_at.desc(), Notification.id.desc())
-            .limit(limit)
-        ).all()
+    return list(db.session.scalars(_notifications(limit), {"user_id": user.id}).all())
+
+
+@functools.cache
+def _notifications(limit: int):
+    return (
+        select(Notification)
+        .options(joinedload(Notification.case))
+        .where(Notification.user_id == bindparam("user_id"))
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
     )
 
 
@@ -110,14 +132,17 @@ def mark_all_read(user: User) -> None:
 
 def suspensions_to_review(user: User, limit: int = 20) -> list[Suspension]:
     """Active suspensions on this person's cases, the next review soonest first."""
-    return list(
-        db.session.scalars(
-            select(Suspension)
-            .join(Case, Case.id == Suspension.case_id)
-            .where(full_view_filter(user), _mine(user), Suspension.lifted_at.is_(None))
-            .order_by(Suspension.next_review_on, Suspension.id)
-            .limit(limit)
-        ).all()
+    return list(db.session.scalars(_suspensions_to_review(user, limit)).all())
+
+
+@per_viewer
+def _suspensions_to_review(user, limit: int):
+    return (
+        select(Suspension)
+        .join(Case, Case.id == Suspension.case_id)
+        .where(full_view_filter(user), _mine(user), Suspension.lifted_at.is_(None))
+        .order_by(Suspension.next_review_on, Suspension.id)
+        .limit(limit)
     )
 
 
@@ -125,11 +150,15 @@ def contractor_cases_to_acknowledge(user: User, limit: int = 50) -> list[Case]:
     """For a head of service: open contractor cases not yet acknowledged (Social Networking Policy 11.4)."""
     if user.role != Role.HEAD_OF_SERVICE:
         return []
-    return list(
-        db.session.scalars(
-            select(Case)
-            .where(full_view_filter(user), Case.stage != Stage.CLOSED, Case.hos_acknowledged_at.is_(None))
-            .order_by(Case.created_at)
-            .limit(limit)
-        ).all()
+    return list(db.session.scalars(_contractor_cases_to_acknowledge(user, limit)).all())
+
+
+@per_viewer
+def _contractor_cases_to_acknowledge(user, limit: int):
+    return (
+        select(Case)
+        .options(TABLE_COLUMNS)
+        .where(full_view_filter(user), Case.stage != Stage.CLOSED, Case.hos_acknowledged_at.is_(None))
+        .order_by(Case.created_at)
+        .limit(limit)
     )

@@ -151,9 +151,7 @@ def load(user_id: int, session_id: str | None) -> Loaded:
     """The person `user_id` and their department, with the session record `session_id` names if it is theirs,
     and their unread count."""
     if _usable(session_id):
-        row = db.session.execute(
-            _load_statement(True), {"user_id": user_id, "token_hash": digest(session_id)}
-        ).first()
+        row = db.session.execute(_load_statement(True), {"user_id": user_id, "token_hash": digest(session_id)}).first()
     else:
         row = db.session.execute(_load_statement(False), {"user_id": user_id}).first()
     if row is None:

@@ -14,12 +14,12 @@ HR sees every case but their own as a subject.
 
 from functools import lru_cache
 
-from sqlalchemy import and_, exists, false, or_, select, union_all
+from sqlalchemy import and_, bindparam, exists, false, or_, select, union_all
 from sqlalchemy.orm import aliased
 
 from ..domain.permissions import View
 from ..domain.policy import Kind, Role, StaffType
-from ..models import Appeal, Case, Department, User, case_subjects
+from ..models import Appeal, Case, Department, User, UTCDateTime, case_subjects, utcnow
 
 
 def _subject_of(user_id):
@@ -137,6 +137,26 @@ class _Viewer:
 
 def _key(user) -> tuple:
     return (user.role, user.id, user.department_id)
+
+
+def per_viewer(build):
+    """A statement built from who a person is, kept per role, person and department like the filters
+    (`build(viewer, *args)`; anything else it depends on is a bound value, a time included: see `now`)."""
+
+    @lru_cache(maxsize=_BUILT)
+    def built(role, user_id, department_id, *args):
+        return build(_Viewer(role, user_id, department_id), *args)
+
+    def statement(user, *args):
+        return built(*_key(user), *args)
+
+    statement.cache_clear = built.cache_clear
+    return statement
+
+
+def now():
+    """The current time as a bound value evaluated each time a kept statement runs."""
+    return bindparam("now", callable_=utcnow, type_=UTCDateTime())
 
 
 def full_view_filter(user):

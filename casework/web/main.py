@@ -33,7 +33,7 @@ def message_parts(message: str) -> list[tuple[str, bool]]:
 def dashboard():
     return render_template(
         "main/dashboard.html",
-        reports=my_reports(current_user)[:10],
+        reports=my_reports(current_user, limit=10),
         overdue=dashboard_service.overdue_cases(current_user),
         mine=dashboard_service.my_open_cases(current_user),
         awaiting=dashboard_service.awaiting_owner(current_user),
