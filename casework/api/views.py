@@ -9,7 +9,7 @@ import base64
 import binascii
 
 from flask import current_app, g, jsonify, request, url_for
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.exceptions import NotFound as RouteNotFound
 
@@ -205,17 +205,21 @@ def _limit() -> int:
     return int(value)
 
 
+# A case's people and department are joined into the list's own statement (one each at most); its
+# collections are one statement each for the page, their own people joined into that statement
 CASE_LOADING = (
-    selectinload(Case.subjects).selectinload(User.department),
+    joinedload(Case.reporter),
+    joinedload(Case.owner),
+    joinedload(Case.investigator),
+    joinedload(Case.department),
+    selectinload(Case.subjects).joinedload(User.department),
     selectinload(Case.category_rows),
-    selectinload(Case.reporter),
-    selectinload(Case.owner),
-    selectinload(Case.investigator),
-    selectinload(Case.department),
-    selectinload(Case.suspensions).selectinload(Suspension.subject),
-    selectinload(Case.suspensions).selectinload(Suspension.account),
-    selectinload(Case.suspensions).selectinload(Suspension.authorised_by),
-    selectinload(Case.suspensions).selectinload(Suspension.lifted_by),
+    selectinload(Case.suspensions).options(
+        joinedload(Suspension.subject),
+        joinedload(Suspension.account),
+        joinedload(Suspension.authorised_by),
+        joinedload(Suspension.lifted_by),
+    ),
     selectinload(Case.referrals),
     selectinload(Case.outcomes),
     selectinload(Case.contractor_actions),
