@@ -1,9 +1,10 @@
 """Web pages: blueprints, template helpers, error pages and cookie policy."""
 
 from datetime import date, datetime
+from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, g, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 
 from ..domain import policy, text
@@ -104,6 +105,14 @@ def register_web(app: Flask) -> None:
         from ..services.routing import contact_for
 
         return contact_for(case.route, case.school_name) if case.route else None
+
+    @app.template_global()
+    def case_path(reference: str) -> str:
+        """A case page's address, as url_for gives it, for lists of many cases: url_for once a request."""
+        prefix = g.get("case_path_prefix")
+        if prefix is None:
+            prefix = g.case_path_prefix = url_for("cases.show", reference="0")[:-1]
+        return prefix + quote(reference, safe="")
 
     @app.template_global()
     def unread_notifications() -> int:

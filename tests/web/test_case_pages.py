@@ -446,3 +446,14 @@ def test_information_without_the_csrf_token_is_refused(client, council, login_as
     )
     assert response.status_code == 400
     assert db_session.scalar(select(func.count()).select_from(Note).where(Note.case_id == case.id)) == 0
+
+
+@pytest.mark.parametrize("script_root", ["", "/casework"])
+def test_the_lists_case_addresses_are_what_url_for_gives(app, script_root):
+    from flask import render_template_string, url_for
+
+    with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
+        for reference in ("SMC-2026-00012", "SMC-2025-00001"):
+            expected = url_for("cases.show", reference=reference)
+            assert expected.startswith(script_root + "/cases/")
+            assert render_template_string("{{ case_path(ref) }}", ref=reference) == expected
