@@ -452,7 +452,7 @@ def test_information_without_the_csrf_token_is_refused(client, council, login_as
 def test_the_lists_case_addresses_are_what_url_for_gives(app, script_root):
     from flask import render_template_string, url_for
 
-    with app.test_request_context("/", environ_base={"SCRIPT_NAME": script_root}):
+    with app.test_request_context("/", base_url=f"http://localhost{script_root}/"):
         for reference in ("SMC-2026-00012", "SMC-2025-00001"):
             expected = url_for("cases.show", reference=reference)
             assert expected.startswith(script_root + "/cases/")
