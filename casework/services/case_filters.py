@@ -27,12 +27,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from sqlalchemy import and_, bindparam, case, false, literal, or_, select
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, False_
 
 from ..domain.policy import REPORTER_STATUSES, STAGE_LABELS, Role, Stage, reporter_status, stages_with_status
 from ..models import Case, CaseCategory, User, UTCDateTime, utcnow
 from .case_search import search_conditions
-from .visibility import full_view_filter, visible_cases
+from .visibility import sees_a_department, full_view_filter, visible_cases
 
 
 @dataclass
@@ -97,8 +97,9 @@ def _conditions(user: User, filters: CaseFilters) -> tuple[list, list]:
         full.append(same_status)
         reporter.append(same_status)
     if filters.kind:
-        full.append(Case.kind == filters.kind)
-        reporter.append(Case.kind == filters.kind)
+        same_kind = Case.kind == filters.kind
+        full.append(same_kind)
+        reporter.append(same_kind)
     if filters.category:
         full.append(Case.id.in_(select(CaseCategory.case_id).where(CaseCategory.category == filters.category)))
         reporter.append(false())  # a reporter is not shown the categories the case is handled under
@@ -128,10 +129,20 @@ def visible_case_filter(user: User, filters: CaseFilters) -> ColumnElement:
     if user.role == Role.HR:  # HR sees in full every case they may see at all
         return and_(visible_cases(user), *full)
     in_full = seen_in_full(user)
-    return and_(
-        visible_cases(user),
-        or_(and_(in_full == 1, *full), and_(in_full == 0, *reporter)),
-    )
+    narrowed = or_(and_(in_full == 1, *full), and_(in_full == 0, *reporter))
+    if sees_a_department(user):
+        # A department's manager is tested case by case, newest first: what every case listed must meet
+        # whichever way it is seen (its kind, its stage, …) is tested first, so the few cases the filters
+        # leave are the only ones tested against the rules (SQLite tests the terms of an AND in order)
+        return and_(*_met_either_way(full, reporter), visible_cases(user), narrowed)
+    return and_(visible_cases(user), narrowed)
+
+
+def _met_either_way(full: list, reporter: list) -> list:
+    """The filters' conditions a listed case meets however it is seen: each filter adds one condition to
+    each list; one a reporter's view cannot meet leaves only the full view's, and one the same for both (the
+    same condition) is met either way (a search's two differ: it adds none)."""
+    return [f for f, r in zip(full, reporter, strict=True) if isinstance(r, False_) or r is f]
 
 
 def visible_case_sort_key(user: User, sort: str = DEFAULT_SORT) -> tuple[ColumnElement, bool]:

@@ -696,7 +696,12 @@ def _my_reports(user, limit: int | None):
 
 
 def departments() -> list[Department]:
-    return list(db.session.scalars(select(Department).order_by(Department.name)).all())
+    return list(db.session.scalars(_departments()).all())
+
+
+@functools.cache
+def _departments():
+    return select(Department).order_by(Department.name)
 
 
 def staff_directory() -> list[User]:

@@ -70,7 +70,7 @@ def _full_view_ids(user) -> list:
     return found
 
 
-def _sees_a_department(user) -> bool:
+def sees_a_department(user) -> bool:
     return user.role == Role.MANAGER and user.department_id is not None
 
 
@@ -79,17 +79,28 @@ def _is_subject(user_id):
 
 
 def _concerned_person_matches(condition_on_person):
-    """A subject, or the victim-reporter of an abuse case, matches the condition (tested on each case)."""
+    """A subject, or the victim-reporter of an abuse case, matches the condition (tested on each case).
+
+    Each test is a scalar subquery, not EXISTS: PostgreSQL may run an EXISTS as one "hashed subplan" that
+    first finds every case of every person who meets the condition (a department's 20,000 cases, 28 ms on
+    each request) to test the few cases a page needs; a scalar subquery is always a lookup per case."""
     person = aliased(User)
-    subject_match = exists(
+    subject_match = (
         select(1)
         .select_from(case_subjects.join(person, person.id == case_subjects.c.user_id))
         .where(case_subjects.c.case_id == Case.id, condition_on_person(person))
+        .limit(1)
+        .scalar_subquery()
+        .is_not(None)
     )
     victim = aliased(User)
     victim_match = and_(
         Case.kind == Kind.ABUSE,
-        exists(select(1).where(victim.id == Case.reporter_id, condition_on_person(victim))),
+        select(1)
+        .where(victim.id == Case.reporter_id, condition_on_person(victim))
+        .limit(1)
+        .scalar_subquery()
+        .is_not(None),
     )
     return or_(subject_match, victim_match)
 
@@ -171,7 +182,7 @@ def _full_view_filter(role, user_id, department_id):
         return false()
     if user.role == Role.HR:
         return Case.id.not_in(_subject_of(user.id))
-    if _sees_a_department(user):
+    if sees_a_department(user):
         return _department_manager_full_view(user)
     return and_(
         Case.id.in_(union_all(*_full_view_ids(user))), _unrouted_or_owned(user), Case.id.not_in(_subject_of(user.id))
@@ -188,7 +199,7 @@ def _visible_cases(role, user_id, department_id):
     user = _Viewer(role, user_id, department_id)
     if user.role == Role.HR:
         return Case.id.not_in(_subject_of(user.id))
-    if _sees_a_department(user):
+    if sees_a_department(user):
         return and_(or_(_department_manager_full_view(user), Case.reporter_id == user.id), ~_is_subject(user.id))
     reported = _own("reporter_id", user.id)
     if user.role == Role.ADMIN:
