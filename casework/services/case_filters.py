@@ -32,7 +32,7 @@ from sqlalchemy.sql.elements import ColumnElement, False_
 from ..domain.policy import REPORTER_STATUSES, STAGE_LABELS, Role, Stage, reporter_status, stages_with_status
 from ..models import Case, CaseCategory, User, UTCDateTime, utcnow
 from .case_search import search_conditions
-from .visibility import sees_a_department, full_view_filter, visible_cases
+from .visibility import full_view_filter, sees_a_department, visible_cases
 
 
 @dataclass
