@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from ..domain import policy, text
 from ..domain import routing as routing_rules
 from ..extensions import db, login_manager
+from . import components
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -98,6 +99,7 @@ def register_web(app: Flask) -> None:
 
     app.add_template_global(policy, "policy")
     app.add_template_global(routing_rules, "routing")
+    app.add_template_global(components.summary_list, "summary_list")
 
     @app.template_global()
     def route_contact(case) -> str | None:
