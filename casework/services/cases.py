@@ -46,7 +46,15 @@ from ..models import (
     utcnow,
 )
 from ..models_accounts import AccountCase
-from ..models_process import Allegation
+from ..models_process import (
+    Allegation,
+    Appeal,
+    ConflictDeclaration,
+    DutyOverride,
+    Hearing,
+    HrAdvice,
+    InvestigationReport,
+)
 from ..models_research import OnlineResearch, RipaAuthorisation, WebCapture
 from . import routing
 from .case_filters import DEFAULT_SORT, TIME_SORTS, CaseFilters, visible_case_filter, visible_case_sort_key
@@ -338,15 +346,6 @@ CASE_PAGE_LOADING = (
     selectinload(Case.subjects).joinedload(User.department),
     selectinload(Case.events).joinedload(CaseEvent.actor),
     joinedload(Case.hearing_officer),
-    # The fair process: a few rows each (a report, some advice, a hearing or two, an appeal per person), joined
-    # into the case's own statement; allegations, one per person and category, in one more
-    joinedload(Case.investigation_reports),
-    joinedload(Case.hr_advice),
-    joinedload(Case.hearings),
-    joinedload(Case.appeals),
-    joinedload(Case.conflicts),
-    joinedload(Case.overrides),
-    selectinload(Case.allegation_rows).joinedload(Allegation.subject),
 )
 
 # What the case page shows that many cases have none of. Whether the case has any of each is asked first, in
@@ -359,6 +358,16 @@ PAGE_COLLECTIONS = {
     "evidence": (Evidence, selectinload(Case.evidence)),
     "outcomes": (Outcome, selectinload(Case.outcomes)),
     "contractor_actions": (ContractorAction, selectinload(Case.contractor_actions)),
+    # The fair process: a few rows each (a report, some advice, a hearing or two, an appeal per person), joined
+    # into the case's own statement when the case has any (PostgreSQL plans a statement of a dozen joins for
+    # longer than it runs it); allegations, one per person and category, in one more
+    "investigation_reports": (InvestigationReport, joinedload(Case.investigation_reports)),
+    "hr_advice": (HrAdvice, joinedload(Case.hr_advice)),
+    "hearings": (Hearing, joinedload(Case.hearings)),
+    "appeals": (Appeal, joinedload(Case.appeals)),
+    "conflicts": (ConflictDeclaration, joinedload(Case.conflicts)),
+    "overrides": (DutyOverride, joinedload(Case.overrides)),
+    "allegation_rows": (Allegation, selectinload(Case.allegation_rows).joinedload(Allegation.subject)),
 }
 # The full case page's panels, each read by its own service (see `holds`)
 PAGE_PANELS = {
@@ -391,12 +400,18 @@ def get_case_page(user: User, reference: str) -> tuple[Case, View]:
         raise NotFound("Case not found")
     held = frozenset(name for name in PAGE_HOLDINGS if getattr(found, name))
     loading = [loader for name, (_, loader) in PAGE_COLLECTIONS.items() if name in held]
-    case, level = get_case_for(user, reference, options=(*CASE_PAGE_LOADING, *loading))
+    case = _case_by_reference(reference, (*CASE_PAGE_LOADING, *loading))
+    if case is None:
+        raise NotFound("Case not found")
+    # Before anything reads them: who may see the case is decided from its appeals, among others
     unloaded = inspect(case).unloaded
     for name in PAGE_COLLECTIONS:
         if name not in held and name in unloaded:
             set_committed_value(case, name, [])
     case.holdings = held
+    level = permissions.view_level(user, case)
+    if level == View.NONE:
+        raise NotFound("Case not found")
     return case, level
 
 
@@ -409,13 +424,17 @@ def get_case_for(user: User, reference: str, *, options=()) -> tuple[Case, View]
     """The case as `user` may see it; NotFound (404) when absent or not visible.
 
     `options` are loader options, such as CASE_PAGE_LOADING for a page that shows it all."""
-    case = db.session.execute(select(Case).where(Case.reference == reference).options(*options)).unique().scalar()
+    case = _case_by_reference(reference, options)
     if case is None:
         raise NotFound("Case not found")
     level = permissions.view_level(user, case)
     if level == View.NONE:
         raise NotFound("Case not found")
     return case, level
+
+
+def _case_by_reference(reference: str, options) -> Case | None:
+    return db.session.execute(select(Case).where(Case.reference == reference).options(*options)).unique().scalar()
 
 
 def record_access(case: Case, user: User, action: str = "view", detail: str | None = None) -> None:
