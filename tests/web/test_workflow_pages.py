@@ -337,6 +337,19 @@ def _appealed(client, login_as, people, make_case, make_user):
     return case
 
 
+def test_the_appeal_officer_opens_the_case_page_they_see_through_the_appeal(
+    client, login_as, people, make_case, make_user, db_session
+):
+    """The case page reads a case's appeals only when it has some, and before deciding who may see it: the
+    appeal officer, related to the case by the appeal alone, sees the page and the appeal on it."""
+    case = _appealed(client, login_as, people, make_case, make_user)
+    db_session.expire_all()  # the page loads the case afresh, as in a request of its own
+    response = client.get(f"/cases/{case.reference}")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Appeals</h2>" in page and "Too severe" in page
+
+
 def test_a_sanction_left_ticked_is_ignored_unless_the_appeal_is_varied(
     client, login_as, people, make_case, make_user, db_session
 ):
