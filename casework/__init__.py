@@ -125,8 +125,9 @@ def _instance_secret_key(instance: Path) -> str:
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: write-ahead log, enforced foreign keys, a busy timeout, and
-    transactions begun by SQLAlchemy (so SAVEPOINTs work)."""
+    """SQLite: write-ahead log, enforced foreign keys, a busy timeout,
+    transactions begun by SQLAlchemy (so SAVEPOINTs work), and this
+    connection's view of the search index's vocabulary (casework.services.case_search)."""
     module = type(dbapi_connection).__module__
     if not module.startswith("sqlite3"):
         return
@@ -135,6 +136,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA busy_timeout=30000")
+    from .services.case_search import SQLITE_VOCABULARY_DDL
+
+    cursor.execute(SQLITE_VOCABULARY_DDL)
     cursor.close()
 
 

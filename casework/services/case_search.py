@@ -21,11 +21,30 @@ syntax by either database. SQLite answers from the FTS5 tables
 `case_text_search` and `user_name_search` (migration 0012, kept in step by
 triggers); PostgreSQL from `to_tsvector('simple', …)` with GIN indexes of
 the same expressions.
+
+Two plans give the same cases in the same order, and differ in what they read
+first:
+
+- MATCHES_FIRST: the ids of the matching cases are read from the search
+  indexes, then tested against the visibility filter and sorted. Quick when
+  few cases match (a name, a reference, a rare word); a word in 40% of
+  100,000 descriptions makes it read, test and sort 40,000 cases (0.7 s).
+- LIST_ORDER: the list is walked in its own order (newest first from the
+  date's index) and each case the person may see is tested for the search
+  until a page is full. Quick when many cases match; a rare word makes it test
+  every case.
+
+`search_plan` chooses by asking the indexes how many cases match, counting at
+most PLAN_THRESHOLD of them, so the question costs little whatever the answer
+(near 5,000 matches of 100,000 cases the two plans cost a department manager
+about the same). Whichever plan runs, the search stays inside the visibility
+filter (casework.services.case_filters) like any other filter.
 """
 
 import re
+from functools import lru_cache
 
-from sqlalchemy import Integer, false, func, literal_column, select, table, union
+from sqlalchemy import Integer, and_, exists, false, func, literal, literal_column, or_, select, table, union, union_all
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -43,6 +62,19 @@ POSTGRESQL_SEARCH_INDEXES = (
     "ix_cases_complainant_search",
     "ix_users_name_search",
     "ix_cases_reference_prefix",
+)
+
+# Read the matching cases first when fewer than this many match (counted with repeats); else walk the list
+PLAN_THRESHOLD = 5000
+MATCHES_FIRST, LIST_ORDER = "matches-first", "list-order"
+# On SQLite, a word of the list-order plan is looked up as the whole words it begins (read from the index's
+# vocabulary) when there are at most this many of them: a word's prefix ("resident"*) is found by reading
+# every case that has it, a whole word by seeking the one case
+EXPANSION_MAX = 12
+# A per-connection view of the description index's vocabulary (casework/__init__.py creates it)
+SQLITE_VOCABULARY = "case_text_search_vocabulary"
+SQLITE_VOCABULARY_DDL = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.{SQLITE_VOCABULARY} USING fts5vocab(main, case_text_search, row)"
 )
 
 _WORD = re.compile(r"[^\W_]+")
@@ -90,13 +122,22 @@ def _ts_matches(expression, words: list[str]) -> ColumnElement:
     return func.to_tsvector(literal_column("'simple'"), expression).op("@@")(_ts_query(words))
 
 
-def _description_ids(words: list[str], *, with_complainant: bool):
-    """The ids of cases whose description (or complainant's name) holds every word."""
+def _fts_description(terms: str, words: list[str], *, with_complainant: bool) -> str:
+    """The FTS5 expression for the description (or the complainant's name) holding every word of `terms`."""
+    if with_complainant and len(words) == 1:
+        return terms  # one word, in either of the table's two columns
+    expression = "{description} : " + terms
+    if with_complainant:
+        expression += " OR {complainant_name} : " + terms
+    return expression
+
+
+def _description_ids(words: list[str], terms: str | None = None, *, with_complainant: bool):
+    """The ids of cases whose description (or complainant's name) holds every word (on SQLite, `terms`
+    is the words as an FTS5 expression: by default each as a prefix)."""
     if _dialect() == "sqlite":
-        expression = "{description} : " + _fts_words(words)
-        if with_complainant:
-            expression += " OR {complainant_name} : " + _fts_words(words)
-        return [_fts_match("case_text_search", expression)]
+        terms = terms or _fts_words(words)
+        return [_fts_match("case_text_search", _fts_description(terms, words, with_complainant=with_complainant))]
     described = aliased(Case)  # not the list's own row: each query reads its index
     found = [select(described.id).where(_ts_matches(described.description, words))]
     if with_complainant:
@@ -132,21 +173,142 @@ def _by_reference(prefix: str):
     return select(referenced.id).where(referenced.reference.like(prefix + "%"))
 
 
-def search_conditions(text: str) -> tuple[ColumnElement, ColumnElement]:
+def search_conditions(text: str, plan: str | None = None) -> tuple[ColumnElement, ColumnElement]:
     """(condition on a case seen in full, condition on a case seen only as its reporter) for the search
-    `text`. A search with no words and nothing like a reference matches nothing."""
+    `text`. A search with no words and nothing like a reference matches nothing. `plan` is MATCHES_FIRST
+    or LIST_ORDER (see the module's docstring); None chooses by how many cases match."""
     words = search_words(text)
     prefix = reference_prefix(text)
+    if not words and not prefix:
+        return false(), false()
+    terms = _fts_words_exactly(words) if words and _dialect() == "sqlite" else None
+    if plan is None:
+        plan = search_plan(words, prefix, terms)
+    return _built(_dialect(), plan, tuple(words), prefix, terms)
+
+
+# Building a search's conditions (aliases adapted, subqueries composed) costs more than a rare word's query:
+# each is built once per process and kept, as the visibility filter is. They hold only the search's words,
+# never a case found (casework.services.visibility)
+_BUILT = 512
+
+
+@lru_cache(maxsize=_BUILT)
+def _built(dialect: str, plan: str, words: tuple[str, ...], prefix: str | None, terms: str | None):
+    words = list(words)
+    if plan == LIST_ORDER:
+        return _tested_in_order(words, prefix, terms)
     full, reporter = [], []
     if prefix:
         full.append(_by_reference(prefix))
         reporter.append(_by_reference(prefix))
     if words:
-        full += _description_ids(words, with_complainant=True) + _named_ids(words)
-        reporter += _description_ids(words, with_complainant=False)
-    if not full:
-        return false(), false()
-    return Case.id.in_(_one_of(full)), Case.id.in_(_one_of(reporter)) if reporter else false()
+        full += _description_ids(words, terms, with_complainant=True) + _named_ids(words)
+        reporter += _description_ids(words, terms, with_complainant=False)
+    return Case.id.in_(_one_of(full)), Case.id.in_(_one_of(reporter))
+
+
+def search_plan(words: list[str], prefix: str | None, terms: str | None = None) -> str:
+    """LIST_ORDER when at least PLAN_THRESHOLD cases match the search as seen in full (counted with
+    repeats, at most PLAN_THRESHOLD read), else MATCHES_FIRST."""
+    count = db.session.scalar(_counted(_dialect(), tuple(words), prefix, terms, PLAN_THRESHOLD))
+    return LIST_ORDER if count >= PLAN_THRESHOLD else MATCHES_FIRST
+
+
+@lru_cache(maxsize=_BUILT)
+def _counted(dialect: str, words: tuple[str, ...], prefix: str | None, terms: str | None, most: int):
+    found = []
+    if prefix:
+        found.append(_by_reference(prefix))
+    if words:
+        found += _description_ids(list(words), terms, with_complainant=True) + _named_ids(list(words))
+    return select(func.count()).select_from(union_all(*found).limit(most).subquery())
+
+
+def _tested_in_order(words: list[str], prefix: str | None, terms: str | None) -> tuple[ColumnElement, ColumnElement]:
+    """The search as tests of each case the list reaches: none of them can start the query, so the
+    database walks the list's order."""
+    full, reporter = [], []
+    if prefix:
+        full.append(_reference_begins(prefix))
+        reporter.append(_reference_begins(prefix))
+    if words:
+        full += [_description_matches(words, terms, with_complainant=True), *_named_matches(words)]
+        reporter.append(_description_matches(words, terms, with_complainant=False))
+    return or_(*full), or_(*reporter)
+
+
+def _reference_begins(prefix: str) -> ColumnElement:
+    # "+ ''" (SQLite) keeps the reference's index from starting the query
+    if _dialect() == "sqlite":
+        following = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+        reference = Case.reference + literal("")
+        return and_(reference >= prefix, reference < following)
+    return Case.reference.like(prefix + "%")
+
+
+def _description_matches(words: list[str], terms: str | None = None, *, with_complainant: bool) -> ColumnElement:
+    """The case's description (or complainant's name) holds every word, tested on the case itself (on
+    SQLite, `terms` is the words as an FTS5 expression: by default each as a prefix)."""
+    if _dialect() == "sqlite":
+        terms = terms or _fts_words(words)
+        expression = _fts_description(terms, words, with_complainant=with_complainant)
+        fts = table("case_text_search", literal_column("rowid", Integer))
+        return exists(
+            select(literal(1))
+            .select_from(fts)
+            .where(literal_column("case_text_search").op("MATCH")(expression), fts.c.rowid == Case.id)
+        )
+    matches = _ts_matches(Case.description, words)
+    if with_complainant:
+        matches = or_(matches, _ts_matches(func.coalesce(Case.complainant_name, ""), words))
+    return matches
+
+
+def _named_matches(words: list[str]) -> list[ColumnElement]:
+    """A subject or the reporter has every word in their name, tested on the case itself."""
+    if _dialect() == "sqlite":
+        subject_of = select(case_subjects.c.case_id).where(case_subjects.c.user_id.in_(_people_named(words)))
+        # "+ 0" keeps the indexes of ids and reporters from starting the query. Each set is read once: in a
+        # correlated subquery SQLite would read the names' index again for every case
+        return [(Case.id + literal(0)).in_(subject_of), (Case.reporter_id + literal(0)).in_(_people_named(words))]
+    # PostgreSQL: tests of the case's own rows (no set to build first, which the planner would count again
+    # for each case when it starts from the person's few cases)
+    subject, reporter = aliased(User), aliased(User)
+    return [
+        exists(
+            select(literal(1))
+            .select_from(case_subjects.join(subject, subject.id == case_subjects.c.user_id))
+            .where(case_subjects.c.case_id == Case.id, _ts_matches(subject.name, words))
+        ),
+        exists(select(literal(1)).where(reporter.id == Case.reporter_id, _ts_matches(reporter.name, words))),
+    ]
+
+
+def _fts_words_exactly(words: list[str]) -> str:
+    """An FTS5 expression of every word, each as the whole words of the index it begins where there are
+    few (ASCII words only: their lower case is the index's), else as a prefix."""
+    expandable = [word for word in words if word.isascii()]
+    expansions: dict[str, list[str]] = {word: [] for word in expandable}
+    if expandable:
+        ranges = [
+            select(literal(word).label("word"), literal_column("term"))
+            .select_from(table(SQLITE_VOCABULARY, schema="temp"))
+            .where(literal_column("term") >= word, literal_column("term") < word[:-1] + chr(ord(word[-1]) + 1))
+            .limit(EXPANSION_MAX + 1)
+            for word in expandable
+        ]
+        query = ranges[0] if len(ranges) == 1 else union_all(*(r.subquery().select() for r in ranges))
+        for word, term in db.session.execute(query):
+            expansions[word].append(term)
+    parts = []
+    for word in words:
+        terms = expansions.get(word)
+        if terms and len(terms) <= EXPANSION_MAX and all(_WORD.fullmatch(term) for term in terms):
+            parts.append("(" + " OR ".join(f'"{term}"' for term in terms) + ")")
+        else:
+            parts.append(f'"{word}"*')
+    return "(" + " AND ".join(parts) + ")"
 
 
 def _one_of(queries):

@@ -2,6 +2,9 @@
 
 The same tests run on SQLite (FTS5) and PostgreSQL (to_tsvector with GIN
 indexes): `make test-postgres PYTEST_ARGS=tests/integration/test_case_search.py`.
+Every test runs with each plan of the search forced (the matching cases read
+first, or the list walked in its order and each case tested), so what a
+search finds does not depend on the plan chosen.
 """
 
 from datetime import UTC, datetime, timedelta
@@ -12,8 +15,9 @@ from sqlalchemy import text
 from casework.domain.policy import STAGE_LABELS, Stage, reporter_status, stages_with_status
 from casework.extensions import db
 from casework.models import utcnow
+from casework.services import case_search
 from casework.services.case_filters import NO_DEADLINE, SORT_LABELS, STAGE_ORDER, CaseFilters
-from casework.services.case_search import search_words
+from casework.services.case_search import LIST_ORDER, MATCHES_FIRST, reference_prefix, search_plan, search_words
 from casework.services.cases import list_cases
 
 # What people type that either database could read as search syntax, or that is not a word at all
@@ -54,6 +58,13 @@ AWKWARD_SEARCHES = [
     "x" * 200,
     "word " * 40,
 ]
+
+
+@pytest.fixture(autouse=True, params=[MATCHES_FIRST, LIST_ORDER])
+def plan(request, monkeypatch):
+    """The plan each search of the test uses, whatever the number of cases matching."""
+    monkeypatch.setattr(case_search, "search_plan", lambda *args, **kwargs: request.param)
+    return request.param
 
 
 @pytest.fixture
@@ -400,3 +411,60 @@ def test_postgresql_connections_do_not_compile_queries_just_in_time(db_session):
     if db.session.get_bind().dialect.name != "postgresql":
         return
     assert db_session.scalar(text("SHOW jit")) == "off"
+
+
+# --- the two plans ----------------------------------------------------------------------------------------------
+
+
+def listed(user, search, sort, per_page=100) -> list[str]:
+    return [case.reference for case in list_cases(user, CaseFilters(search=search), per_page=per_page, sort=sort).items]
+
+
+@pytest.mark.parametrize("plan", [None])  # each plan is forced here, in turn
+@pytest.mark.parametrize("sort", list(SORT_LABELS))
+def test_both_plans_find_the_same_cases_in_the_same_order(council, desk, monkeypatch, plan, sort):
+    """Reading the matches first and testing each case in the list's order give the same list and pages,
+    for every kind of search, person and sort order."""
+    searches = [
+        "post",
+        "posted depot",
+        "okonk sam",
+        "Quayle",
+        "SMC",
+        "Mo Manager",
+        council["cases"]["address"].reference,
+    ]
+    people = [council["hr"], council["rita"], desk["manager"]]
+    answers = {}
+    # On SQLite the list order looks a word up as the whole words of the index it begins, or as a prefix
+    for forced, expanded in ((MATCHES_FIRST, 12), (LIST_ORDER, 12), ("prefixes", 0)):
+        monkeypatch.setattr(case_search, "EXPANSION_MAX", expanded)
+        plan = LIST_ORDER if forced == "prefixes" else forced
+        monkeypatch.setattr(case_search, "search_plan", lambda *args, plan=plan, **kwargs: plan)
+        answers[forced] = [
+            (listed(person, search, sort), walk(person, CaseFilters(search=search), sort, per_page=2)[0])
+            for person in people
+            for search in searches
+            if listed(person, search, sort)[2:]  # enough for more than one page
+        ] + [listed(person, search, sort) for person in people for search in searches]
+    assert answers[MATCHES_FIRST] == answers[LIST_ORDER] == answers["prefixes"]
+    assert any(answers[LIST_ORDER][-len(people) * len(searches) :])
+
+
+@pytest.mark.parametrize("plan", [None])  # the plan is chosen, not forced
+def test_the_plan_is_the_list_order_when_many_cases_match(council, monkeypatch, plan):
+    monkeypatch.setattr(case_search, "PLAN_THRESHOLD", 3)
+
+    def plan_for(text):
+        return search_plan(search_words(text), reference_prefix(text))
+
+    assert plan_for("posted") == MATCHES_FIRST  # two cases
+    assert plan_for("Okonkwo") == MATCHES_FIRST  # a subject of two cases
+    assert plan_for("Quayle") == MATCHES_FIRST
+    assert plan_for("SMC") == LIST_ORDER  # every reference
+    assert plan_for("a") == LIST_ORDER  # the beginning of words in every case
+    assert plan_for("Sam") == MATCHES_FIRST
+    # Chosen, the plan finds what the forced plans find
+    hr = council["hr"]
+    assert found(hr, "SMC") == refs(council, "address", "hilltop", "depot", "complaint")
+    assert found(hr, "posted") == refs(council, "hilltop", "depot")

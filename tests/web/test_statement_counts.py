@@ -82,6 +82,22 @@ def test_the_case_list_runs_the_same_few_statements_for_a_short_and_a_long_page(
     assert counts[2] == counts[20] <= MOST, counts
 
 
+@pytest.mark.parametrize("plan", [None, "matches-first", "list-order"])
+@pytest.mark.parametrize("role", ["hr", "manager", "reporter"])
+def test_a_searched_case_list_runs_a_few_statements_more_whatever_its_plan(
+    client, busy_council, login_as, monkeypatch, role, plan
+):
+    """Choosing the plan of a search, and on SQLite looking its words up, adds at most two statements."""
+    from casework.services import case_search
+
+    if plan:
+        monkeypatch.setattr(case_search, "search_plan", lambda *args, **kwargs: plan)
+    login_as(busy_council[role])
+    unsearched = statements_for(client, "/cases")
+    assert statements_for(client, "/cases?q=posted+content") <= min(unsearched + 2, MOST)
+    assert statements_for(client, "/cases?q=SMC") <= min(unsearched + 2, MOST)
+
+
 def test_the_case_page_runs_the_same_few_statements_with_2_or_40_events(client, busy_council, login_as, make_user):
     hr = busy_council["hr"]
     quiet, busy = busy_council["cases"][0], busy_council["cases"][1]
