@@ -129,7 +129,9 @@ def visible_case_filter(user: User, filters: CaseFilters) -> ColumnElement:
     if user.role == Role.HR:  # HR sees in full every case they may see at all
         return and_(visible_cases(user), *full)
     in_full = seen_in_full(user)
-    narrowed = or_(and_(in_full == 1, *full), and_(in_full == 0, *reporter))
+    # A case seen only as its reporter is one the person reported: said first, so that PostgreSQL tests the
+    # reporter's conditions (a search of descriptions) on their own reports only
+    narrowed = or_(and_(in_full == 1, *full), and_(Case.reporter_id == user.id, in_full == 0, *reporter))
     if sees_a_department(user):
         # A department's manager is tested case by case, newest first: what every case listed must meet
         # whichever way it is seen (its kind, its stage, …) is tested first, so the few cases the filters
