@@ -520,27 +520,6 @@ def decode_position(text: str | None, sort: str = DEFAULT_SORT) -> tuple[datetim
         return None
 
 
-# What the case list shows of each case: only these columns are read (the rest are never needed for a row,
-# and reading a case's sixty columns and its people's twenty costs more than the query); anything else a
-# list page touches fails loudly in the tests rather than reading a row at a time
-LIST_LOADING = (
-    load_only(
-        Case.id,
-        Case.reference,
-        Case.kind,
-        Case.stage,
-        Case.created_at,
-        Case.next_deadline_at,
-        Case.next_deadline_label,
-        Case.owner_id,
-        raiseload=True,
-    ),
-    selectinload(Case.category_rows),
-    selectinload(Case.subjects).load_only(User.id, User.name, raiseload=True),
-    selectinload(Case.owner).load_only(User.id, User.name, raiseload=True),
-)
-
-
 @dataclass(frozen=True)
 class ListPerson:
     id: int
@@ -573,6 +552,15 @@ ROW_COLUMNS = (
     Case.next_deadline_at,
     Case.next_deadline_label,
     Case.owner_id,
+)
+
+# The same as records, for a caller that wants them: only those columns are read; anything else a caller
+# touches fails loudly in the tests rather than reading a row at a time
+LIST_LOADING = (
+    load_only(*ROW_COLUMNS, raiseload=True),
+    selectinload(Case.category_rows),
+    selectinload(Case.subjects).load_only(User.id, User.name, raiseload=True),
+    selectinload(Case.owner).load_only(User.id, User.name, raiseload=True),
 )
 
 
