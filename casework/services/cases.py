@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 
 from flask import current_app
-from sqlalchemy import Integer, bindparam, exists, func, insert, inspect, literal, select, tuple_, update
+from sqlalchemy import Integer, bindparam, exists, func, insert, inspect, select, tuple_, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -685,14 +685,6 @@ def _fill_rows(rows: list[tuple]) -> None:
         for row in rows:
             if row[1] and row[3] is not None:
                 row[0].owner = owners.get(row[3])
-
-
-def bind_position(position: tuple[datetime | int, int]):
-    """A page key as bound values of the key's column types."""
-    value, number = position
-    if isinstance(value, datetime):
-        return literal(value, UTCDateTime()), literal(number, Integer())
-    return literal(value, Integer()), literal(number, Integer())
 
 
 def my_reports(user: User, limit: int | None = None) -> list[Case]:
