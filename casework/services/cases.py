@@ -344,7 +344,6 @@ CASE_PAGE_LOADING = (
     joinedload(Case.department),
     joinedload(Case.category_rows),
     selectinload(Case.subjects).joinedload(User.department),
-    selectinload(Case.events).joinedload(CaseEvent.actor),
     joinedload(Case.hearing_officer),
 )
 
@@ -354,7 +353,7 @@ CASE_PAGE_LOADING = (
 PAGE_COLLECTIONS = {
     "suspensions": (Suspension, selectinload(Case.suspensions)),
     "referrals": (Referral, selectinload(Case.referrals)),
-    "notes": (Note, selectinload(Case.notes).joinedload(Note.author)),
+    "notes": (Note, None),  # read as plain rows (`page_notes`)
     "evidence": (Evidence, selectinload(Case.evidence)),
     "outcomes": (Outcome, selectinload(Case.outcomes)),
     "contractor_actions": (ContractorAction, selectinload(Case.contractor_actions)),
@@ -383,36 +382,104 @@ PAGE_HOLDINGS = {**{name: model for name, (model, _) in PAGE_COLLECTIONS.items()
 
 @cache
 def _holdings_statement():
-    """Which of PAGE_HOLDINGS' tables hold rows for the case with a reference (a bound parameter): built once,
-    since composing its ten subqueries costs a case page more than running them."""
+    """Which of PAGE_HOLDINGS' tables hold rows for the case with a reference (a bound parameter), and the
+    number of its latest event: built once, since composing its ten subqueries costs a case page more than
+    running them."""
     return select(
-        *(exists().where(model.case_id == Case.id).label(name) for name, model in PAGE_HOLDINGS.items())
+        *(exists().where(model.case_id == Case.id).label(name) for name, model in PAGE_HOLDINGS.items()),
+        select(func.max(CaseEvent.seq)).where(CaseEvent.case_id == Case.id).scalar_subquery().label("last_event"),
     ).where(Case.reference == bindparam("reference"))
 
 
-def get_case_page(user: User, reference: str) -> tuple[Case, View]:
+@dataclass
+class CaseView:
+    """A case as one person may see it, with what its page shows that is read as plain rows rather than
+    records (making records of a long case's events and notes, and of their people, cost the page more
+    than anything else it does): the events only for the full view."""
+
+    case: Case
+    level: View
+    last_event: int  # the number of its latest event (0 before any)
+    notes: list  # page_notes' rows
+    events: list  # page_events' rows (empty for a reporter)
+
+
+def get_case_page(user: User, reference: str) -> CaseView:
     """The case as `user` may see it, with everything its page shows; NotFound (404) when absent or not visible.
 
     Collections the case has no rows in are set empty without being read, and the case remembers which it
-    has (`holds`), so the page's panels skip reading what is not there."""
+    has (`holds`), so the page's panels skip reading what is not there. Its notes and (for the full view)
+    events are read as plain rows, not loaded into the case's collections."""
     found = db.session.execute(_holdings_statement(), {"reference": reference}).first()
     if found is None:
         raise NotFound("Case not found")
     held = frozenset(name for name in PAGE_HOLDINGS if getattr(found, name))
-    loading = [loader for name, (_, loader) in PAGE_COLLECTIONS.items() if name in held]
+    loading = [loader for name, (_, loader) in PAGE_COLLECTIONS.items() if name in held and loader is not None]
     case = _case_by_reference(reference, (*CASE_PAGE_LOADING, *loading))
     if case is None:
         raise NotFound("Case not found")
     # Before anything reads them: who may see the case is decided from its appeals, among others
     unloaded = inspect(case).unloaded
-    for name in PAGE_COLLECTIONS:
-        if name not in held and name in unloaded:
+    for name, (_, loader) in PAGE_COLLECTIONS.items():
+        if name not in held and loader is not None and name in unloaded:
             set_committed_value(case, name, [])
     case.holdings = held
     level = permissions.view_level(user, case)
     if level == View.NONE:
         raise NotFound("Case not found")
-    return case, level
+    notes = page_notes(case) if "notes" in held else []
+    events = page_events(case) if level == View.FULL else []
+    return CaseView(case, level, found.last_event or 0, notes, events)
+
+
+@cache
+def _page_statements():
+    """The statements that read a case page's notes and events as plain rows, built once."""
+    case_id = bindparam("case_id", type_=Integer())
+    author = User.__table__.alias("author")
+    actor = User.__table__.alias("actor")
+    notes = (
+        select(
+            Note.id,
+            Note.kind,
+            Note.text,
+            Note.created_at,
+            Note.author_id,
+            Note.visible_to_reporter,
+            author.c.name.label("author_name"),
+        )
+        .join(author, author.c.id == Note.author_id)
+        .where(Note.case_id == case_id)
+        .order_by(Note.id)
+    )
+    events = (
+        select(
+            CaseEvent.seq,
+            CaseEvent.at,
+            CaseEvent.actor_id,
+            CaseEvent.action,
+            CaseEvent.from_stage,
+            CaseEvent.to_stage,
+            CaseEvent.data,
+            actor.c.name.label("actor_name"),
+        )
+        .outerjoin(actor, actor.c.id == CaseEvent.actor_id)
+        .where(CaseEvent.case_id == case_id)
+        .order_by(CaseEvent.seq)
+    )
+    return notes, events
+
+
+def page_notes(case: Case) -> list:
+    """The case's notes, oldest first, as plain rows of what its pages show: id, kind, text, created_at,
+    author_id, visible_to_reporter and author_name."""
+    return db.session.execute(_page_statements()[0], {"case_id": case.id}).all()
+
+
+def page_events(case: Case) -> list:
+    """The case's events, oldest first, as plain rows: seq, at, actor_id, action, from_stage, to_stage, data
+    and actor_name (None for the system)."""
+    return db.session.execute(_page_statements()[1], {"case_id": case.id}).all()
 
 
 def holds(case: Case, what: str) -> bool:

@@ -66,12 +66,13 @@ def _strings(value):
             yield from _strings(item)
 
 
-def _names(case: Case):
-    """E-mail address -> name, for the people of the case and anyone else its events name."""
+def _names(case: Case, events=None):
+    """E-mail address -> name, for the people of the case and anyone else its events (`events`, or else the
+    case's own) name."""
     known = {u.email.lower(): u.name for u in (*case.subjects, case.reporter, case.owner, case.investigator) if u}
     emails = {
         value.lower()
-        for event in case_events(case)
+        for event in (case_events(case) if events is None else events)
         for value in _strings(event.data or {})
         if "@" in value and " " not in value and value.lower() not in known
     }
@@ -92,19 +93,47 @@ class ChronologyLine:
     details: str
 
 
-def chronology(case: Case) -> list[ChronologyLine]:
-    """Every event of the case, oldest first, each with a readable summary of what changed."""
-    names = _names(case)
+def chronology(case: Case, events=None) -> list[ChronologyLine]:
+    """Every event of the case, oldest first, each with a readable summary of what changed. `events` are the
+    case's events as plain rows (casework.services.cases.page_events) when its page read them; otherwise
+    the case's records are read."""
+    if events is None:
+        events = [_event_row(e) for e in case_events(case)]
+    names = _names(case, events)
     return [
         ChronologyLine(
             e.at,
-            e.actor.name if e.actor else "System",
+            "System" if e.actor_id is None else e.actor_name,
             event_label(e.action),
             STAGE_LABELS.get(e.to_stage, "") if e.to_stage and e.to_stage != e.from_stage else "",
             describe(e.action, e.data, names),
         )
-        for e in case_events(case)
+        for e in events
     ]
+
+
+@dataclass(frozen=True)
+class _EventRow:
+    at: datetime
+    actor_id: int | None
+    actor_name: str | None
+    action: str
+    from_stage: str | None
+    to_stage: str | None
+    data: dict
+
+
+def _event_row(event: CaseEvent) -> _EventRow:
+    """An event record as the plain row the chronology reads."""
+    return _EventRow(
+        event.at,
+        event.actor_id,
+        event.actor.name if event.actor else None,
+        event.action,
+        event.from_stage,
+        event.to_stage,
+        event.data,
+    )
 
 
 def chain_head(case: Case) -> str:

@@ -261,24 +261,34 @@ def my_reports():
 @login_required
 def show(reference: str):
     try:
-        case, level = case_service.get_case_page(current_user, reference)
+        view = case_service.get_case_page(current_user, reference)
     except NotFound:
         abort(404)
-    form = AddInformationForm(version=case.version, seen_event=last_event_seq(case))
-    page = render_case(case, level, form)
+    case = view.case
+    form = AddInformationForm(version=case.version, seen_event=view.last_event)
+    page = render_case(case, view.level, form, notes=view.notes, events=view.events)
     # Logged once the page is made (and before it is sent): so what it shows was all read at one moment
     case_service.record_access(case, current_user, "view")
     db.session.commit()
     return page
 
 
-def render_case(case, level, form, status=200, changes=None):
+def render_case(case, level, form, status=200, changes=None, *, notes=None, events=None):
+    """The case page. `notes` and `events` are the case's plain rows (case_service.page_notes and page_events),
+    read here when not given."""
+    if notes is None:
+        notes = case_service.page_notes(case)
     if level != View.FULL:
-        return render_template("cases/show_reporter.html", case=case, form=form, stale=changes is not None), status
+        return render_template(
+            "cases/show_reporter.html", case=case, notes=notes, form=form, stale=changes is not None
+        ), status
+    if events is None:
+        events = case_service.page_events(case)
     rules = rule_settings()
     return render_template(
         "cases/show.html",
         case=case,
+        notes=notes,
         form=form,
         changes=changes,
         actions=workflow.available_actions(current_user, case, rules),
@@ -290,7 +300,7 @@ def render_case(case, level, form, status=200, changes=None):
         deadlines=case_deadlines(case),
         may_export=workflow.may_export_report(current_user, case),
         may_bundle=bundle_rules.may_download(current_user, case) and bundle_rules.has_hearing_or_appeal(case),
-        chronology=exports.chronology(case),
+        chronology=exports.chronology(case, events),
         not_now=workflow.blocked_actions(current_user, case, rules),
     ), status
 

@@ -1,0 +1,70 @@
+"""The case page reads its notes and events as plain rows: they give what the case's records give."""
+
+import pytest
+
+from casework.services import cases as case_service
+from casework.services import exports
+from casework.services.events import record_event
+from casework.services.workflow import perform
+
+
+@pytest.fixture
+def worked_case(make_department, make_user, make_case, db_session):
+    """A breach case taken on, investigated (an investigator named by e-mail, who is not otherwise on the
+    case), noted, with an event of the system's (no one's) and a reporter's note."""
+    housing = make_department("Housing")
+    hr = make_user("hr", name="Harriet HR")
+    investigator = make_user("manager", department=housing, name="Ivy Investigator")
+    reporter = make_user(department=housing, name="Rhys Reporter")
+    case = make_case(reporter, subjects=[make_user(department=housing, name="Sam Subject")])
+
+    def act(actor, action, **params):
+        perform(case, actor, action, params, version=case.version)
+
+    act(hr, "take_ownership")
+    act(hr, "start_investigation", investigator=investigator.email, no_suspension_reason="A personal page")
+    act(investigator, "add_note", kind="interview", text="Spoke to the subject.", interviewee_name="Sam Subject",
+        interviewee_role="subject")  # fmt: skip
+    act(hr, "add_note", kind="note", text="Checked the post <b>is</b> gone.")
+    case_service.add_information(case, reporter, "Another screenshot.", version=case.version)
+    record_event(case, None, "reminder_sent", data={"to": investigator.email})
+    db_session.commit()
+    return {"case": case, "hr": hr, "reporter": reporter}
+
+
+def test_the_chronology_of_plain_rows_is_the_chronology_of_the_records(worked_case, db_session):
+    case = worked_case["case"]
+    db_session.expire_all()
+    rows = case_service.page_events(case)
+    from_records = exports.chronology(case)
+    assert [row.seq for row in rows] == sorted(event.seq for event in case.events)
+    assert exports.chronology(case, rows) == from_records
+    assert len(from_records) >= 6
+    assert {line.actor for line in from_records} >= {"System", "Harriet HR", "Ivy Investigator", "Rhys Reporter"}
+    assert any("Ivy Investigator" in line.details for line in from_records)  # named from an e-mail address
+
+
+def test_the_notes_as_plain_rows_are_the_notes_records(worked_case, db_session):
+    case = worked_case["case"]
+    db_session.expire_all()
+    rows = case_service.page_notes(case)
+    assert len(rows) == 3
+    assert [
+        (row.id, row.kind, row.text, row.created_at, row.author_id, row.visible_to_reporter, row.author_name)
+        for row in rows
+    ] == [
+        (note.id, note.kind, note.text, note.created_at, note.author_id, note.visible_to_reporter, note.author.name)
+        for note in case.notes
+    ]
+
+
+def test_the_case_page_reads_its_latest_event_number_with_what_the_case_holds(worked_case, db_session):
+    case = worked_case["case"]
+    view = case_service.get_case_page(worked_case["hr"], case.reference)
+    assert view.last_event == max(event.seq for event in case.events)
+    assert [row.seq for row in view.events] == [event.seq for event in case.events]
+    assert [row.id for row in view.notes] == [note.id for note in case.notes]
+    # A reporter's view shows no chronology: its events are not read
+    reporter_view = case_service.get_case_page(worked_case["reporter"], case.reference)
+    assert reporter_view.events == [] and reporter_view.last_event == view.last_event
+    assert [row.id for row in reporter_view.notes] == [note.id for note in case.notes]
