@@ -68,3 +68,97 @@ def test_the_search_box_is_the_widgets_markup(client, hr, login_as, app):
             widget = str(form.q(params={"classes": "govuk-!-width-full", "spellcheck": False, "autocomplete": "off"}))
         widget = between(widget, '<div class="govuk-form-group', 'autocomplete="off"') + ">"
         assert squeeze(written) == squeeze(widget), query[:10]
+
+
+# --- the GOV.UK page template ------------------------------------------------------
+
+
+@pytest.fixture
+def through_govuk_template(app):
+    """Renders pages with base.html extending govuk-frontend-jinja's own page template (with its macros), as
+    before the page template was written out: `with through_govuk_template(): ...`"""
+    from contextlib import contextmanager
+
+    from jinja2 import ChoiceLoader, DictLoader
+
+    source = app.jinja_env.loader.get_source(app.jinja_env, "base.html")[0]
+    assert source.startswith('{% extends "govuk_page.html" %}')
+    original = source.replace(
+        '{% extends "govuk_page.html" %}', '{% extends "govuk_frontend_jinja/template.html" %}', 1
+    )
+
+    @contextmanager
+    def switched():
+        loader = app.jinja_env.loader
+        app.jinja_env.loader = ChoiceLoader([DictLoader({"base.html": original}), loader])
+        app.jinja_env.cache.clear()
+        try:
+            yield
+        finally:
+            app.jinja_env.loader = loader
+            app.jinja_env.cache.clear()
+
+    return switched
+
+
+def comparable(html: str) -> str:
+    """A page with what differs from one response to the next (the CSP nonce, the CSRF token) taken out."""
+    html = re.sub(r'nonce="[^"]*"', 'nonce=""', html)
+    html = re.sub(r'(<input[^>]*name="csrf_token"[^>]*value=")[^"]*"', r'\1"', html)
+    return squeeze(html)
+
+
+def both_ways(through_govuk_template, fetch) -> tuple[str, str]:
+    written = fetch()
+    with through_govuk_template():
+        original = fetch()
+    return comparable(written), comparable(original)
+
+
+def test_signed_in_pages_are_the_govuk_templates_markup(client, hr, login_as, through_govuk_template, db_session):
+    from casework.models import Case
+
+    login_as(hr)
+    reference = db_session.query(Case.reference).scalar()
+    for path in ("/", "/cases", f"/cases/{reference}", "/notifications", "/my-reports", "/report"):
+        written, original = both_ways(through_govuk_template, lambda: client.get(path).get_data(as_text=True))
+        assert 'class="govuk-skip-link"' in written and "Hana HR" in written, path
+        assert written == original, path
+
+
+def test_signed_out_pages_flashes_and_errors_are_the_govuk_templates_markup(client, hr, through_govuk_template):
+    def sign_in_page():
+        return client.get("/sign-in").get_data(as_text=True)
+
+    written, original = both_ways(through_govuk_template, sign_in_page)
+    assert "Sign in" in written and written == original
+
+    def failed_sign_in():
+        client.fetch_csrf_token()
+        return client.post("/sign-in", data={"email": hr.email, "password": "not the password"}).get_data(as_text=True)
+
+    written, original = both_ways(through_govuk_template, failed_sign_in)
+    assert "govuk-error-summary" in written and written == original
+
+
+def test_flashed_messages_and_a_forms_errors_are_the_govuk_templates_markup(app, through_govuk_template):
+    from flask import flash
+    from werkzeug.datastructures import MultiDict
+
+    page = (
+        '{% extends "base.html" %}{% block title %}Checked{% endblock %}'
+        "{% block main_content %}<p>Body</p>{% endblock %}"
+    )
+
+    def render():
+        with app.test_request_context("/cases"):
+            flash("Saved.", "success")
+            flash("Look again.", "warning")
+            form = CaseSearchForm(formdata=MultiDict({"q": "x" * 201}))
+            assert not form.validate()
+            return render_template_string(page, form=form)
+
+    written, original = both_ways(through_govuk_template, render)
+    assert "govuk-notification-banner--success" in written and "Look again." in written
+    assert "govuk-error-summary" in written
+    assert written == original
