@@ -754,17 +754,16 @@ def _fill_rows(rows: list[tuple]) -> None:
                 row[0].owner = owners.get(row[3])
 
 
-def my_reports(user: User, limit: int | None = None) -> list[Case]:
-    """What `user` reported and may still see (never a case they are the subject of), newest first: only
-    what a list of them shows is read (reference, kind, stage, when)."""
-    return list(db.session.scalars(_my_reports(user, limit)).all())
+def my_reports(user: User, limit: int | None = None) -> list:
+    """What `user` reported and may still see (never a case they are the subject of), newest first: rows of
+    what a list of them shows (id, reference, kind, stage, created_at), not records."""
+    return list(db.session.execute(_my_reports(user, limit)).all())
 
 
 @per_viewer
 def _my_reports(user, limit: int | None):
     return (
-        select(Case)
-        .options(load_only(Case.id, Case.reference, Case.kind, Case.stage, Case.created_at, raiseload=True))
+        select(Case.id, Case.reference, Case.kind, Case.stage, Case.created_at)
         .where(Case.reporter_id == user.id, visible_cases(user))
         .order_by(Case.created_at.desc(), Case.id.desc())
         .limit(limit)

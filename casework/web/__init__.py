@@ -100,6 +100,7 @@ def register_web(app: Flask) -> None:
     app.add_template_global(policy, "policy")
     app.add_template_global(routing_rules, "routing")
     app.add_template_global(components.summary_list, "summary_list")
+    app.add_template_global(components.STATUS_TAGS, "status_tags")
 
     @app.template_global()
     def route_contact(case) -> str | None:

@@ -86,7 +86,9 @@ def test_sql_agrees_with_the_rules(build, db_session, name, role, expected):
     assert sql_view_level(db_session, viewer, case.id) == expected
     listed = list_cases(viewer, CaseFilters()).items
     assert listed == ([case] if expected != View.NONE else [])
-    assert my_reports(viewer) == ([case] if case.reporter_id == viewer.id and expected != View.NONE else [])
+    assert [row.id for row in my_reports(viewer)] == (
+        [case.id] if case.reporter_id == viewer.id and expected != View.NONE else []
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -3,7 +3,8 @@
 import pytest
 from markupsafe import Markup
 
-from casework.web.components import summary_list
+from casework.domain.policy import Stage
+from casework.web.components import STATUS_TAGS, summary_list
 
 MACRO = (
     '{% from "govuk_frontend_jinja/components/summary-list/macro.html" import govukSummaryList %}'
@@ -34,3 +35,12 @@ def test_summary_list_is_the_macro(app, rows, classes):
 def test_summary_list_refuses_rows_with_actions():
     with pytest.raises(ValueError):
         summary_list([{"key": {"text": "a"}, "value": {"text": "b"}, "actions": {"items": [{"href": "/x"}]}}])
+
+
+@pytest.mark.parametrize("stage", [str(stage) for stage in Stage])
+def test_status_tags_are_the_macros(app, stage):
+    with app.test_request_context():
+        expected = app.jinja_env.from_string(
+            '{% from "cases/_macros.html" import status_tag %}{{ status_tag(stage) }}'
+        ).render(stage=stage)
+    assert str(STATUS_TAGS[stage]) == expected
