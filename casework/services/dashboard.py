@@ -3,7 +3,7 @@
 import functools
 
 from sqlalchemy import bindparam, func, or_, select, union, update
-from sqlalchemy.orm import joinedload, load_only
+from sqlalchemy.orm import load_only
 
 from ..domain.policy import Role, Stage
 from ..extensions import db
@@ -107,15 +107,22 @@ def unread_count(user: User) -> int:
     )
 
 
-def notifications(user: User, limit: int = 50) -> list[Notification]:
-    return list(db.session.scalars(_notifications(limit), {"user_id": user.id}).all())
+def notifications(user: User, limit: int = 50) -> list:
+    """The person's newest notices, newest first: rows of what the page shows (created_at, read_at, message,
+    and case_reference, None for a notice about no case), not records."""
+    return list(db.session.execute(_notifications(limit), {"user_id": user.id}).all())
 
 
 @functools.cache
 def _notifications(limit: int):
     return (
-        select(Notification)
-        .options(joinedload(Notification.case))
+        select(
+            Notification.created_at,
+            Notification.read_at,
+            Notification.message,
+            Case.reference.label("case_reference"),
+        )
+        .outerjoin(Case, Case.id == Notification.case_id)
         .where(Notification.user_id == bindparam("user_id"))
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)

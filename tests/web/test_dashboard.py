@@ -25,17 +25,24 @@ def test_dashboard_lists_overdue_and_waiting(client, login_as, make_user, make_d
     assert waiting.reference in page.split("New reports waiting", 1)[1]
 
 
-def test_notifications_page_and_mark_read(client, login_as, make_user, make_department, make_case):
+def test_notifications_page_and_mark_read(client, login_as, make_user, make_department, make_case, db_session):
     housing = make_department("Housing")
     manager = make_user("manager", department=housing)
     subject = make_user(department=housing, line_manager=manager, password=None)
     case = make_case(make_user(department=housing), subjects=[subject])
     login_as(manager)
+    from casework.models import Notification
+
+    db_session.add(Notification(user_id=manager.id, message="The retention review is due."))
+    db_session.commit()
     page = client.get("/notifications").get_data(as_text=True)
     assert case.reference in page and "New" in page
-    assert "Notifications (1 new)" in client.get("/").get_data(as_text=True)
+    # A notice about a case links to it; one about no case has no link
+    assert f'<a class="govuk-link" href="/cases/{case.reference}">Open <span class="app-reference">' in page
+    assert page.count(">Open <span") == 1 and "The retention review is due." in page
+    assert "Notifications (2 new)" in client.get("/").get_data(as_text=True)
     client.post("/notifications", data={})
-    assert "Notifications (1 new)" not in client.get("/").get_data(as_text=True)
+    assert "new)" not in client.get("/").get_data(as_text=True)
 
 
 def test_head_of_service_sees_contractor_cases_to_acknowledge(client, login_as, make_user, make_department, make_case):
