@@ -101,6 +101,8 @@ def register_web(app: Flask) -> None:
     app.add_template_global(routing_rules, "routing")
     app.add_template_global(components.summary_list, "summary_list")
     app.add_template_global(components.STATUS_TAGS, "status_tags")
+    # The form fields the case page writes out (components.textarea, submit_button, hidden_input)
+    app.add_template_global(components, "components")
 
     @app.template_global()
     def route_contact(case) -> str | None:

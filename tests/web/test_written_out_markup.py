@@ -162,3 +162,47 @@ def test_flashed_messages_and_a_forms_errors_are_the_govuk_templates_markup(app,
     assert "govuk-notification-banner--success" in written and "Look again." in written
     assert "govuk-error-summary" in written
     assert written == original
+
+
+# The case page's "add information" form as it was made with the fields' govuk-frontend-wtf widgets
+CASE_FORM_WIDGETS = """{{ form.csrf_token }}
+      {{ form.version }}
+      {{ form.seen_event }}
+      {{ form.text(params={"label": {"classes": "govuk-label--m"},
+                           "hint": {"text": "Anything new about this case"}, "rows": 4}) }}
+      {{ form.submit(params={"classes": "govuk-button--secondary"}) }}"""
+
+
+def test_the_case_pages_form_is_the_widgets_markup(client, hr, login_as, app, db_session):
+    """Shown afresh, sent back with an error (what was typed kept), and sent on an older version of the case."""
+    from werkzeug.datastructures import MultiDict
+
+    from casework.models import Case
+    from casework.web.forms import AddInformationForm
+
+    case = db_session.query(Case).one()
+    login_as(hr)
+    path = f"/cases/{case.reference}"
+    too_long = 'Too "long" <b>\n' + "x" * 20_000
+    sent = [
+        (None, 200),
+        ({"text": too_long, "version": str(case.version), "submit": "y"}, 422),
+        ({"text": "Typed <i>before</i>\n& kept", "version": "0", "seen_event": "0", "submit": "y"}, 409),
+    ]
+    for data, status in sent:
+        response = client.get(path) if data is None else client.post(f"{path}/information", data=data)
+        assert response.status_code == status
+        page = response.get_data(as_text=True)
+        start = f'<form method="post" action="{path}/information" novalidate>'
+        written = between(page, start, "</form>")[len(start) : -len("</form>")].strip()
+        with app.test_request_context(method="POST" if data else "GET"):
+            form = AddInformationForm(formdata=MultiDict(data) if data else None)
+            if data:
+                form.validate()
+            form.version.data = str(case.version)
+            form.seen_event.data = re.search(r'name="seen_event" type="hidden" value="(\d*)"', written).group(1)
+            widgets = render_template_string(CASE_FORM_WIDGETS, form=form)
+        token = re.compile(r'(name="csrf_token" type="hidden" value=")[^"]*')
+        assert token.sub(r"\1", written) == token.sub(r"\1", widgets.strip()), status
+        if data:
+            assert "Typed &lt;i&gt;before&lt;/i&gt;\n&amp; kept" in written or "Too &#34;long&#34;" in written
