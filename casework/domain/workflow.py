@@ -100,9 +100,10 @@ def _offered(action: Action, case, held: set) -> bool:
     )
 
 
-def available_actions(actor, case, settings: Settings | None = None) -> list[Action]:
-    """The actions `actor` may take on `case` in its present stage (for buttons on the page)."""
-    held = capacities(actor, case)
+def available_actions(actor, case, settings: Settings | None = None, *, held: set | None = None) -> list[Action]:
+    """The actions `actor` may take on `case` in its present stage (for buttons on the page). `held`: their
+    capacities(actor, case), when the caller has them already."""
+    held = capacities(actor, case) if held is None else held
     return [a for a in ACTIONS.values() if _offered(a, case, held) and not_ready(a, case, settings=settings) is None]
 
 
@@ -111,9 +112,12 @@ def available_actions(actor, case, settings: Settings | None = None) -> list[Act
 EXPLAINED_ACTIONS = (CLOSE, RESUME, CLOSE_ROUTED, POSTPONE_HEARING)
 
 
-def blocked_actions(actor, case, settings: Settings | None = None) -> list[tuple[Action, str]]:
-    """Actions the person could take at this stage but not yet, each with why (a refused close says why)."""
-    held = capacities(actor, case)
+def blocked_actions(
+    actor, case, settings: Settings | None = None, *, held: set | None = None
+) -> list[tuple[Action, str]]:
+    """Actions the person could take at this stage but not yet, each with why (a refused close says why).
+    `held`: their capacities(actor, case), when the caller has them already."""
+    held = capacities(actor, case) if held is None else held
     found = []
     for action in EXPLAINED_ACTIONS:
         if case.stage in action.from_stages and case.kind in action.kinds and held & action.capacities:
@@ -191,6 +195,6 @@ def check(action, actor, case, params, *, people: dict | None = None, settings: 
     return Allowed(action, to_stage, tuple(inputs.warnings), tuple(inputs.overridden), typed)
 
 
-def may_export_report(actor, case) -> bool:
-    """The case report goes to HR and to the case's owner."""
-    return bool(capacities(actor, case) & {Capacity.OWNER, Capacity.HR})
+def may_export_report(actor, case, *, held: set | None = None) -> bool:
+    """The case report goes to HR and to the case's owner. `held`: capacities(actor, case), when known."""
+    return bool((capacities(actor, case) if held is None else held) & {Capacity.OWNER, Capacity.HR})

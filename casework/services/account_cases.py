@@ -38,6 +38,14 @@ def may_close_for(actor: User, case: Case) -> bool:
     )
 
 
+def may_link_and_close_for(actor: User, case: Case) -> tuple[bool, bool]:
+    """(may_link, may_close_for), how `actor` stands to the case worked out once."""
+    if permissions.view_level(actor, case) != permissions.View.FULL:
+        return False, False
+    found = _relationships(actor, case)
+    return rules.may_link_case(found, actor.role), rules.may_close_for_case(found, actor.role)
+
+
 def accounts_of(case: Case) -> list[SocialAccount]:
     """The council accounts a case is about."""
     return list(

@@ -35,8 +35,10 @@ FILES = (
 )
 
 
-def may_capture(actor: User, case: Case) -> bool:
-    return case.stage != Stage.CLOSED and bool(workflow.capacities(actor, case) & EVIDENCE_CAPACITIES)
+def may_capture(actor: User, case: Case, *, held: set | None = None) -> bool:
+    """`held`: workflow.capacities(actor, case), when the caller has them already."""
+    held = workflow.capacities(actor, case) if held is None else held
+    return case.stage != Stage.CLOSED and bool(held & EVIDENCE_CAPACITIES)
 
 
 def settings() -> CaptureSettings:

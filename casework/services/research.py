@@ -49,13 +49,16 @@ def authorising_role() -> str:
     return _config("RIPA_AUTHORISING_ROLE")
 
 
-def may_log(actor: User, case: Case) -> bool:
-    """Anyone handling the case who looks at a person's social media for it records that they did."""
-    return bool(workflow.capacities(actor, case)) and case.stage != Stage.CLOSED
+def may_log(actor: User, case: Case, *, held: set | None = None) -> bool:
+    """Anyone handling the case who looks at a person's social media for it records that they did. `held`:
+    workflow.capacities(actor, case), when the caller has them already."""
+    held = workflow.capacities(actor, case) if held is None else held
+    return bool(held) and case.stage != Stage.CLOSED
 
 
-def may_apply(actor: User, case: Case) -> bool:
-    return bool(workflow.capacities(actor, case) & APPLY_CAPACITIES) and case.stage != Stage.CLOSED
+def may_apply(actor: User, case: Case, *, held: set | None = None) -> bool:
+    held = workflow.capacities(actor, case) if held is None else held
+    return bool(held & APPLY_CAPACITIES) and case.stage != Stage.CLOSED
 
 
 def is_authorising_officer(actor: User) -> bool:

@@ -16,10 +16,11 @@ bp = Blueprint("account_cases", __name__)
 
 def case_accounts_panel(case) -> dict:
     """What the case page's council accounts section shows (templates/accounts/_case_panel.html)."""
+    may_link, may_close = account_cases.may_link_and_close_for(current_user, case)
     return {
         "accounts": account_cases.accounts_of(case) if holds(case, "council_accounts") else [],
-        "may_link": account_cases.may_link(current_user, case),
-        "may_close": account_cases.may_close_for(current_user, case),
+        "may_link": may_link,
+        "may_close": may_close,
     }
 
 

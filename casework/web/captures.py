@@ -54,11 +54,12 @@ def show(reference: str, capture_id: str):
     return render_template("captures/show.html", case=case, item=item, statuses=capture_service.STATUSES)
 
 
-def case_panel(case) -> dict:
-    """What the case page's web captures section shows (templates/captures/_case_panel.html)."""
+def case_panel(case, held: set | None = None) -> dict:
+    """What the case page's web captures section shows (templates/captures/_case_panel.html). `held`: the
+    signed-in person's capacities on the case, when the page has them already."""
     return {
         "entries": capture_service.captures_of(case) if holds(case, "web_captures") else [],
-        "may_capture": capture_service.may_capture(current_user, case),
+        "may_capture": capture_service.may_capture(current_user, case, held=held),
         "statuses": capture_service.STATUSES,
     }
 

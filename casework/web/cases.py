@@ -285,23 +285,22 @@ def render_case(case, level, form, status=200, changes=None, *, notes=None, even
     if events is None:
         events = case_service.page_events(case)
     rules = rule_settings()
+    held = workflow.capacities(current_user, case)  # worked out once for the page and its panels
     return render_template(
         "cases/show.html",
         case=case,
         notes=notes,
         form=form,
         changes=changes,
-        actions=workflow.available_actions(current_user, case, rules),
+        held=held,
+        actions=workflow.available_actions(current_user, case, rules, held=held),
         may_add_evidence=case.stage != "closed"
-        and (
-            bool(workflow.capacities(current_user, case) & evidence_service.EVIDENCE_CAPACITIES)
-            or permissions.can_add_own_evidence(current_user, case)
-        ),
+        and (bool(held & evidence_service.EVIDENCE_CAPACITIES) or permissions.can_add_own_evidence(current_user, case)),
         deadlines=case_deadlines(case),
-        may_export=workflow.may_export_report(current_user, case),
+        may_export=workflow.may_export_report(current_user, case, held=held),
         may_bundle=bundle_rules.may_download(current_user, case) and bundle_rules.has_hearing_or_appeal(case),
         chronology=exports.chronology(case, events),
-        not_now=workflow.blocked_actions(current_user, case, rules),
+        not_now=workflow.blocked_actions(current_user, case, rules, held=held),
     ), status
 
 

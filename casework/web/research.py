@@ -4,6 +4,7 @@ Media Policy 8), and the HR report of both for the senior responsible officer an
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from ..domain import workflow
 from ..domain.policy import Role
 from ..domain.research import ResearchInput
 from ..extensions import db
@@ -310,14 +311,17 @@ def report_authorisations_csv():
     return _csv(research_report.authorisations_csv(data), f"ripa-authorisations-{period.start}-to-{period.end}.csv")
 
 
-def case_panel(case) -> dict:
-    """What the case page's online research section shows (templates/research/_case_panel.html)."""
+def case_panel(case, held: set | None = None) -> dict:
+    """What the case page's online research section shows (templates/research/_case_panel.html). `held`: the
+    signed-in person's capacities on the case, when the page has them already."""
     asks = research_service.asks_about_monitoring(case)
+    if held is None:
+        held = workflow.capacities(current_user, case)
     return {
         "research": research_service.research_of(case) if holds(case, "online_research") else [],
         "authorisations": research_service.authorisations_of(case) if holds(case, "ripa_authorisations") else [],
-        "may_log": research_service.may_log(current_user, case),
-        "may_apply": research_service.may_apply(current_user, case),
+        "may_log": research_service.may_log(current_user, case, held=held),
+        "may_apply": research_service.may_apply(current_user, case, held=held),
         "asks_monitoring": asks,
         "monitoring": research_service.monitoring_answer(case) if asks else None,
         "today": london_today(),

@@ -68,3 +68,31 @@ def test_the_case_page_reads_its_latest_event_number_with_what_the_case_holds(wo
     reporter_view = case_service.get_case_page(worked_case["reporter"], case.reference)
     assert reporter_view.events == [] and reporter_view.last_event == view.last_event
     assert [row.id for row in reporter_view.notes] == [note.id for note in case.notes]
+
+
+def test_the_pages_choices_worked_out_once_are_those_worked_out_each_time(worked_case, app, db_session):
+    """The case page works out a person's capacities once and hands them to its panels."""
+    from casework.domain import workflow
+    from casework.services import account_cases, capture, research
+    from casework.services.process import settings
+
+    case = worked_case["case"]
+    people = [worked_case["hr"], worked_case["reporter"], case.investigator, case.subjects[0]]
+    with app.test_request_context():
+        rules = settings()
+        for person in people:
+            held = workflow.capacities(person, case)
+            assert workflow.available_actions(person, case, rules, held=held) == workflow.available_actions(
+                person, case, rules
+            )
+            assert workflow.blocked_actions(person, case, rules, held=held) == workflow.blocked_actions(
+                person, case, rules
+            )
+            assert workflow.may_export_report(person, case, held=held) == workflow.may_export_report(person, case)
+            assert research.may_log(person, case, held=held) == research.may_log(person, case)
+            assert research.may_apply(person, case, held=held) == research.may_apply(person, case)
+            assert capture.may_capture(person, case, held=held) == capture.may_capture(person, case)
+            assert account_cases.may_link_and_close_for(person, case) == (
+                account_cases.may_link(person, case),
+                account_cases.may_close_for(person, case),
+            )
