@@ -510,8 +510,15 @@ def record_access(case: Case, user: User, action: str = "view", detail: str | No
     db.session.flush()
     # One INSERT, not an ORM object: nothing reads the row back, and a case page writes one on every view
     db.session.execute(
-        insert(AccessLog.__table__).values(case_id=case.id, user_id=user.id, at=utcnow(), action=action, detail=detail)
+        _access_insert(),
+        {"case_id": case.id, "user_id": user.id, "at": utcnow(), "action": action, "detail": detail},
     )
+
+
+@cache
+def _access_insert():
+    """The access log's INSERT, built once (its values are bound on each view)."""
+    return insert(AccessLog.__table__)
 
 
 def add_information(case: Case, actor: User, text: str, *, version: int | None = None) -> Note:

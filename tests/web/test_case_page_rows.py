@@ -96,3 +96,22 @@ def test_the_pages_choices_worked_out_once_are_those_worked_out_each_time(worked
                 account_cases.may_link(person, case),
                 account_cases.may_close_for(person, case),
             )
+
+
+def test_a_view_of_the_case_page_is_logged_with_who_when_and_what(worked_case, client, login_as, db_session):
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from casework.models import AccessLog, utcnow
+
+    case, hr = worked_case["case"], worked_case["hr"]
+    login_as(hr)
+    before = utcnow()
+    assert client.get(f"/cases/{case.reference}").status_code == 200
+    case_service.record_access(case, hr, "download", "evidence 7")
+    rows = db_session.scalars(select(AccessLog).where(AccessLog.case_id == case.id).order_by(AccessLog.id)).all()
+    view, download = rows[-2], rows[-1]
+    assert (view.user_id, view.action, view.detail) == (hr.id, "view", None)
+    assert (download.user_id, download.action, download.detail) == (hr.id, "download", "evidence 7")
+    assert before - timedelta(seconds=1) <= view.at <= download.at <= utcnow()
