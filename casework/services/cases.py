@@ -366,7 +366,7 @@ PAGE_COLLECTIONS = {
     "appeals": (Appeal, joinedload(Case.appeals)),
     "conflicts": (ConflictDeclaration, joinedload(Case.conflicts)),
     "overrides": (DutyOverride, joinedload(Case.overrides)),
-    "allegation_rows": (Allegation, selectinload(Case.allegation_rows).joinedload(Allegation.subject)),
+    "allegation_rows": (Allegation, None),  # read as plain rows (`page_allegations`)
 }
 # The full case page's panels, each read by its own service (see `holds`)
 PAGE_PANELS = {
@@ -402,6 +402,7 @@ class CaseView:
     last_event: int  # the number of its latest event (0 before any)
     notes: list  # page_notes' rows
     events: list  # page_events' rows (empty for a reporter)
+    allegations: list  # page_allegations' rows (empty for a reporter)
 
 
 def get_case_page(user: User, reference: str) -> CaseView:
@@ -414,8 +415,8 @@ def get_case_page(user: User, reference: str) -> CaseView:
     if found is None:
         raise NotFound("Case not found")
     held = frozenset(name for name in PAGE_HOLDINGS if getattr(found, name))
-    loading = [loader for name, (_, loader) in PAGE_COLLECTIONS.items() if name in held and loader is not None]
-    case = _case_by_reference(reference, (*CASE_PAGE_LOADING, *loading))
+    loaded = tuple(name for name, (_, loader) in PAGE_COLLECTIONS.items() if name in held and loader is not None)
+    case = db.session.execute(_case_page_statement(loaded), {"reference": reference}).unique().scalar()
     if case is None:
         raise NotFound("Case not found")
     # Before anything reads them: who may see the case is decided from its appeals, among others
@@ -428,13 +429,23 @@ def get_case_page(user: User, reference: str) -> CaseView:
     if level == View.NONE:
         raise NotFound("Case not found")
     notes = page_notes(case) if "notes" in held else []
-    events = page_events(case) if level == View.FULL else []
-    return CaseView(case, level, found.last_event or 0, notes, events)
+    full = level == View.FULL
+    events = page_events(case) if full else []
+    allegations = page_allegations(case) if full and "allegation_rows" in held else []
+    return CaseView(case, level, found.last_event or 0, notes, events, allegations)
+
+
+@lru_cache(maxsize=64)
+def _case_page_statement(collections: tuple[str, ...]):
+    """The statement that loads a case page's case (its reference a bound value) with CASE_PAGE_LOADING and the
+    PAGE_COLLECTIONS named, built once for each set of them."""
+    loading = [PAGE_COLLECTIONS[name][1] for name in collections]
+    return select(Case).where(Case.reference == bindparam("reference")).options(*CASE_PAGE_LOADING, *loading)
 
 
 @cache
 def _page_statements():
-    """The statements that read a case page's notes and events as plain rows, built once."""
+    """The statements that read a case page's notes, events and allegations as plain rows, built once."""
     case_id = bindparam("case_id", type_=Integer())
     author = User.__table__.alias("author")
     actor = User.__table__.alias("actor")
@@ -467,7 +478,21 @@ def _page_statements():
         .where(CaseEvent.case_id == case_id)
         .order_by(CaseEvent.seq)
     )
-    return notes, events
+    subject = User.__table__.alias("subject")
+    allegations = (
+        select(
+            Allegation.id,
+            Allegation.subject_id,
+            Allegation.category,
+            Allegation.text,
+            Allegation.finding,
+            subject.c.name.label("subject_name"),
+        )
+        .join(subject, subject.c.id == Allegation.subject_id)
+        .where(Allegation.case_id == case_id, Allegation.removed_at.is_(None))
+        .order_by(Allegation.id)
+    )
+    return notes, events, allegations
 
 
 def page_notes(case: Case) -> list:
@@ -480,6 +505,12 @@ def page_events(case: Case) -> list:
     """The case's events, oldest first, as plain rows: seq, at, actor_id, action, from_stage, to_stage, data
     and actor_name (None for the system)."""
     return db.session.execute(_page_statements()[1], {"case_id": case.id}).all()
+
+
+def page_allegations(case: Case) -> list:
+    """The allegations that stand (case.allegations), as plain rows of what the case page shows: id,
+    subject_id, category, text, finding and subject_name."""
+    return db.session.execute(_page_statements()[2], {"case_id": case.id}).all()
 
 
 def holds(case: Case, what: str) -> bool:

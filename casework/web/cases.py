@@ -266,16 +266,16 @@ def show(reference: str):
         abort(404)
     case = view.case
     form = AddInformationForm(version=case.version, seen_event=view.last_event)
-    page = render_case(case, view.level, form, notes=view.notes, events=view.events)
+    page = render_case(case, view.level, form, notes=view.notes, events=view.events, allegations=view.allegations)
     # Logged once the page is made (and before it is sent): so what it shows was all read at one moment
     case_service.record_access(case, current_user, "view")
     db.session.commit()
     return page
 
 
-def render_case(case, level, form, status=200, changes=None, *, notes=None, events=None):
-    """The case page. `notes` and `events` are the case's plain rows (case_service.page_notes and page_events),
-    read here when not given."""
+def render_case(case, level, form, status=200, changes=None, *, notes=None, events=None, allegations=None):
+    """The case page. `notes`, `events` and `allegations` are the case's plain rows (case_service.page_notes,
+    page_events and page_allegations), read here when not given."""
     if notes is None:
         notes = case_service.page_notes(case)
     if level != View.FULL:
@@ -284,12 +284,15 @@ def render_case(case, level, form, status=200, changes=None, *, notes=None, even
         ), status
     if events is None:
         events = case_service.page_events(case)
+    if allegations is None:
+        allegations = case_service.page_allegations(case)
     rules = rule_settings()
     held = workflow.capacities(current_user, case)  # worked out once for the page and its panels
     return render_template(
         "cases/show.html",
         case=case,
         notes=notes,
+        allegations=allegations,
         form=form,
         changes=changes,
         held=held,

@@ -115,3 +115,26 @@ def test_a_view_of_the_case_page_is_logged_with_who_when_and_what(worked_case, c
     assert (view.user_id, view.action, view.detail) == (hr.id, "view", None)
     assert (download.user_id, download.action, download.detail) == (hr.id, "download", "evidence 7")
     assert before - timedelta(seconds=1) <= view.at <= download.at <= utcnow()
+
+
+def test_the_allegations_as_plain_rows_are_those_that_stand(worked_case, make_user, db_session):
+    from casework.models import utcnow
+    from casework.models_process import Allegation
+
+    case = worked_case["case"]
+    other = make_user(name="Olly Other")
+    case.subjects.append(other)
+    case.allegation_rows.append(Allegation(subject_id=other.id, category="political", text="A <b>post</b>"))
+    case.allegation_rows.append(
+        Allegation(subject_id=other.id, category="bullying", text="Withdrawn", removed_at=utcnow(), removed_reason="x")
+    )
+    db_session.commit()
+    db_session.expire_all()
+    rows = case_service.page_allegations(case)
+    assert len(rows) == 2 and len(case.allegation_rows) == 3
+    assert [(r.id, r.subject_id, r.category, r.text, r.finding, r.subject_name) for r in rows] == [
+        (a.id, a.subject_id, a.category, a.text, a.finding, a.subject.name) for a in case.allegations
+    ]
+    view = case_service.get_case_page(worked_case["hr"], case.reference)
+    assert [row.id for row in view.allegations] == [a.id for a in case.allegations]
+    assert case_service.get_case_page(worked_case["reporter"], case.reference).allegations == []
