@@ -31,7 +31,7 @@ from sqlalchemy.sql.elements import ColumnElement, False_
 
 from ..domain.policy import REPORTER_STATUSES, STAGE_LABELS, Role, Stage, reporter_status, stages_with_status
 from ..models import Case, CaseCategory, User, UTCDateTime, utcnow
-from .case_search import search_conditions
+from .case_search import PreparedSearch, search_conditions
 from .visibility import full_view_filter, sees_a_department, visible_cases
 
 
@@ -76,11 +76,11 @@ def seen_in_full(user: User) -> ColumnElement:
     return case((full_view_filter(user), 1), else_=0)
 
 
-def _conditions(user: User, filters: CaseFilters) -> tuple[list, list]:
+def _conditions(user: User, filters: CaseFilters, search: PreparedSearch | None) -> tuple[list, list]:
     """(conditions on cases seen in full, conditions on cases seen only as their reporter)."""
     full, reporter = [], []
     if filters.search is not None and filters.search.strip():
-        in_full, as_reporter = search_conditions(filters.search)
+        in_full, as_reporter = search_conditions(filters.search, search)
         full.append(in_full)
         reporter.append(as_reporter)
     if filters.stage:
@@ -121,9 +121,11 @@ def _conditions(user: User, filters: CaseFilters) -> tuple[list, list]:
     return full, reporter
 
 
-def visible_case_filter(user: User, filters: CaseFilters) -> ColumnElement:
-    """A WHERE clause: the cases `user` may see that match `filters`, judged only by what `user` sees of each."""
-    full, reporter = _conditions(user, filters)
+def visible_case_filter(user: User, filters: CaseFilters, search: PreparedSearch | None = None) -> ColumnElement:
+    """A WHERE clause: the cases `user` may see that match `filters`, judged only by what `user` sees of each.
+    `search` is the filters' search made ready (casework.services.case_search.prepare; None: made ready now):
+    its `values` are bound values of the clause."""
+    full, reporter = _conditions(user, filters, search)
     if not full and not reporter:
         return visible_cases(user)
     if user.role == Role.HR:  # HR sees in full every case they may see at all

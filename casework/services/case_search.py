@@ -37,14 +37,40 @@ first:
 `search_plan` chooses by asking the indexes how many cases match, counting at
 most PLAN_THRESHOLD of them, so the question costs little whatever the answer
 (near 5,000 matches of 100,000 cases the two plans cost a department manager
-about the same). Whichever plan runs, the search stays inside the visibility
-filter (casework.services.case_filters) like any other filter.
+about the same). On PostgreSQL the count also gives the ids of the few cases
+that match, and the matches-first plan reads those ids: the planner, which
+guesses that a prefix search matches 2% of cases, would otherwise expect a page
+soon in the list's order and walk every case for a rare word. Whichever plan
+runs, the search stays inside the visibility filter
+(casework.services.case_filters) like any other filter.
+
+`prepare` asks those questions once for a list (`PreparedSearch`); the list's
+statement is built from what it found and kept (casework.services.cases), the
+ids being a bound value of it.
 """
 
 import re
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from sqlalchemy import Integer, and_, exists, false, func, literal, literal_column, or_, select, table, union, union_all
+from sqlalchemy import (
+    Integer,
+    and_,
+    any_,
+    bindparam,
+    case,
+    exists,
+    false,
+    func,
+    literal,
+    literal_column,
+    or_,
+    select,
+    table,
+    union,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import aliased
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -173,18 +199,68 @@ def _by_reference(prefix: str):
     return select(referenced.id).where(referenced.reference.like(prefix + "%"))
 
 
-def search_conditions(text: str, plan: str | None = None) -> tuple[ColumnElement, ColumnElement]:
-    """(condition on a case seen in full, condition on a case seen only as its reporter) for the search
-    `text`. A search with no words and nothing like a reference matches nothing. `plan` is MATCHES_FIRST
-    or LIST_ORDER (see the module's docstring); None chooses by how many cases match."""
+class Plan(str):
+    """A plan's name (MATCHES_FIRST or LIST_ORDER) as `search_plan` chose it; on PostgreSQL, when few cases
+    match, with the ids of the cases the search matches as seen in full (`ids`, else None)."""
+
+    def __new__(cls, name: str, ids: tuple[int, ...] | None = None):
+        plan = super().__new__(cls, name)
+        plan.ids = ids
+        return plan
+
+
+@dataclass(frozen=True)
+class PreparedSearch:
+    """What a search's statement is built from, found by asking the indexes once for a list: its words, a
+    reference it may begin, on SQLite the words as the index's whole words (`terms`), the plan and whether
+    the matching cases are given by id (PostgreSQL, matches-first). The ids themselves (`ids`) are a bound
+    value of the statement (`values`): neither part of what it is built from nor compared."""
+
+    words: tuple[str, ...]
+    prefix: str | None
+    terms: str | None
+    plan: str
+    by_ids: bool = False
+    ids: tuple[int, ...] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def built_from(self) -> "PreparedSearch":
+        """The same without the ids, to build (and keep) a statement from."""
+        return replace(self, ids=None)
+
+    @property
+    def values(self) -> dict:
+        """The statement's bound values."""
+        return {SEARCH_IDS: list(self.ids)} if self.by_ids else {}
+
+
+# The bound value that holds the ids of PreparedSearch.ids
+SEARCH_IDS = "search_ids"
+
+
+def prepare(text: str) -> PreparedSearch | None:
+    """The search `text` made ready for a list's statement; None for one that matches nothing (no words and
+    nothing like a reference)."""
     words = search_words(text)
     prefix = reference_prefix(text)
     if not words and not prefix:
-        return false(), false()
+        return None
     terms = _fts_words_exactly(words) if words and _dialect() == "sqlite" else None
-    if plan is None:
-        plan = search_plan(words, prefix, terms)
-    return _built(_dialect(), plan, tuple(words), prefix, terms)
+    plan = search_plan(words, prefix, terms)
+    ids = getattr(plan, "ids", None) if plan == MATCHES_FIRST else None
+    return PreparedSearch(tuple(words), prefix, terms, str(plan), ids is not None, ids)
+
+
+def search_conditions(text: str, prepared: PreparedSearch | None = None) -> tuple[ColumnElement, ColumnElement]:
+    """(condition on a case seen in full, condition on a case seen only as its reporter) for the search
+    `text`. A search with no words and nothing like a reference matches nothing. `prepared` is the search as
+    `prepare` made it ready (None: made ready now); a condition of matches-first by ids needs its `values`."""
+    if prepared is None:
+        prepared = prepare(text)
+    if prepared is None:
+        return false(), false()
+    p = prepared
+    return _built(_dialect(), p.plan, p.words, p.prefix, p.terms, p.by_ids)
 
 
 # Building a search's conditions (aliases adapted, subqueries composed) costs more than a rare word's query:
@@ -194,7 +270,7 @@ _BUILT = 512
 
 
 @lru_cache(maxsize=_BUILT)
-def _built(dialect: str, plan: str, words: tuple[str, ...], prefix: str | None, terms: str | None):
+def _built(dialect: str, plan: str, words: tuple[str, ...], prefix: str | None, terms: str | None, by_ids: bool):
     words = list(words)
     if plan == LIST_ORDER:
         return _tested_in_order(words, prefix, terms)
@@ -205,14 +281,21 @@ def _built(dialect: str, plan: str, words: tuple[str, ...], prefix: str | None, 
     if words:
         full += _description_ids(words, terms, with_complainant=True) + _named_ids(words)
         reporter += _description_ids(words, terms, with_complainant=False)
+    if by_ids:  # the ids the count found (PostgreSQL): the planner knows how many there are
+        matched = Case.id == any_(bindparam(SEARCH_IDS, type_=ARRAY(Integer)))
+        return matched, Case.id.in_(_one_of(reporter))
     return Case.id.in_(_one_of(full)), Case.id.in_(_one_of(reporter))
 
 
 def search_plan(words: list[str], prefix: str | None, terms: str | None = None) -> str:
     """LIST_ORDER when at least PLAN_THRESHOLD cases match the search as seen in full (counted with
-    repeats, at most PLAN_THRESHOLD read), else MATCHES_FIRST."""
-    count = db.session.scalar(_counted(_dialect(), tuple(words), prefix, terms, PLAN_THRESHOLD))
-    return LIST_ORDER if count >= PLAN_THRESHOLD else MATCHES_FIRST
+    repeats, at most PLAN_THRESHOLD read), else MATCHES_FIRST (a Plan, with the ids of those cases on
+    PostgreSQL)."""
+    dialect = _dialect()
+    found = db.session.execute(_counted(dialect, tuple(words), prefix, terms, PLAN_THRESHOLD)).one()
+    if found[0] >= PLAN_THRESHOLD:
+        return LIST_ORDER
+    return Plan(MATCHES_FIRST, tuple(sorted(set(found[1] or ()))) if dialect == "postgresql" else None)
 
 
 @lru_cache(maxsize=_BUILT)
@@ -222,7 +305,12 @@ def _counted(dialect: str, words: tuple[str, ...], prefix: str | None, terms: st
         found.append(_by_reference(prefix))
     if words:
         found += _description_ids(list(words), terms, with_complainant=True) + _named_ids(list(words))
-    return select(func.count()).select_from(union_all(*found).limit(most).subquery())
+    matching = union_all(*found).limit(most).subquery()
+    count = func.count()
+    if dialect != "postgresql":
+        return select(count).select_from(matching)
+    # The ids too, when there are few: the count has read them
+    return select(count, case((count < most, func.array_agg(list(matching.c)[0])))).select_from(matching)
 
 
 def _tested_in_order(words: list[str], prefix: str | None, terms: str | None) -> tuple[ColumnElement, ColumnElement]:

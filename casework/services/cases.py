@@ -56,7 +56,7 @@ from ..models_process import (
     InvestigationReport,
 )
 from ..models_research import OnlineResearch, RipaAuthorisation, WebCapture
-from . import routing
+from . import case_search, routing
 from .case_filters import DEFAULT_SORT, TIME_SORTS, CaseFilters, visible_case_filter, visible_case_sort_key
 from .deadlines import LONDON, london_today, refresh_next_deadline
 from .errors import STALE_MESSAGE, Conflict, InvalidInput, NotFound, StaleCase
@@ -694,17 +694,25 @@ def list_cases(
     backwards = before_position is not None
     position = before_position if backwards else after_position
     viewer = Viewer(user.role, user.id, user.department_id)
+    # How a search is best run depends on how many cases match: asked once, and the statement kept for the answer
+    search = case_search.prepare(filters.search) if filters.search and filters.search.strip() else None
+    searched = search.values if search is not None else {}
     total = None
     if count:
-        query = select(Case.id).where(visible_case_filter(viewer, filters)).limit(COUNT_LIMIT + 1)
-        total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    # A search's statement is built afresh each time: how it is best run depends on how many cases match
-    build = _page_statement.__wrapped__ if filters.search else _page_statement
-    statement = build(
-        viewer, astuple(filters), sort, backwards, position is not None, per_page + 1, "rows" if rows_only else options
+        query = select(Case.id).where(visible_case_filter(viewer, filters, search)).limit(COUNT_LIMIT + 1)
+        total = db.session.scalar(select(func.count()).select_from(query.subquery()), searched)
+    statement = (_searched_page_statement if filters.search else _page_statement)(
+        viewer,
+        astuple(filters),
+        sort,
+        backwards,
+        position is not None,
+        per_page + 1,
+        "rows" if rows_only else options,
+        search.built_from if search is not None else None,
     )
     values = {} if position is None else {"position_value": position[0], "position_id": position[1]}
-    found = db.session.execute(statement, values).all()
+    found = db.session.execute(statement, {**values, **searched}).all()
     if rows_only:
         rows = [(CaseRow(*row[:7]), row[8], row[9], row[7]) for row in found]
     else:
@@ -732,12 +740,14 @@ def list_cases(
 Viewer = namedtuple("Viewer", "role id department_id")
 
 
-@lru_cache(maxsize=1024)
-def _page_statement(viewer: Viewer, filters: tuple, sort: str, backwards: bool, positioned: bool, limit: int, load):
+def _page_statement(
+    viewer: Viewer, filters: tuple, sort: str, backwards: bool, positioned: bool, limit: int, load, search=None
+):
     """The statement of one page of a case list, built once per process for each person, filter, sort order
     and direction (building and keying it costs more than running it): where a page starts is a bound
-    value, and so is the time the overdue filter compares with; what it finds is never kept."""
-    query = select(Case).where(visible_case_filter(viewer, CaseFilters(*filters)))
+    value, and so is the time the overdue filter compares with; what it finds is never kept. A searched
+    list's is kept for the search as made ready (`search`: its plan, its words as the index has them)."""
+    query = select(Case).where(visible_case_filter(viewer, CaseFilters(*filters), search))
     sort_key, descending = visible_case_sort_key(viewer, sort)
     if positioned:
         value_type = UTCDateTime() if sort in TIME_SORTS else Integer()
@@ -752,6 +762,11 @@ def _page_statement(viewer: Viewer, filters: tuple, sort: str, backwards: bool, 
     if load == "rows":
         return query.with_only_columns(*ROW_COLUMNS, *extra).limit(limit)
     return query.add_columns(*extra).options(*load).limit(limit)
+
+
+# Searches are many and varied: theirs are kept apart, so they do not push out the lists' statements
+_searched_page_statement = lru_cache(maxsize=256)(_page_statement)
+_page_statement = lru_cache(maxsize=1024)(_page_statement)
 
 
 @functools.cache

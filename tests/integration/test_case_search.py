@@ -7,6 +7,7 @@ first, or the list walked in its order and each case tested), so what a
 search finds does not depend on the plan chosen.
 """
 
+import os
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -60,9 +61,27 @@ AWKWARD_SEARCHES = [
 ]
 
 
-@pytest.fixture(autouse=True, params=[MATCHES_FIRST, LIST_ORDER])
+# Matches first, chosen by counting (every count is below the threshold): on PostgreSQL the list reads the
+# ids the count found
+BY_IDS = "matches-first-by-ids"
+
+
+def by_ids(monkeypatch):
+    monkeypatch.setattr(case_search, "search_plan", SEARCH_PLAN)
+    monkeypatch.setattr(case_search, "PLAN_THRESHOLD", 10**6)
+
+
+SEARCH_PLAN = case_search.search_plan
+
+
+@pytest.fixture(autouse=True, params=[MATCHES_FIRST, LIST_ORDER, BY_IDS])
 def plan(request, monkeypatch):
     """The plan each search of the test uses, whatever the number of cases matching."""
+    if request.param == BY_IDS:
+        if not os.environ.get("TEST_DATABASE_URL", "").startswith("postgres"):
+            pytest.skip("the count gives the matching cases' ids on PostgreSQL")
+        by_ids(monkeypatch)
+        return MATCHES_FIRST
     monkeypatch.setattr(case_search, "search_plan", lambda *args, **kwargs: request.param)
     return request.param
 
@@ -437,17 +456,20 @@ def test_both_plans_find_the_same_cases_in_the_same_order(council, desk, monkeyp
     people = [council["hr"], council["rita"], desk["manager"]]
     answers = {}
     # On SQLite the list order looks a word up as the whole words of the index it begins, or as a prefix
-    for forced, expanded in ((MATCHES_FIRST, 12), (LIST_ORDER, 12), ("prefixes", 0)):
+    for forced, expanded in ((MATCHES_FIRST, 12), (LIST_ORDER, 12), ("prefixes", 0), (BY_IDS, 12)):
         monkeypatch.setattr(case_search, "EXPANSION_MAX", expanded)
-        plan = LIST_ORDER if forced == "prefixes" else forced
-        monkeypatch.setattr(case_search, "search_plan", lambda *args, plan=plan, **kwargs: plan)
+        if forced == BY_IDS:
+            by_ids(monkeypatch)
+        else:
+            plan = LIST_ORDER if forced == "prefixes" else forced
+            monkeypatch.setattr(case_search, "search_plan", lambda *args, plan=plan, **kwargs: plan)
         answers[forced] = [
             (listed(person, search, sort), walk(person, CaseFilters(search=search), sort, per_page=2)[0])
             for person in people
             for search in searches
             if listed(person, search, sort)[2:]  # enough for more than one page
         ] + [listed(person, search, sort) for person in people for search in searches]
-    assert answers[MATCHES_FIRST] == answers[LIST_ORDER] == answers["prefixes"]
+    assert answers[MATCHES_FIRST] == answers[LIST_ORDER] == answers["prefixes"] == answers[BY_IDS]
     assert any(answers[LIST_ORDER][-len(people) * len(searches) :])
 
 
@@ -468,3 +490,29 @@ def test_the_plan_is_the_list_order_when_many_cases_match(council, monkeypatch, 
     hr = council["hr"]
     assert found(hr, "SMC") == refs(council, "address", "hilltop", "depot", "complaint")
     assert found(hr, "posted") == refs(council, "hilltop", "depot")
+    # On PostgreSQL the count gives the ids of the few cases it counted, and the list reads them by id
+    expected = {council["cases"][name].id for name in ("hilltop", "depot")}
+    if db.session.get_bind().dialect.name == "postgresql":
+        assert set(plan_for("posted").ids) == expected
+    else:
+        assert getattr(plan_for("posted"), "ids", None) is None
+
+
+@pytest.mark.parametrize("plan", [None])  # the plan is chosen, not forced
+def test_a_searched_lists_statement_is_kept_and_finds_what_matches_when_it_runs(council, make_case, monkeypatch, plan):
+    """The statement is built once for a search and its plan; what it finds is found each time it runs (on
+    PostgreSQL the ids the count found are a bound value of it)."""
+    from casework.services import cases
+
+    hr = council["hr"]
+    cases._searched_page_statement.cache_clear()
+    first = make_case(council["colin"], subjects=[council["priya"]], description="Left a leaflet on every desk.")
+    assert found(hr, "leaflet") == {first.reference}
+    second = make_case(council["rita"], subjects=[council["sam"]], description="Posted the leaflet online.")
+    assert found(hr, "leaflet") == {first.reference, second.reference}
+    kept = cases._searched_page_statement.cache_info()
+    assert (kept.hits, kept.currsize) == (1, 1), kept
+    # Another plan is another statement
+    monkeypatch.setattr(case_search, "PLAN_THRESHOLD", 1)
+    assert found(hr, "leaflet") == {first.reference, second.reference}
+    assert cases._searched_page_statement.cache_info().currsize == 2
