@@ -479,6 +479,21 @@ def purge_expired_command():
         sys.exit(1)
 
 
+@casework_cli.command("optimise-search")
+def optimise_search_command():
+    """Merge the search's indexes into one piece each (SQLite; nightly): searches stay quick as cases are
+    added one at a time."""
+    from .services import case_search
+
+    before = case_search.search_index_segments()
+    case_search.optimise_search_indexes()
+    db.session.commit()
+    if before is None:
+        click.echo("Nothing to do: PostgreSQL keeps its search indexes tidy itself (autovacuum).")
+    else:
+        click.echo(f"The case search index was in {before} piece{'' if before == 1 else 's'}; it is in one.")
+
+
 @casework_cli.command("legal-hold")
 @click.argument("reference")
 @click.option("--on/--off", "on", required=True, help="Put the case on legal hold, or take it off")

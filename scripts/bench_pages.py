@@ -325,7 +325,10 @@ def analyse() -> None:
     from casework.extensions import db
 
     if db.engine.dialect.name == "sqlite":
+        from casework.services.case_search import optimise_search_indexes
+
         db.session.execute(db.text("ANALYZE"))
+        optimise_search_indexes()  # what the nightly `flask casework optimise-search` does
         db.session.commit()
         return
     # PostgreSQL: VACUUM as well, as autovacuum does on a live database after many inserts. Without it no
