@@ -138,3 +138,23 @@ def test_the_allegations_as_plain_rows_are_those_that_stand(worked_case, make_us
     view = case_service.get_case_page(worked_case["hr"], case.reference)
     assert [row.id for row in view.allegations] == [a.id for a in case.allegations]
     assert case_service.get_case_page(worked_case["reporter"], case.reference).allegations == []
+
+
+def test_the_case_pages_subjects_are_the_cases_subjects_with_their_departments(
+    worked_case, make_user, make_department, db_session
+):
+    from sqlalchemy import inspect
+
+    case = worked_case["case"]
+    parks = make_department("Parks")
+    case.subjects.extend([make_user(department=parks, name="Abe Alpha"), make_user(name="Zed Zulu")])
+    db_session.commit()
+    db_session.expire_all()
+    expected = [(person.id, person.department_id) for person in case.subjects]  # as the relationship loads them
+    assert len(expected) == 3 and [person.name for person in case.subjects][0] == "Abe Alpha"
+    db_session.expire_all()
+    view = case_service.get_case_page(worked_case["hr"], case.reference)
+    assert "subjects" not in inspect(view.case).unloaded
+    assert [(person.id, person.department_id) for person in view.case.subjects] == expected
+    for person in view.case.subjects:
+        assert "department" not in inspect(person).unloaded
