@@ -289,7 +289,7 @@ class Case(db.Model):
     # When a safeguarding concern and a possible offence were first flagged: their one-working-day clocks start here
     safeguarding_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     offence_flagged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    stage: Mapped[str] = mapped_column(String(20), default="reported", index=True)
+    stage: Mapped[str] = mapped_column(String(20), default="reported")  # indexed with created_at (see __table_args__)
     stage_before_referral: Mapped[str | None] = mapped_column(String(20))
     version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
@@ -380,6 +380,8 @@ class Case(db.Model):
         Index("ix_cases_investigator_deadline", "investigator_id", "next_deadline_at"),
         # The few routed reports of a period (the summary's "routed to another procedure")
         Index("ix_cases_route_created", "route", "created_at"),
+        # Cases at a stage in the order they were reported (the home page's new reports waiting for an owner)
+        Index("ix_cases_stage_created", "stage", "created_at"),
     )
 
     @property

@@ -1,19 +1,21 @@
-"""What the landing page shows each person: their work, what is overdue, their notices."""
+"""What the landing page shows each person: their work, what is overdue, their notices.
+
+The home page's tables are plain rows of the columns they show, not the cases' records: making a record of
+each of 60 cases (with every column it does not read set to refuse loading) cost more than reading them."""
 
 import functools
 
 from sqlalchemy import bindparam, func, or_, select, union, update
-from sqlalchemy.orm import load_only
+from sqlalchemy.engine import Row
+from sqlalchemy.orm import aliased
 
 from ..domain.policy import Role, Stage
 from ..extensions import db
 from ..models import Case, Notification, Suspension, User, utcnow
 from .visibility import full_view_filter, now, per_viewer
 
-# What the home page's tables show of a case: only these columns are read
-TABLE_COLUMNS = load_only(
-    Case.id, Case.reference, Case.kind, Case.stage, Case.next_deadline_at, Case.next_deadline_label, raiseload=True
-)
+# What the home page's tables show of a case: a row of only these columns is read
+TABLE_COLUMNS = (Case.id, Case.reference, Case.kind, Case.stage, Case.next_deadline_at, Case.next_deadline_label)
 
 
 def _mine(user: User):
@@ -23,31 +25,30 @@ def _mine(user: User):
     return or_(Case.owner_id == user.id, Case.investigator_id == user.id)
 
 
-def overdue_cases(user: User, limit: int = 20) -> list[Case]:
-    """Open cases of this person whose next deadline has passed, most overdue first."""
-    return list(db.session.scalars(_overdue_cases(user, limit)).all())
+def overdue_cases(user: User, limit: int = 20) -> list[Row]:
+    """Open cases of this person whose next deadline has passed, most overdue first (rows of TABLE_COLUMNS)."""
+    return list(db.session.execute(_overdue_cases(user, limit)).all())
 
 
 @per_viewer
 def _overdue_cases(user, limit: int):
     return (
-        select(Case)
-        .options(TABLE_COLUMNS)
+        select(*TABLE_COLUMNS)
         .where(full_view_filter(user), _mine(user), Case.stage != Stage.CLOSED, Case.next_deadline_at < now())
         .order_by(Case.next_deadline_at)
         .limit(limit)
     )
 
 
-def my_open_cases(user: User, limit: int = 20) -> list[Case]:
+def my_open_cases(user: User, limit: int = 20) -> list[Row]:
     """The open cases this person owns or investigates, the next deadline soonest first (those without
-    one last).
+    one last), as rows of TABLE_COLUMNS.
 
     Read as the first few by deadline from the owner's and from the investigator's index, merged: a
     manager may hold thousands of cases, and "owner or investigator", sorted, would read them all."""
 
-    def cases(with_deadline: bool) -> list[Case]:
-        return list(db.session.scalars(_my_open_cases(user, with_deadline, limit)).all())
+    def cases(with_deadline: bool) -> list[Row]:
+        return list(db.session.execute(_my_open_cases(user, with_deadline, limit)).all())
 
     found = cases(with_deadline=True)
     return found if len(found) == limit else found + cases(with_deadline=False)[: limit - len(found)]
@@ -70,26 +71,27 @@ def _my_open_cases(user, with_deadline: bool, limit: int):
     investigated = first_by_deadline(Case.investigator_id).subquery()
     ids = union(select(owned.c.id), select(investigated.c.id)).subquery()
     return (
-        select(Case)
-        .options(TABLE_COLUMNS)
+        select(*TABLE_COLUMNS)
         .where(Case.id.in_(select(ids.c.id)))
         .order_by(Case.next_deadline_at, Case.id.desc())
         .limit(limit)
     )
 
 
-def awaiting_owner(user: User, limit: int = 20) -> list[Case]:
-    """New reports this manager or HR officer could take on."""
+def awaiting_owner(user: User, limit: int = 20) -> list[Row]:
+    """New reports this manager or HR officer could take on, oldest first (rows of TABLE_COLUMNS).
+
+    Read in that order from the index of cases by stage and date, testing each until enough are found,
+    rather than every new report, sorted."""
     if user.role not in (Role.MANAGER, Role.HR):
         return []
-    return list(db.session.scalars(_awaiting_owner(user, limit)).all())
+    return list(db.session.execute(_awaiting_owner(user, limit)).all())
 
 
 @per_viewer
 def _awaiting_owner(user, limit: int):
     return (
-        select(Case)
-        .options(TABLE_COLUMNS)
+        select(*TABLE_COLUMNS)
         .where(full_view_filter(user), Case.stage == Stage.REPORTED)
         .order_by(Case.created_at)
         .limit(limit)
@@ -137,34 +139,38 @@ def mark_all_read(user: User) -> None:
     )
 
 
-def suspensions_to_review(user: User, limit: int = 20) -> list[Suspension]:
-    """Active suspensions on this person's cases, the next review soonest first."""
-    return list(db.session.scalars(_suspensions_to_review(user, limit)).all())
+def suspensions_to_review(user: User, limit: int = 20) -> list[Row]:
+    """Active suspensions on this person's cases, the next review soonest first: rows of the case's
+    reference, the suspended person's name, when it started and when it must next be reviewed."""
+    return list(db.session.execute(_suspensions_to_review(user, limit)).all())
 
 
 @per_viewer
 def _suspensions_to_review(user, limit: int):
+    subject = aliased(User)  # never the people the visibility filter's subqueries look at
     return (
-        select(Suspension)
+        select(Case.reference, subject.name.label("subject_name"), Suspension.started_at, Suspension.next_review_on)
+        .select_from(Suspension)
         .join(Case, Case.id == Suspension.case_id)
+        .join(subject, subject.id == Suspension.subject_id)
         .where(full_view_filter(user), _mine(user), Suspension.lifted_at.is_(None))
         .order_by(Suspension.next_review_on, Suspension.id)
         .limit(limit)
     )
 
 
-def contractor_cases_to_acknowledge(user: User, limit: int = 50) -> list[Case]:
-    """For a head of service: open contractor cases not yet acknowledged (Social Networking Policy 11.4)."""
+def contractor_cases_to_acknowledge(user: User, limit: int = 50) -> list[Row]:
+    """For a head of service: open contractor cases not yet acknowledged (Social Networking Policy 11.4), as
+    rows of TABLE_COLUMNS."""
     if user.role != Role.HEAD_OF_SERVICE:
         return []
-    return list(db.session.scalars(_contractor_cases_to_acknowledge(user, limit)).all())
+    return list(db.session.execute(_contractor_cases_to_acknowledge(user, limit)).all())
 
 
 @per_viewer
 def _contractor_cases_to_acknowledge(user, limit: int):
     return (
-        select(Case)
-        .options(TABLE_COLUMNS)
+        select(*TABLE_COLUMNS)
         .where(full_view_filter(user), Case.stage != Stage.CLOSED, Case.hos_acknowledged_at.is_(None))
         .order_by(Case.created_at)
         .limit(limit)
