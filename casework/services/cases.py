@@ -692,6 +692,7 @@ def list_cases(
     options=LIST_LOADING,
     count: bool = False,
     rows_only: bool = False,
+    columns=None,
 ) -> CasePage:
     """The cases `user` may see, filtered, searched and sorted by what they may see of each, a page at a time.
 
@@ -700,7 +701,10 @@ def list_cases(
     costs what the first does: `after` gives the page after a key, `before`
     the page before one. `count=True` also counts the matching cases, up to
     COUNT_LIMIT. `options` load what the caller shows of each case;
-    `rows_only=True` gives the list page's CaseRow of each instead of records.
+    `rows_only=True` gives the list page's CaseRow of each instead of records;
+    `columns`, a function of the page's query and the columns it must keep
+    (`full_view` and `sort_key`), gives the statement of plain rows of what
+    the caller shows (each with the case's `id`) instead of records.
     """
     after_position, before_position = decode_position(after, sort), decode_position(before, sort)
     backwards = before_position is not None
@@ -720,13 +724,15 @@ def list_cases(
         backwards,
         position is not None,
         per_page + 1,
-        "rows" if rows_only else options,
+        "rows" if rows_only else (columns or options),
         search.built_from if search is not None else None,
     )
     values = {} if position is None else {"position_value": position[0], "position_id": position[1]}
     found = db.session.execute(statement, {**values, **searched}).all()
     if rows_only:
         rows = [(CaseRow(*row[:7]), row[8], row[9], row[7]) for row in found]
+    elif columns is not None:
+        rows = [(row, row.full_view, row.sort_key, None) for row in found]
     else:
         rows = [(case, full, sort_value, None) for case, full, sort_value in found]
     more = len(rows) > per_page
@@ -773,6 +779,8 @@ def _page_statement(
     extra = (full_view_filter(viewer).label("full_view"), sort_key.label("sort_key"))
     if load == "rows":
         return query.with_only_columns(*ROW_COLUMNS, *extra).limit(limit)
+    if callable(load):
+        return load(query, extra).limit(limit)
     return query.add_columns(*extra).options(*load).limit(limit)
 
 
