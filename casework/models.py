@@ -552,8 +552,11 @@ class Outcome(db.Model):
     def is_superseded(self) -> bool:
         return self.superseded_at is not None
 
-    # Covers the summary's outcome figures and durations, of standing outcomes only, without reading the table
-    __table_args__ = (Index("ix_outcomes_summary", "case_id", "superseded_at", "sanction", "finding", "decided_at"),)
+    # Covers the summary's outcome figures, durations and category x sanction table, of standing outcomes only,
+    # without reading the table
+    __table_args__ = (
+        Index("ix_outcomes_summary", "case_id", "superseded_at", "sanction", "finding", "decided_at", "subject_id"),
+    )
 
 
 class ContractorAction(db.Model):

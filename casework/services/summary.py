@@ -284,17 +284,22 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
     # One walk of the period's standing outcomes gives the findings, the sanctions and (below) the times to
     # an outcome: each time to the hour (UTC), turned into a London date once per distinct hour
     reported_hour, decided_hour = _utc_hour(Case.created_at), _utc_hour(Outcome.decided_at)
+    # (read one row per outcome and counted here: nearly every outcome has an hour pair of its own, so grouping
+    # them in SQL would sort them all for almost nothing)
     outcomes = db.session.execute(
-        select(Outcome.finding, Outcome.sanction, reported_hour, decided_hour, func.count())
+        select(Outcome.finding, Outcome.sanction, reported_hour, decided_hour)
         .join(Case, Case.id == Outcome.case_id)
         .where(in_period, Outcome.superseded_at.is_(None))
-        .group_by(Outcome.finding, Outcome.sanction, reported_hour, decided_hour)
     ).all()
     pairs: Counter[tuple] = Counter()
-    for finding, sanction, reported, decided, count in outcomes:
+    results: Counter[tuple] = Counter()
+    for finding, sanction, reported, decided in outcomes:
+        results[finding, sanction] += 1
+        pairs[reported, decided] += 1
+    # in the order of (finding, sanction), as the rows grouped by them came
+    for (finding, sanction), count in sorted(results.items()):
         _add(summary.by_outcome, finding, count)
         _add(summary.by_sanction, sanction, count)
-        pairs[(reported, decided)] += count
     summary.by_route = _counts(
         select(Case.route, func.count()).where(in_period, Case.route.is_not(None)).group_by(Case.route)
     )
@@ -370,18 +375,26 @@ def _consistency(in_period) -> dict[str, dict[str, int]]:
         .where(in_period, Outcome.superseded_at.is_(None), Outcome.subject_id.is_not(None))
         .group_by(Allegation.category, Outcome.sanction)
     )
-    for_everyone = (
-        select(CaseCategory.category, Outcome.sanction, func.count(func.distinct(Outcome.id)))
-        .select_from(Outcome)
+    # Outcomes for everyone are counted by case and sanction first, then once under each of the case's
+    # categories: a case has each category once (the key of case_categories), so this counts every outcome
+    # once in each of its categories, as counting distinct outcomes over the three-way join does
+    per_case = (
+        select(Outcome.case_id, Outcome.sanction, func.count().label("outcomes"))
         .join(Case, Case.id == Outcome.case_id)
-        .join(CaseCategory, CaseCategory.case_id == Outcome.case_id)
         .where(in_period, Outcome.superseded_at.is_(None), Outcome.subject_id.is_(None))
-        .group_by(CaseCategory.category, Outcome.sanction)
+        .group_by(Outcome.case_id, Outcome.sanction)
+        .subquery()
+    )
+    for_everyone = (
+        select(CaseCategory.category, per_case.c.sanction, func.sum(per_case.c.outcomes))
+        .select_from(per_case)
+        .join(CaseCategory, CaseCategory.case_id == per_case.c.case_id)
+        .group_by(CaseCategory.category, per_case.c.sanction)
     )
     for query in (per_person, for_everyone):
         for category, sanction, count in db.session.execute(query).all():
             row = table.setdefault(category, {})
-            row[sanction] = row.get(sanction, 0) + count
+            row[sanction] = row.get(sanction, 0) + int(count)
     return table
 
 
