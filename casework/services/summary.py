@@ -189,7 +189,13 @@ def _utc_hour(column):
 
 
 def _london_date(hour: str) -> date:
-    """The London date of a UTC hour "YYYY-MM-DD HH"."""
+    """The London date of a UTC hour "YYYY-MM-DD HH".
+
+    Since 1900 London has never been behind UTC nor more than two hours ahead (double summer time in the
+    1940s), so an hour before 22:00 UTC falls on the same date in London.
+    """
+    if hour[11:13] < "22" and hour[0:4] >= "1900":
+        return date.fromisoformat(hour[0:10])
     moment = datetime(int(hour[0:4]), int(hour[5:7]), int(hour[8:10]), int(hour[11:13]), tzinfo=UTC)
     return moment.astimezone(LONDON).date()
 

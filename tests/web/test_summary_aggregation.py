@@ -14,6 +14,7 @@ from casework.extensions import db
 from casework.models import Case, CaseCategory, Outcome
 from casework.models_process import Allegation
 from casework.services import summary as summary_service
+from casework.services.deadlines import LONDON
 from casework.services.summary import Period, WorkingDayIndex, build_summary
 
 
@@ -128,3 +129,18 @@ def test_outcome_figures_and_consistency_match_the_grouped_statements(app, make_
     assert summary.outcomes_timed == sum(durations.values()) > 20
     assert summary.median_working_days_to_outcome == float(summary_service._counted_percentile(durations, 0.5))
     assert summary.p90_working_days_to_outcome == summary_service._counted_percentile(durations, 0.9)
+
+
+def test_london_dates_of_utc_hours_match_the_full_conversion():
+    hours = []
+    for start, end in (
+        (datetime(1899, 12, 30, tzinfo=UTC), datetime(1900, 1, 3, tzinfo=UTC)),
+        (datetime(1940, 1, 1, tzinfo=UTC), datetime(1948, 1, 1, tzinfo=UTC)),
+        (datetime(2024, 1, 1, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC)),
+    ):
+        moment = start
+        while moment < end:
+            hours.append(moment)
+            moment += timedelta(hours=1)
+    for moment in hours:
+        assert summary_service._london_date(moment.strftime("%Y-%m-%d %H")) == moment.astimezone(LONDON).date()
