@@ -16,6 +16,7 @@ from sqlalchemy import event, text
 from casework.domain.policy import Kind, Stage
 from casework.extensions import db
 from casework.models import Case
+from casework.services import case_search
 from casework.services.case_filters import CaseFilters
 from casework.services.cases import list_cases
 
@@ -107,3 +108,36 @@ def test_a_department_managers_search_for_a_rare_word_reads_the_few_cases_it_mat
     matching = plan["Plans"][0]["Plan Rows"]
     assert matching < 26, f"expected to match {matching} cases"
     assert len(list_cases(department, CaseFilters(search=search), per_page=100).items) in (1, 10)
+
+
+def test_a_word_the_statistics_find_in_many_cases_is_not_counted(department, monkeypatch):
+    """Counting the cases that have a common word reads every one of them from the GIN index (it cannot
+    stop early): a word the planner's statistics find in enough cases walks the list without a count."""
+    monkeypatch.setattr(case_search, "PLAN_THRESHOLD", 1000)  # every case of the department has "resident"
+    seen = []
+
+    def record(connection, cursor, statement, parameters, context, executemany):
+        seen.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        common = case_search.search_plan(["resident"], None)
+        rare = case_search.search_plan(["leaflet"], None)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert common == case_search.LIST_ORDER
+    assert rare == case_search.MATCHES_FIRST and len(rare.ids) == 1
+
+    def counted(statement, parameters) -> bool:
+        explained = db.session.connection().exec_driver_sql("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, parameters)
+        row = explained.scalar()
+        plan = (row if isinstance(row, list) else json.loads(row))[0]["Plan"]
+        return any(node["Node Type"] == "Limit" and node["Actual Loops"] for node in nodes(plan))
+
+    assert [counted(*statement) for statement in seen] == [False, True]
+
+
+def nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from nodes(child)
