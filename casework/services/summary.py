@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, func, null, select, union_all
 
 from ..domain.policy import Stage
 from ..domain.routing import ROUTE_LABELS
@@ -278,7 +278,6 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
         .where(in_period)
         .group_by(CaseCategory.category)
     )
-    summary.consistency = _consistency(in_period)
     summary.by_staff_type = _counts(
         select(User.staff_type, func.count(func.distinct(Case.id)))
         .select_from(Case)
@@ -287,21 +286,44 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
         .where(in_period)
         .group_by(User.staff_type)
     )
-    # One walk of the period's standing outcomes gives the findings, the sanctions and (below) the times to
-    # an outcome: each time to the hour (UTC), turned into a London date once per distinct hour
-    reported_hour, decided_hour = _utc_hour(Case.created_at), _utc_hour(Outcome.decided_at)
-    # (read one row per outcome and counted here: nearly every outcome has an hour pair of its own, so grouping
-    # them in SQL would sort them all for almost nothing)
-    outcomes = db.session.execute(
-        select(Outcome.finding, Outcome.sanction, reported_hour, decided_hour)
+    # One walk of the period's standing outcomes gives the findings, the sanctions, (below) the times to an
+    # outcome, and the category x sanction table of outcomes for everyone. Each time is to the hour (UTC),
+    # turned into a London date once per distinct hour. One row per outcome, counted here: nearly every
+    # outcome has an hour pair of its own, so grouping them in SQL would sort them all for almost nothing.
+    # The outcomes for everyone come after them, one row per category and sanction with its count (a case has
+    # each category once, the key of case_categories, so counting the join counts each outcome once in each of
+    # its case's categories).
+    standing = (
+        select(
+            Outcome.case_id,
+            Outcome.subject_id,
+            Outcome.finding,
+            Outcome.sanction,
+            _utc_hour(Case.created_at).label("reported"),
+            _utc_hour(Outcome.decided_at).label("decided"),
+        )
         .join(Case, Case.id == Outcome.case_id)
         .where(in_period, Outcome.superseded_at.is_(None))
-    ).all()
+        .cte("standing")
+    )
+    each = select(standing.c.finding, standing.c.sanction, standing.c.reported, standing.c.decided, null())
+    for_everyone = (
+        select(CaseCategory.category, standing.c.sanction, null(), null(), func.count())
+        .select_from(standing)
+        .join(CaseCategory, CaseCategory.case_id == standing.c.case_id)
+        .where(standing.c.subject_id.is_(None))
+        .group_by(CaseCategory.category, standing.c.sanction)
+    )
     pairs: Counter[tuple] = Counter()
     results: Counter[tuple] = Counter()
-    for finding, sanction, reported, decided in outcomes:
-        results[finding, sanction] += 1
-        pairs[reported, decided] += 1
+    everyone: list[tuple] = []
+    for first, sanction, reported, decided, count in db.session.execute(union_all(each, for_everyone)).all():
+        if count is None:
+            results[first, sanction] += 1
+            pairs[reported, decided] += 1
+        else:
+            everyone.append((first, sanction, count))
+    summary.consistency = _consistency(in_period, everyone)
     # in the order of (finding, sanction), as the rows grouped by them came
     for (finding, sanction), count in sorted(results.items()):
         _add(summary.by_outcome, finding, count)
@@ -363,10 +385,11 @@ def build_summary(period: Period, *, now: datetime | None = None) -> Summary:
     return summary
 
 
-def _consistency(in_period) -> dict[str, dict[str, int]]:
+def _consistency(in_period, for_everyone: list[tuple]) -> dict[str, dict[str, int]]:
     """Category × sanction over final outcomes: the outcome that stands for each person (an appeal's varied
     outcome in place of the original), under the categories of that person's allegations. An outcome from
-    before outcomes were per person counts under the case's categories."""
+    before outcomes were per person counts under the case's categories: `for_everyone` holds those, as
+    (category, sanction, outcomes)."""
     table: dict[str, dict[str, int]] = {}
     per_person = (
         select(Allegation.category, Outcome.sanction, func.count(func.distinct(Outcome.id)))
@@ -381,24 +404,8 @@ def _consistency(in_period) -> dict[str, dict[str, int]]:
         .where(in_period, Outcome.superseded_at.is_(None), Outcome.subject_id.is_not(None))
         .group_by(Allegation.category, Outcome.sanction)
     )
-    # Outcomes for everyone are counted by case and sanction first, then once under each of the case's
-    # categories: a case has each category once (the key of case_categories), so this counts every outcome
-    # once in each of its categories, as counting distinct outcomes over the three-way join does
-    per_case = (
-        select(Outcome.case_id, Outcome.sanction, func.count().label("outcomes"))
-        .join(Case, Case.id == Outcome.case_id)
-        .where(in_period, Outcome.superseded_at.is_(None), Outcome.subject_id.is_(None))
-        .group_by(Outcome.case_id, Outcome.sanction)
-        .subquery()
-    )
-    for_everyone = (
-        select(CaseCategory.category, per_case.c.sanction, func.sum(per_case.c.outcomes))
-        .select_from(per_case)
-        .join(CaseCategory, CaseCategory.case_id == per_case.c.case_id)
-        .group_by(CaseCategory.category, per_case.c.sanction)
-    )
-    for query in (per_person, for_everyone):
-        for category, sanction, count in db.session.execute(query).all():
+    for rows in (db.session.execute(per_person).all(), for_everyone):
+        for category, sanction, count in rows:
             row = table.setdefault(category, {})
             row[sanction] = row.get(sanction, 0) + int(count)
     return table
