@@ -28,6 +28,7 @@ from ..models import (
     case_subjects,
 )
 from . import schemas
+from .serialise import moment
 
 FULL, REPORTER = View.FULL.value, View.REPORTER.value
 
@@ -55,10 +56,6 @@ def _code(allowed: frozenset[str], value, *, optional: bool = False):
     if value not in allowed:
         raise ValueError(f"{value!r} is not a code the API sends here")
     return str(value)
-
-
-def _moment(value) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def _person(person_id, email, name) -> dict | None:
@@ -267,17 +264,17 @@ def _outcome(row) -> dict:
         "content_removed": bool(content_removed),
         "summary": summary,
         "decided_by": _person(decider_id, decider_email, decider_name),
-        "decided_at": _moment(decided_at),
-        "live_until": _moment(live_until),
-        "appeal_due_on": _moment(appeal_due_on),
+        "decided_at": moment(decided_at),
+        "live_until": moment(live_until),
+        "appeal_due_on": moment(appeal_due_on),
         "separation_overridden": override_by is not None,
         "contractor_action": action_text,
-        "contractor_action_at": _moment(action_at),
-        "superseded_at": _moment(superseded_at),
+        "contractor_action_at": moment(action_at),
+        "superseded_at": moment(superseded_at),
         "superseded_by": _person(superseder_id, superseder_email, superseder_name),
         "superseded_reason": superseded_reason,
         "subject": _person(subject_id, subject_email, subject_name) if subject_id else None,
-        "appeal_waived_at": _moment(waived_at),
+        "appeal_waived_at": moment(waived_at),
         "appeal_waived_reason": waived_reason,
     }
 
@@ -295,7 +292,7 @@ def _full(row, held: dict) -> dict:
         "subjects": held["subjects"],
         "categories": held["categories"],
         "platform": _code(PLATFORMS, row.platform),
-        "incident_date": _moment(row.incident_date),
+        "incident_date": moment(row.incident_date),
         "severity": _code(SEVERITIES, row.severity, optional=True),
         "flags": [flag for flag in FLAGS if getattr(row, flag)],
         "department": row.department_name,
@@ -313,7 +310,7 @@ def _full(row, held: dict) -> dict:
         ),
         "created_at": row.created_at.isoformat(),
         "updated_at": row.updated_at.isoformat(),
-        "closed_at": _moment(row.closed_at),
+        "closed_at": moment(row.closed_at),
         "route": _code(ROUTES, row.route, optional=True),
     }
 
@@ -326,7 +323,7 @@ def _reporter(row) -> dict:
         "status": _code(STATUSES, reporter_status(row.stage)),
         "created_at": row.created_at.isoformat(),
         "platform": _code(PLATFORMS, row.platform),
-        "incident_date": _moment(row.incident_date),
+        "incident_date": moment(row.incident_date),
     }
 
 
@@ -363,11 +360,11 @@ def answer(session, rows: list, full_view: set[int], next_cursor: str | None) ->
                     else {"id": item[5], "platform": _code(PLATFORMS, item[6]), "handle": item[7]},
                     "all_accounts": item[5] is None,
                     "reason": item[8],
-                    "started_at": _moment(item[9]),
+                    "started_at": moment(item[9]),
                     "authorised_by": _person(*item[10:13]),
-                    "next_review_on": _moment(item[13]),
+                    "next_review_on": moment(item[13]),
                     "active": item[14] is None,
-                    "lifted_at": _moment(item[14]),
+                    "lifted_at": moment(item[14]),
                     "lifted_by": _person(*item[15:18]),
                     "lift_reason": item[18],
                 }
@@ -381,10 +378,10 @@ def answer(session, rows: list, full_view: set[int], next_cursor: str | None) ->
                     "reason": item[4],
                     "agency_reference": item[5],
                     "referred_by": _person(*item[6:9]),
-                    "referred_at": _moment(item[9]),
-                    "due_at": _moment(item[10]),
+                    "referred_at": moment(item[9]),
+                    "due_at": moment(item[10]),
                     "result": item[11],
-                    "updated_at": _moment(item[12]),
+                    "updated_at": moment(item[12]),
                 }
             )
         for item in session.execute(outcomes, ids):
