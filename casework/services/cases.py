@@ -349,23 +349,36 @@ CASE_PAGE_LOADING = (
 
 # What the case page shows that many cases have none of. Whether the case has any of each is asked first, in
 # one statement, so the page reads only the tables the case has rows in: the statements a page runs stay few
-# (issue 11) however much of the process a case has been through.
+# (issue 11) however much of the process a case has been through. The people each row names are read with it
+# (a subject is among the case's subjects, read anyway), never one person at a time.
 PAGE_COLLECTIONS = {
-    "suspensions": (Suspension, selectinload(Case.suspensions)),
+    "suspensions": (Suspension, selectinload(Case.suspensions).joinedload(Suspension.account)),
     "referrals": (Referral, selectinload(Case.referrals)),
     "notes": (Note, None),  # read as plain rows (`page_notes`)
-    "evidence": (Evidence, selectinload(Case.evidence)),
-    "outcomes": (Outcome, selectinload(Case.outcomes)),
-    "contractor_actions": (ContractorAction, selectinload(Case.contractor_actions)),
+    "evidence": (Evidence, selectinload(Case.evidence).joinedload(Evidence.uploaded_by)),
+    "outcomes": (
+        Outcome,
+        selectinload(Case.outcomes).options(joinedload(Outcome.decided_by), joinedload(Outcome.superseded_by)),
+    ),
+    "contractor_actions": (
+        ContractorAction,
+        selectinload(Case.contractor_actions).joinedload(ContractorAction.recorded_by),
+    ),
     # The fair process: a few rows each (a report, some advice, a hearing or two, an appeal per person), joined
     # into the case's own statement when the case has any (PostgreSQL plans a statement of a dozen joins for
     # longer than it runs it); allegations, one per person and category, in one more
-    "investigation_reports": (InvestigationReport, joinedload(Case.investigation_reports)),
-    "hr_advice": (HrAdvice, joinedload(Case.hr_advice)),
-    "hearings": (Hearing, joinedload(Case.hearings)),
-    "appeals": (Appeal, joinedload(Case.appeals)),
-    "conflicts": (ConflictDeclaration, joinedload(Case.conflicts)),
-    "overrides": (DutyOverride, joinedload(Case.overrides)),
+    "investigation_reports": (
+        InvestigationReport,
+        joinedload(Case.investigation_reports).joinedload(InvestigationReport.submitted_by),
+    ),
+    "hr_advice": (HrAdvice, joinedload(Case.hr_advice).joinedload(HrAdvice.given_by)),
+    "hearings": (Hearing, joinedload(Case.hearings).joinedload(Hearing.hearing_officer)),
+    "appeals": (Appeal, joinedload(Case.appeals).joinedload(Appeal.appeal_officer)),
+    "conflicts": (ConflictDeclaration, joinedload(Case.conflicts).joinedload(ConflictDeclaration.user)),
+    "overrides": (
+        DutyOverride,
+        joinedload(Case.overrides).options(joinedload(DutyOverride.person), joinedload(DutyOverride.by)),
+    ),
     "allegation_rows": (Allegation, None),  # read as plain rows (`page_allegations`)
 }
 # The full case page's panels, each read by its own service (see `holds`)

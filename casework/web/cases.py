@@ -29,7 +29,7 @@ from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound, Stal
 from ..services.evidence import TooLarge
 from ..services.pdf_signing import SigningUnavailable
 from ..services.process import settings as rule_settings
-from . import action_forms
+from . import action_forms, signed_in_person
 from .forms import AddInformationForm, CaseSearchForm, EvidenceForm, ReportForm
 
 bp = Blueprint("cases", __name__)
@@ -260,15 +260,16 @@ def my_reports():
 @bp.route("/cases/<reference>")
 @login_required
 def show(reference: str):
+    user = signed_in_person()
     try:
-        view = case_service.get_case_page(current_user, reference)
+        view = case_service.get_case_page(user, reference)
     except NotFound:
         abort(404)
     case = view.case
     form = AddInformationForm(version=case.version, seen_event=view.last_event)
     page = render_case(case, view.level, form, notes=view.notes, events=view.events, allegations=view.allegations)
     # Logged once the page is made (and before it is sent): so what it shows was all read at one moment
-    case_service.record_access(case, current_user, "view")
+    case_service.record_access(case, user, "view")
     db.session.commit()
     return page
 
@@ -287,7 +288,8 @@ def render_case(case, level, form, status=200, changes=None, *, notes=None, even
     if allegations is None:
         allegations = case_service.page_allegations(case)
     rules = rule_settings()
-    held = workflow.capacities(current_user, case)  # worked out once for the page and its panels
+    user = signed_in_person()
+    held = workflow.capacities(user, case)  # worked out once for the page and its panels
     return render_template(
         "cases/show.html",
         case=case,
@@ -296,14 +298,14 @@ def render_case(case, level, form, status=200, changes=None, *, notes=None, even
         form=form,
         changes=changes,
         held=held,
-        actions=workflow.available_actions(current_user, case, rules, held=held),
+        actions=workflow.available_actions(user, case, rules, held=held),
         may_add_evidence=case.stage != "closed"
-        and (bool(held & evidence_service.EVIDENCE_CAPACITIES) or permissions.can_add_own_evidence(current_user, case)),
+        and (bool(held & evidence_service.EVIDENCE_CAPACITIES) or permissions.can_add_own_evidence(user, case)),
         deadlines=case_deadlines(case),
-        may_export=workflow.may_export_report(current_user, case, held=held),
-        may_bundle=bundle_rules.may_download(current_user, case) and bundle_rules.has_hearing_or_appeal(case),
+        may_export=workflow.may_export_report(user, case, held=held),
+        may_bundle=bundle_rules.may_download(user, case) and bundle_rules.has_hearing_or_appeal(case),
         chronology=exports.chronology(case, events),
-        not_now=workflow.blocked_actions(current_user, case, rules, held=held),
+        not_now=workflow.blocked_actions(user, case, rules, held=held),
     ), status
 
 

@@ -133,7 +133,7 @@ def test_a_case_with_rows_in_every_table_of_its_page_adds_one_statement_a_table(
     login_as(hr)
     before = statements_for(client, f"/cases/{case.reference}")
     for number in range(5):
-        db.session.add(Note(case=case, kind="note", text=f"Note {number}", author_id=hr.id))
+        db.session.add(Note(case_id=case.id, kind="note", text=f"Note {number}", author_id=hr.id))
     db.session.flush()
     assert statements_for(client, f"/cases/{case.reference}") == before + 1
     assert before + len(CASE_PAGE_TABLES) <= 20
@@ -185,3 +185,68 @@ def test_an_api_request_reads_its_token_and_its_person_in_one_statement(client, 
     selects = [s for s in client.statements if s.lstrip().upper().startswith("SELECT")]
     reads = [s for s in selects if "api_tokens" in s or s.lstrip().upper().startswith("SELECT USERS.")]
     assert len(reads) == 1 and "JOIN users" in reads[0], reads
+
+
+def test_the_people_named_in_a_case_pages_rows_are_read_with_the_rows_not_one_at_a_time(
+    client, busy_council, login_as, make_user, db_session
+):
+    """Evidence, outcomes (who decided and who superseded), the contractor's actions, the investigation report,
+    HR's advice, hearings, overrides and declared conflicts each name a person. With one of each or four, every
+    row by someone the page reads nowhere else, the page runs the same statements: no person read on their own."""
+    from datetime import timedelta
+
+    from casework.extensions import db
+    from casework.models import ContractorAction, Evidence, Outcome, utcnow
+    from casework.models_process import ConflictDeclaration, DutyOverride, Hearing, HrAdvice, InvestigationReport
+
+    hr, case = busy_council["hr"], busy_council["cases"][0]
+    subject = case.subjects[0]
+
+    def rows_by_new_people(count):
+        for _ in range(count):
+            who = [make_user("hr") for _ in range(9)]
+            db.session.add_all(
+                [
+                    Evidence(case_id=case.id, description="A screenshot", uploaded_by_id=who[0].id),
+                    Outcome(
+                        case_id=case.id,
+                        finding="substantiated",
+                        sanction="written_warning",
+                        summary="Decided",
+                        decided_by_id=who[1].id,
+                        subject_id=subject.id,
+                        superseded_at=utcnow(),
+                        superseded_by_id=who[2].id,
+                        superseded_reason="Reopened",
+                    ),
+                    ContractorAction(case_id=case.id, text="Removed from the contract", recorded_by_id=who[3].id),
+                    InvestigationReport(
+                        case_id=case.id, summary="Found", recommendation="no_case_to_answer", submitted_by_id=who[4].id
+                    ),
+                    HrAdvice(case_id=case.id, text="Advice", given_by_id=who[5].id),
+                    Hearing(
+                        case_id=case.id,
+                        hearing_officer_id=who[6].id,
+                        hearing_at=utcnow() + timedelta(days=10),
+                        arranged_by_id=hr.id,
+                    ),
+                    DutyOverride(
+                        case_id=case.id,
+                        action="decide",
+                        role="investigator",
+                        person_id=who[7].id,
+                        reason="Small team",
+                        by_id=who[7].id,
+                    ),
+                    ConflictDeclaration(case_id=case.id, user_id=who[8].id, conflict=False, text="None"),
+                ]
+            )
+        db.session.flush()
+
+    login_as(hr)
+    rows_by_new_people(1)
+    one = statements_for(client, f"/cases/{case.reference}")
+    listing = "\n".join(s[:150].replace("\n", " ") for s in client.statements)
+    rows_by_new_people(3)
+    assert statements_for(client, f"/cases/{case.reference}") == one, listing
+    assert one <= 20, listing
