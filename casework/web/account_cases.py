@@ -8,6 +8,7 @@ from ..extensions import db
 from ..services import account_cases
 from ..services.cases import holds
 from ..services.errors import InvalidInput, NotAllowed
+from . import signed_in_person
 from .cases import load_full_case
 from .register_forms import CloseForCaseForm, LinkAccountForm
 
@@ -16,7 +17,7 @@ bp = Blueprint("account_cases", __name__)
 
 def case_accounts_panel(case) -> dict:
     """What the case page's council accounts section shows (templates/accounts/_case_panel.html)."""
-    may_link, may_close = account_cases.may_link_and_close_for(current_user, case)
+    may_link, may_close = account_cases.may_link_and_close_for(signed_in_person(), case)
     return {
         "accounts": account_cases.accounts_of(case) if holds(case, "council_accounts") else [],
         "may_link": may_link,

@@ -20,6 +20,7 @@ from ..services import accounts as register
 from ..services.account_register import register_csv
 from ..services.deadlines import london_today
 from ..services.errors import Conflict, InvalidInput, NotFound
+from . import signed_in_person
 from .base_form import CaseworkForm
 from .register_forms import (
     AccountForm,
@@ -84,7 +85,7 @@ def _back(account):
 def register_template_helpers(app) -> None:
     @app.template_global()
     def account_register_visible() -> bool:
-        return current_user.is_authenticated and register.may(current_user, "view_register")
+        return current_user.is_authenticated and register.may(signed_in_person(), "view_register")
 
     @app.template_global()
     def council_accounts_to_attend() -> list:

@@ -7,6 +7,7 @@ from ..extensions import db
 from ..services import capture as capture_service
 from ..services.cases import holds
 from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound
+from . import signed_in_person
 from .cases import load_full_case
 from .research_forms import CaptureForm
 
@@ -59,7 +60,7 @@ def case_panel(case, held: set | None = None) -> dict:
     signed-in person's capacities on the case, when the page has them already."""
     return {
         "entries": capture_service.captures_of(case) if holds(case, "web_captures") else [],
-        "may_capture": capture_service.may_capture(current_user, case, held=held),
+        "may_capture": capture_service.may_capture(signed_in_person(), case, held=held),
         "statuses": capture_service.STATUSES,
     }
 

@@ -14,6 +14,7 @@ from ..services.cases import holds
 from ..services.deadlines import london_today
 from ..services.errors import Conflict, InvalidInput, NotAllowed, NotFound, ServiceError
 from ..services.summary import parse_period
+from . import signed_in_person
 from .cases import load_full_case
 from .research_forms import (
     ApplicationForm,
@@ -315,13 +316,14 @@ def case_panel(case, held: set | None = None) -> dict:
     """What the case page's online research section shows (templates/research/_case_panel.html). `held`: the
     signed-in person's capacities on the case, when the page has them already."""
     asks = research_service.asks_about_monitoring(case)
+    user = signed_in_person()
     if held is None:
-        held = workflow.capacities(current_user, case)
+        held = workflow.capacities(user, case)
     return {
         "research": research_service.research_of(case) if holds(case, "online_research") else [],
         "authorisations": research_service.authorisations_of(case) if holds(case, "ripa_authorisations") else [],
-        "may_log": research_service.may_log(current_user, case, held=held),
-        "may_apply": research_service.may_apply(current_user, case, held=held),
+        "may_log": research_service.may_log(user, case, held=held),
+        "may_apply": research_service.may_apply(user, case, held=held),
         "asks_monitoring": asks,
         "monitoring": research_service.monitoring_answer(case) if asks else None,
         "today": london_today(),
