@@ -1,6 +1,7 @@
 """Web pages: blueprints, template helpers, error pages and cookie policy."""
 
 from datetime import date, datetime
+from functools import lru_cache
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
@@ -16,16 +17,23 @@ from . import components
 LONDON = ZoneInfo("Europe/London")
 
 
-def london_time(value: datetime | None, fmt: str = "%d %B %Y %H:%M") -> str:
+DATE_AND_TIME = "%d %B %Y %H:%M"
+MONTHS = tuple(date(2026, month, 1).strftime("%B") for month in range(1, 13))
+
+
+def london_time(value: datetime | None, fmt: str = DATE_AND_TIME) -> str:
     if value is None:
         return ""
-    return value.astimezone(LONDON).strftime(fmt).lstrip("0")
+    local = value.astimezone(LONDON)
+    if fmt == DATE_AND_TIME:  # as strftime writes it, a few times faster: a case page shows a hundred
+        return f"{local.day} {MONTHS[local.month - 1]} {local.year} {local.hour:02d}:{local.minute:02d}"
+    return local.strftime(fmt).lstrip("0")
 
 
 def long_date(value: date | None) -> str:
     if value is None:
         return ""
-    return value.strftime("%d %B %Y").lstrip("0")
+    return f"{value.day} {MONTHS[value.month - 1]} {value.year}"
 
 
 @login_manager.user_loader
@@ -53,6 +61,11 @@ def signed_in_person():
     """The signed-in person's own record rather than Flask-Login's `current_user`: each attribute read through
     that proxy finds the person again, and a case page's permission checks read about a hundred."""
     return current_user._get_current_object()
+
+
+@lru_cache(maxsize=256)
+def _page_url(script_root: str, endpoint: str) -> str:
+    return url_for(endpoint)
 
 
 def register_web(app: Flask) -> None:
@@ -117,6 +130,12 @@ def register_web(app: Flask) -> None:
         from ..services.routing import contact_for
 
         return contact_for(case.route, case.school_name) if case.route else None
+
+    @app.template_global()
+    def nav_url(endpoint: str) -> str:
+        """url_for(endpoint) for a page that takes no values (the header's links), worked out once for each
+        address the service is served under rather than on every page."""
+        return _page_url(request.script_root, endpoint)
 
     @app.template_global()
     def case_path(reference: str) -> str:

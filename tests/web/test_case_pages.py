@@ -457,3 +457,15 @@ def test_the_lists_case_addresses_are_what_url_for_gives(app, script_root):
             expected = url_for("cases.show", reference=reference)
             assert expected.startswith(script_root + "/cases/")
             assert render_template_string("{{ case_path(ref) }}", ref=reference) == expected
+
+
+@pytest.mark.parametrize("script_root", ["", "/casework"])
+def test_the_headers_links_are_what_url_for_gives_under_any_root(app, script_root):
+    from flask import render_template_string, url_for
+
+    endpoints = ["main.dashboard", "your_account.index", "auth.sign_out", "cases.index", "main.notifications"]
+    for root in (script_root, "/elsewhere"):  # a second root is worked out afresh, not taken from the first
+        with app.test_request_context("/", base_url=f"http://localhost{root}/"):
+            for endpoint in endpoints:
+                assert url_for(endpoint).startswith(root + "/")
+                assert render_template_string("{{ nav_url(e) }}", e=endpoint) == url_for(endpoint)
