@@ -152,35 +152,64 @@ def _serves_a_read() -> bool:
     return has_request_context() and request.method in READ_ONLY_METHODS
 
 
+_LOCKING_READ = re.compile(r"\bFOR\s+(UPDATE|NO\s+KEY\s+UPDATE|SHARE|KEY\s+SHARE)\b", re.IGNORECASE)
+
+
 @event.listens_for(Engine, "begin")
-def _sqlite_begin(connection):
-    """SQLite: a request that only reads (GET, HEAD, OPTIONS) reads in a plain deferred
-    transaction and never waits for the write lock; everything else (form posts, API
-    changes, the command line, the tests) takes the write lock at the start, so writers
-    queue on SQLite's busy timeout instead of failing to upgrade a read transaction."""
-    if connection.dialect.name != "sqlite":
-        return
-    connection.info[_DEFERRED] = False
-    if _serves_a_read():
-        connection.exec_driver_sql("BEGIN")
-        connection.info[_DEFERRED] = True
-    else:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+def _begin_for_reads(connection):
+    """A request that only reads (GET, HEAD, OPTIONS) reads outside a write transaction until it writes.
+
+    SQLite: it reads in a plain deferred transaction and never waits for the write lock;
+    everything else (form posts, API changes, the command line, the tests) takes the write
+    lock at the start, so writers queue on SQLite's busy timeout instead of failing to upgrade
+    a read transaction.
+
+    PostgreSQL: its statements run in autocommit. At READ COMMITTED each statement reads from
+    its own snapshot inside a transaction or out of one, so nothing it sees changes; what
+    changes is that it sends no BEGIN and no ROLLBACK, and psycopg, which forgets its prepared
+    statements at every ROLLBACK, keeps them, so a page's statements are planned once per
+    connection rather than on every request."""
+    name = connection.dialect.name
+    if name == "sqlite":
+        connection.info[_DEFERRED] = False
+        if _serves_a_read():
+            connection.exec_driver_sql("BEGIN")
+            connection.info[_DEFERRED] = True
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif name == "postgresql":
+        dbapi_connection = connection.connection.driver_connection
+        read = _serves_a_read() and dbapi_connection.info.transaction_status == _pg_idle()
+        if dbapi_connection.autocommit != read:
+            dbapi_connection.autocommit = read
+        connection.info[_DEFERRED] = read
+
+
+def _pg_idle():
+    from psycopg.pq import TransactionStatus
+
+    return TransactionStatus.IDLE
 
 
 @event.listens_for(Engine, "before_cursor_execute")
-def _sqlite_write_after_reads(connection, cursor, statement, parameters, context, executemany):
-    """SQLite: the first write of a read request (the access log of a case it shows)
-    ends its read transaction, which has changed nothing, and begins an immediate one.
-    Upgrading the read transaction in place would fail at once, without waiting, when
-    another process had written since it began."""
+def _write_after_reads(connection, cursor, statement, parameters, context, executemany):
+    """The first write of a read request (the access log of a case it shows), or a read that
+    locks rows, begins a write transaction.
+
+    SQLite: it ends the read transaction, which has changed nothing, and begins an immediate
+    one. Upgrading the read transaction in place would fail at once, without waiting, when
+    another process had written since it began. PostgreSQL: autocommit ends, so psycopg begins
+    a transaction with this statement and the request's commit (or rollback) ends it."""
     if not connection.info.get(_DEFERRED):
         return
     is_write = context is not None and (context.isinsert or context.isupdate or context.isdelete)
-    if not is_write and _READ_STATEMENT.match(statement):
+    if not is_write and _READ_STATEMENT.match(statement) and not _LOCKING_READ.search(statement):
         return
     connection.info[_DEFERRED] = False
     dbapi_connection = cursor.connection
+    if connection.dialect.name == "postgresql":
+        dbapi_connection.autocommit = False
+        return
     if dbapi_connection.in_transaction:
         dbapi_connection.commit()
     dbapi_connection.execute("BEGIN IMMEDIATE")
