@@ -250,3 +250,28 @@ def report_input_for(text: str):
         incident_date=date(2026, 1, 8),
         description=f"Posted about a resident ({text}).",
     )
+
+
+def give_everyone_the_test_password(app) -> None:
+    """Every person of the app's database signs in with TEST_PASSWORD (a cheap hash: sign-ins stay quick)."""
+    from sqlalchemy import select
+    from werkzeug.security import generate_password_hash
+
+    from casework.models import User
+    from tests.conftest import TEST_PASSWORD
+
+    with app.app_context():
+        for user in db.session.scalars(select(User)).all():
+            user.password_hash = generate_password_hash(TEST_PASSWORD, method="scrypt:1024:8:1")
+        db.session.commit()
+        db.session.remove()
+
+
+def signed_in(app, email):
+    """A test client signed in as `email` (who has TEST_PASSWORD)."""
+    from tests.conftest import TEST_PASSWORD
+
+    client = app.test_client()
+    client.fetch_csrf_token()
+    assert client.post("/sign-in", data={"email": email, "password": TEST_PASSWORD}).status_code == 302
+    return client

@@ -9,12 +9,17 @@ is in a transaction from its first statement.
 
 import pytest
 from sqlalchemy import func, select, text
-from werkzeug.security import generate_password_hash
 
 from casework.extensions import db
-from casework.models import AccessLog, Case, Department, User
-from tests.conftest import TEST_PASSWORD, CheckedClient
-from tests.integration.fresh_database import fresh_app, on_postgres, populate
+from casework.models import AccessLog, Case, Department
+from tests.conftest import CheckedClient
+from tests.integration.fresh_database import (
+    fresh_app,
+    give_everyone_the_test_password,
+    on_postgres,
+    populate,
+    signed_in,
+)
 
 pytestmark = pytest.mark.skipif(not on_postgres(), reason="PostgreSQL's transactions and psycopg's prepared statements")
 
@@ -24,11 +29,7 @@ def council(tmp_path):
     with fresh_app(tmp_path, "pgreads", RATELIMIT_ENABLED=False, MFA_REQUIRED_ROLES=()) as app:
         app.test_client_class = CheckedClient
         ids = populate(app)
-        with app.app_context():
-            for user in db.session.scalars(select(User)).all():
-                user.password_hash = generate_password_hash(TEST_PASSWORD, method="scrypt:1024:8:1")
-            db.session.commit()
-            db.session.remove()
+        give_everyone_the_test_password(app)
         yield app, ids
 
 
@@ -54,9 +55,7 @@ def prepared_statements(app) -> list[str]:
 
 def test_a_pages_statements_stay_prepared_from_one_request_to_the_next(council):
     app, ids = council
-    client = app.test_client()
-    client.fetch_csrf_token()
-    assert client.post("/sign-in", data={"email": ids["hr_email"], "password": TEST_PASSWORD}).status_code == 302
+    client = signed_in(app, ids["hr_email"])
     with app.app_context():
         db.engine.dispose()  # one connection from here on, so the one asked below is the one the requests used
     for _ in range(8):  # psycopg prepares a statement at its fifth run
@@ -69,9 +68,7 @@ def test_a_pages_statements_stay_prepared_from_one_request_to_the_next(council):
 
 def test_opening_a_case_logs_the_view_in_a_transaction_it_commits(council):
     app, ids = council
-    client = app.test_client()
-    client.fetch_csrf_token()
-    assert client.post("/sign-in", data={"email": ids["hr_email"], "password": TEST_PASSWORD}).status_code == 302
+    client = signed_in(app, ids["hr_email"])
     with app.app_context():
         before = db.session.scalar(select(func.count()).select_from(AccessLog))
         db.session.remove()

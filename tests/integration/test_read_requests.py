@@ -13,13 +13,18 @@ import time
 
 import pytest
 from sqlalchemy import func, select
-from werkzeug.security import generate_password_hash
 
 from casework.extensions import db
 from casework.models import AccessLog, User
 from casework.services import users as user_service
-from tests.conftest import TEST_PASSWORD, CheckedClient
-from tests.integration.fresh_database import fresh_app, on_postgres, populate
+from tests.conftest import CheckedClient
+from tests.integration.fresh_database import (
+    fresh_app,
+    give_everyone_the_test_password,
+    on_postgres,
+    populate,
+    signed_in,
+)
 
 pytestmark = pytest.mark.skipif(on_postgres(), reason="SQLite's write lock; PostgreSQL readers never take one")
 
@@ -38,21 +43,13 @@ def council(tmp_path):
     with fresh_app(tmp_path, "reads", RATELIMIT_ENABLED=False, MFA_REQUIRED_ROLES=()) as app:
         app.test_client_class = CheckedClient
         ids = populate(app)
+        give_everyone_the_test_password(app)
         with app.app_context():
-            for user in db.session.scalars(select(User)).all():
-                user.password_hash = generate_password_hash(TEST_PASSWORD, method="scrypt:1024:8:1")
             ids["token"] = user_service.issue_api_token(db.session.get(User, ids["hr"]))
             db.session.commit()
             db.session.remove()
         ids["path"] = app.config["SQLALCHEMY_DATABASE_URI"].removeprefix("sqlite:///")
         yield app, ids
-
-
-def signed_in(app, email):
-    client = app.test_client()
-    client.fetch_csrf_token()
-    assert client.post("/sign-in", data={"email": email, "password": TEST_PASSWORD}).status_code == 302
-    return client
 
 
 class WriteLock:
