@@ -146,6 +146,7 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _READ_STATEMENT = re.compile(r"\s*(SELECT|PRAGMA|WITH)\b", re.IGNORECASE)
 _DEFERRED = "casework_read_transaction"
+_READ_AUTOCOMMIT = "casework_read_autocommit"  # PostgreSQL: autocommit set here for a read, not by the engine
 
 
 def _serves_a_read() -> bool:
@@ -179,10 +180,14 @@ def _begin_for_reads(connection):
             connection.exec_driver_sql("BEGIN IMMEDIATE")
     elif name == "postgresql":
         dbapi_connection = connection.connection.driver_connection
+        ours = connection.info.get(_READ_AUTOCOMMIT, False)
+        if dbapi_connection.autocommit and not ours:  # an engine asked for autocommit (creating databases)
+            connection.info[_DEFERRED] = False
+            return
         read = _serves_a_read() and dbapi_connection.info.transaction_status == _pg_idle()
         if dbapi_connection.autocommit != read:
             dbapi_connection.autocommit = read
-        connection.info[_DEFERRED] = read
+        connection.info[_READ_AUTOCOMMIT] = connection.info[_DEFERRED] = read
 
 
 def _pg_idle():
@@ -208,7 +213,7 @@ def _write_after_reads(connection, cursor, statement, parameters, context, execu
     connection.info[_DEFERRED] = False
     dbapi_connection = cursor.connection
     if connection.dialect.name == "postgresql":
-        dbapi_connection.autocommit = False
+        dbapi_connection.autocommit = connection.info[_READ_AUTOCOMMIT] = False
         return
     if dbapi_connection.in_transaction:
         dbapi_connection.commit()

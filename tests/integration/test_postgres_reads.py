@@ -126,3 +126,21 @@ def test_a_form_post_is_one_transaction_from_its_first_statement(council):
         assert driver.autocommit is False and driver.info.transaction_status.name == "INTRANS"
         db.session.rollback()
         db.session.remove()
+
+
+def test_an_engine_asked_for_autocommit_keeps_it_in_and_out_of_requests(council):
+    """Creating a database needs autocommit: an engine made with it is left alone."""
+    from sqlalchemy import create_engine
+
+    app, _ = council
+    with app.app_context():
+        engine = create_engine(db.engine.url, isolation_level="AUTOCOMMIT")
+    try:
+        for method in ("POST", "GET"):
+            with app.test_request_context("/", method=method), engine.connect() as connection:
+                connection.execute(text("SELECT 1"))
+                assert connection.connection.driver_connection.autocommit is True
+                connection.execute(text(f"CREATE TEMPORARY TABLE scratch_{method} (n integer)"))
+                assert connection.connection.driver_connection.autocommit is True
+    finally:
+        engine.dispose()
