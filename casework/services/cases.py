@@ -9,7 +9,21 @@ from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 
 from flask import current_app
-from sqlalchemy import Integer, bindparam, exists, func, insert, inspect, select, tuple_, update
+from sqlalchemy import (
+    Integer,
+    bindparam,
+    cast,
+    exists,
+    func,
+    insert,
+    inspect,
+    literal_column,
+    null,
+    select,
+    tuple_,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, load_only, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -803,38 +817,45 @@ _page_statement = lru_cache(maxsize=1024)(_page_statement)
 
 
 @functools.cache
-def _fill_statements():
-    """The statements that read a list page's categories, subjects and owners, built once."""
-    ids = bindparam("ids", expanding=True)
-    return (
-        select(CaseCategory.case_id, CaseCategory.category)
-        .where(CaseCategory.case_id.in_(ids))
-        .order_by(CaseCategory.category),
-        select(case_subjects.c.case_id, User.id, User.name)
+def _fill_statement():
+    """The statement that reads a list page's categories, subjects and owners, built once: one statement, not
+    three (on PostgreSQL each is a round trip). Its rows: what ("category", "subject" or "owner"), the case's
+    id (none for an owner), the person's id (none for a category) and the category's code or the person's
+    name, each kind in the order the list shows them."""
+    ids, owner_ids = bindparam("ids", expanding=True), bindparam("owner_ids", expanding=True)
+    nobody = cast(null(), Integer)
+    categories = select(
+        literal_column("'category'").label("what"),
+        CaseCategory.case_id.label("case_id"),
+        nobody.label("person_id"),
+        CaseCategory.category.label("words"),
+    ).where(CaseCategory.case_id.in_(ids))
+    subjects = (
+        select(literal_column("'subject'"), case_subjects.c.case_id, User.id, User.name)
         .join(User, User.id == case_subjects.c.user_id)
         .where(case_subjects.c.case_id.in_(ids))
-        .order_by(User.name),
-        select(User.id, User.name).where(User.id.in_(ids)),
     )
+    owners = select(literal_column("'owner'"), nobody, User.id, User.name).where(User.id.in_(owner_ids))
+    return union_all(categories, subjects, owners).order_by(literal_column("what"), literal_column("words"))
 
 
 def _fill_rows(rows: list[tuple]) -> None:
-    """The owners, subjects and categories of the list's rows: one statement each for the page. A case
-    seen only as its reporter gets none of them (its row shows none)."""
+    """The owners, subjects and categories of the list's rows, in one statement for the page. A case seen
+    only as its reporter gets none of them (its row shows none)."""
     full = {row[0].id: row[0] for row in rows if row[1]}
     if not full:
         return
-    ids = list(full)
-    categories, subjects, people = _fill_statements()
-    for case_id, category in db.session.execute(categories, {"ids": ids}):
-        full[case_id].categories.append(category)
-    for case_id, person_id, name in db.session.execute(subjects, {"ids": ids}):
-        full[case_id].subjects.append(ListPerson(person_id, name))
     owner_ids = sorted({row[3] for row in rows if row[1] and row[3] is not None})
-    if owner_ids:
-        owners = {
-            person_id: ListPerson(person_id, name) for person_id, name in db.session.execute(people, {"ids": owner_ids})
-        }
+    owners = {}
+    found = db.session.execute(_fill_statement(), {"ids": list(full), "owner_ids": owner_ids})
+    for what, case_id, person_id, words in found:
+        if what == "category":
+            full[case_id].categories.append(words)
+        elif what == "subject":
+            full[case_id].subjects.append(ListPerson(person_id, words))
+        else:
+            owners[person_id] = ListPerson(person_id, words)
+    if owners:
         for row in rows:
             if row[1] and row[3] is not None:
                 row[0].owner = owners.get(row[3])

@@ -250,3 +250,29 @@ def test_the_people_named_in_a_case_pages_rows_are_read_with_the_rows_not_one_at
     rows_by_new_people(3)
     assert statements_for(client, f"/cases/{case.reference}") == one, listing
     assert one <= 20, listing
+
+
+def test_a_list_pages_categories_subjects_and_owners_read_in_one_statement_are_each_cases_own(
+    busy_council, make_user, db_session
+):
+    """The list page reads its cases' categories, subjects and owners in one statement: each row gets its own
+    case's, categories by code and subjects by name as before, and an owner who is also a subject is both."""
+    from casework.extensions import db
+    from casework.services.case_filters import CaseFilters
+
+    hr, cases = busy_council["hr"], busy_council["cases"]
+    workflow.perform(cases[0], hr, "take_ownership", {}, version=cases[0].version)
+    cases[1].owner_id = cases[1].subjects[0].id
+    db.session.flush()
+    db.session.expire_all()
+    page = case_service.list_cases(hr, CaseFilters(), rows_only=True)
+    assert len(page.items) == len(cases)
+    for row in page.items:
+        case = db.session.get(type(cases[0]), row.id)
+        assert row.categories == sorted(case.categories), row.reference
+        assert [(p.id, p.name) for p in row.subjects] == sorted(
+            ((s.id, s.name) for s in case.subjects), key=lambda person: person[1]
+        )
+        listed_owner = (row.owner.id, row.owner.name) if row.owner else None
+        assert listed_owner == ((case.owner.id, case.owner.name) if case.owner else None), row.reference
+    assert any(row.owner for row in page.items) and any(len(row.subjects) == 2 for row in page.items)
