@@ -380,8 +380,9 @@ class Case(db.Model):
         Index("ix_cases_investigator_deadline", "investigator_id", "next_deadline_at"),
         # The few routed reports of a period (the summary's "routed to another procedure")
         Index("ix_cases_route_created", "route", "created_at"),
-        # Cases at a stage in the order they were reported (the home page's new reports waiting for an owner)
-        Index("ix_cases_stage_created", "stage", "created_at"),
+        # Cases at a stage in the order they were reported (the home page's new reports waiting for an owner);
+        # with their kind, platform and department, the HR summary's totals for a period read it alone
+        Index("ix_cases_stage_created", "stage", "created_at", "kind", "platform", "department_id"),
     )
 
     @property
