@@ -252,19 +252,25 @@ def report_input_for(text: str):
     )
 
 
-def give_everyone_the_test_password(app) -> None:
-    """Every person of the app's database signs in with TEST_PASSWORD (a cheap hash: sign-ins stay quick)."""
+@contextmanager
+def signed_in_council(directory: Path, label: str):
+    """`fresh_app` with `populate`'s council (no rate limits, no second step), everyone with TEST_PASSWORD (a
+    cheap hash: sign-ins stay quick) and the checked test client: yields the app and populate's ids."""
     from sqlalchemy import select
     from werkzeug.security import generate_password_hash
 
     from casework.models import User
-    from tests.conftest import TEST_PASSWORD
+    from tests.conftest import TEST_PASSWORD, CheckedClient
 
-    with app.app_context():
-        for user in db.session.scalars(select(User)).all():
-            user.password_hash = generate_password_hash(TEST_PASSWORD, method="scrypt:1024:8:1")
-        db.session.commit()
-        db.session.remove()
+    with fresh_app(directory, label, RATELIMIT_ENABLED=False, MFA_REQUIRED_ROLES=()) as app:
+        app.test_client_class = CheckedClient
+        ids = populate(app)
+        with app.app_context():
+            for user in db.session.scalars(select(User)).all():
+                user.password_hash = generate_password_hash(TEST_PASSWORD, method="scrypt:1024:8:1")
+            db.session.commit()
+            db.session.remove()
+        yield app, ids
 
 
 def signed_in(app, email):

@@ -12,45 +12,30 @@ from sqlalchemy import func, select, text
 
 from casework.extensions import db
 from casework.models import AccessLog, Case, Department
-from tests.conftest import CheckedClient
-from tests.integration.fresh_database import (
-    fresh_app,
-    give_everyone_the_test_password,
-    on_postgres,
-    populate,
-    signed_in,
-)
+from tests.integration.fresh_database import on_postgres, signed_in, signed_in_council
 
 pytestmark = pytest.mark.skipif(not on_postgres(), reason="PostgreSQL's transactions and psycopg's prepared statements")
 
 
 @pytest.fixture
 def council(tmp_path):
-    with fresh_app(tmp_path, "pgreads", RATELIMIT_ENABLED=False, MFA_REQUIRED_ROLES=()) as app:
-        app.test_client_class = CheckedClient
-        ids = populate(app)
-        give_everyone_the_test_password(app)
-        yield app, ids
+    with signed_in_council(tmp_path, "pgreads") as council:
+        yield council
 
 
-def connection_state(app):
-    """The pooled connection's psycopg autocommit flag and transaction status, as a request left them."""
+def pooled(app, read):
+    """`read(psycopg connection)` on the pooled connection, as the requests left it."""
     with app.app_context():
         raw = db.engine.raw_connection()
         try:
-            return raw.driver_connection.autocommit, raw.driver_connection.info.transaction_status.name
+            return read(raw.driver_connection)
         finally:
             raw.close()
 
 
 def prepared_statements(app) -> list[str]:
-    with app.app_context():
-        raw = db.engine.raw_connection()
-        try:
-            rows = raw.driver_connection.execute("SELECT statement FROM pg_prepared_statements").fetchall()
-            return [row[0] for row in rows]
-        finally:
-            raw.close()
+    rows = pooled(app, lambda connection: connection.execute("SELECT statement FROM pg_prepared_statements").fetchall())
+    return [row[0] for row in rows]
 
 
 def test_a_pages_statements_stay_prepared_from_one_request_to_the_next(council):
@@ -76,7 +61,7 @@ def test_opening_a_case_logs_the_view_in_a_transaction_it_commits(council):
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(AccessLog)) == before + 1
         db.session.remove()
-    assert connection_state(app)[1] == "IDLE"
+    assert pooled(app, lambda connection: connection.info.transaction_status.name) == "IDLE"
 
 
 def test_a_read_requests_first_write_begins_a_transaction_so_its_writes_stand_or_fall_together(council):

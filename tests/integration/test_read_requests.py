@@ -17,14 +17,7 @@ from sqlalchemy import func, select
 from casework.extensions import db
 from casework.models import AccessLog, User
 from casework.services import users as user_service
-from tests.conftest import CheckedClient
-from tests.integration.fresh_database import (
-    fresh_app,
-    give_everyone_the_test_password,
-    on_postgres,
-    populate,
-    signed_in,
-)
+from tests.integration.fresh_database import on_postgres, signed_in, signed_in_council
 
 pytestmark = pytest.mark.skipif(on_postgres(), reason="SQLite's write lock; PostgreSQL readers never take one")
 
@@ -40,10 +33,7 @@ READ_PAGES = [
 
 @pytest.fixture
 def council(tmp_path):
-    with fresh_app(tmp_path, "reads", RATELIMIT_ENABLED=False, MFA_REQUIRED_ROLES=()) as app:
-        app.test_client_class = CheckedClient
-        ids = populate(app)
-        give_everyone_the_test_password(app)
+    with signed_in_council(tmp_path, "reads") as (app, ids):
         with app.app_context():
             ids["token"] = user_service.issue_api_token(db.session.get(User, ids["hr"]))
             db.session.commit()
